@@ -1,0 +1,42 @@
+"""Import batches: every write to the database belongs to one, recorded with file and user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import duckdb
+
+
+def sha256_of(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def already_imported(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int | None:
+    """The batch that imported this exact content before, if any."""
+    row = con.execute("SELECT max(batch_id) FROM import_batches WHERE kind = ? AND sha256 = ?", [kind, sha256]).fetchone()
+    return row[0]
+
+
+def new_batch(
+    con: duckdb.DuckDBPyConnection, kind: str, file_name: str, sha256: str, row_count: int, user: str, *, is_demo: bool = False
+) -> int:
+    row = con.execute(
+        "INSERT INTO import_batches (kind, file_name, sha256, row_count, imported_at, imported_by, is_demo)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING batch_id",
+        [kind, file_name, sha256, row_count, dt.datetime.now().replace(microsecond=0), user, is_demo],
+    ).fetchone()
+    return row[0]
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Insert rows with bound values; `table` and `columns` are names from our own code."""
+    if rows:
+        placeholders = ", ".join("?" for _ in columns)
+        con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", list(rows))

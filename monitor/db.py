@@ -1,0 +1,51 @@
+"""Opening the database and running the named queries of `queries/*.sql`.
+
+Queries are parameterised with DuckDB's `$name` placeholders and always run with bound
+values; nothing here formats a value into SQL text.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = REPO_ROOT / "queries"
+DEFAULT_DB = REPO_ROOT / "data" / "monitor.duckdb"
+
+
+def db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """The database file: `--db` wins over `MONITOR_DB`, which wins over the default."""
+    chosen = cli_value or os.environ.get("MONITOR_DB") or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `queries/<name>.sql`."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql("schema"))
+
+
+def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run a named query with bound parameters and return a DataFrame."""
+    return con.execute(sql(name), params).df()
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
+    return con.execute(sql(name), params).fetchall()

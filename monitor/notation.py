@@ -1,0 +1,90 @@
+"""Target notation of 绩效指标 values: `≥95%`, `1 家`, `87 万元`, `一年一次`, free text.
+
+One rule, used by every importer: an explicit comparison wins; a bare value means `>=`,
+except for 成本指标 where it means `<=` (a cost is a ceiling); text that does not read as
+a measurable target is kept verbatim as qualitative (`op = 'qual'`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPS = (">=", "<=", "=", ">", "<", "qual")
+
+_OP_WORDS = [
+    (">=", ("≥", ">=", "＞=", "不低于", "不少于", "不小于", "至少", "达到", "大于等于", "以上")),
+    ("<=", ("≤", "<=", "＜=", "不高于", "不超过", "不多于", "不大于", "小于等于", "以内", "以下", "控制在")),
+    (">", (">", "＞", "大于", "高于", "超过")),
+    ("<", ("<", "＜", "小于", "低于")),
+    ("=", ("=", "＝", "等于")),
+]
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# Frequencies are counted per year: `每季度一次` is 4 次 a year.
+_PER_YEAR = {"一年": 1, "每年": 1, "全年": 1, "每半年": 2, "每季度": 4, "每季": 4, "每月": 12}
+_NUMBER = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)"
+_UNIT = r"(%|％|‰|[^\d\s≥≤<>=＞＜＝%％.。，,；;]{1,4})?"
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str
+    value: float | None
+    unit: str | None
+
+
+def cn_number(token: str) -> float:
+    """`12.5` → 12.5; Chinese numerals up to 九十九 (`十二` → 12, `一` → 1)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return float(token)
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        return float(_CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
+    return float(_CN_DIGITS[token])
+
+
+def default_op(level2: str) -> str:
+    return "<=" if "成本" in (level2 or "") else ">="
+
+
+def parse_target(text: str, level2: str = "") -> Target:
+    """Read a target value as printed in the published tables."""
+    compact = re.sub(r"\s+", "", text or "")
+    if not compact:
+        return Target("qual", None, None)
+    freq = re.fullmatch(r"(一年|每年|全年|每半年|每季度|每季|每月)" + _NUMBER + r"次", compact)
+    if freq:
+        return Target(">=", _PER_YEAR[freq.group(1)] * cn_number(freq.group(2)), "次")
+    match = re.fullmatch(r"(\D*?)" + _NUMBER + _UNIT + r"(\D*)", compact)
+    if not match:
+        return Target("qual", None, None)
+    before, number, unit, after = match.groups()
+    unit, after = _split_suffix(unit or "", after)
+    op = _op_from_words(before + after)
+    if op is None:
+        if before or (after and after != "目标"):
+            return Target("qual", None, None)
+        op = default_op(level2)
+    unit = {"％": "%"}.get(unit, unit or None)
+    return Target(op, cn_number(number), unit)
+
+
+_SUFFIXES = ("及以上", "及以下", "以上", "以内", "以下", "目标")
+
+
+def _split_suffix(unit: str, after: str) -> tuple[str, str]:
+    """`万元以内` → (`万元`, `以内`): the unit regex is greedy, comparison words are not units."""
+    tail = unit + after
+    cuts = [tail.find(word) for word in _SUFFIXES if 0 <= tail.find(word) < len(unit)]
+    if cuts:
+        return tail[: min(cuts)], tail[min(cuts) :]
+    return unit, after
+
+
+def _op_from_words(words: str) -> str | None:
+    if not words:
+        return None
+    for op, tokens in _OP_WORDS:
+        if any(tok in words for tok in tokens):
+            return op
+    return None

@@ -1,0 +1,80 @@
+"""Reading tabular input files (CSV in UTF-8/GBK, xlsx) into rows of text cells.
+
+Cells are kept as text so that each importer validates and converts them itself and can
+name the exact row and column of a bad value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from monitor.errors import InputError, InputProblem
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class Sheet:
+    source: str  # file name (and sheet) as shown in messages
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, column → text)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError([InputProblem(source, None, None, None, "文件编码无法识别，应为 UTF-8 或 GBK/GB18030 编码的文本")])
+
+
+def read_csv(path: Path) -> Sheet:
+    text = decode(path.read_bytes(), path.name)
+    dialect = csv.excel_tab if _looks_tab_separated(text) else csv.excel
+    records = list(csv.reader(io.StringIO(text), dialect))
+    return _sheet(path.name, records)
+
+
+def read_xlsx_sheets(path: Path) -> dict[str, Sheet]:
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {
+            ws.title: _sheet(f"{path.name}[{ws.title}]", [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)])
+            for ws in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+
+
+def _looks_tab_separated(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    return first.count("\t") > first.count(",")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and hasattr(value, "hour") and not (value.hour or value.minute or value.second):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _sheet(source: str, records: list[list[str]]) -> Sheet:
+    numbered = [(n, r) for n, r in enumerate(records, start=1) if any(cell.strip() for cell in r)]
+    if not numbered:
+        raise InputError([InputProblem(source, None, None, None, "文件为空，应有表头行和数据行")])
+    header = [h.strip() for h in numbered[0][1]]
+    rows = []
+    for number, record in numbered[1:]:
+        cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
+        rows.append((number, dict(zip(header, cells))))
+    return Sheet(source, header, rows)

@@ -1,0 +1,155 @@
+"""Streamlit glue shared by all pages: the cached connection, cached named queries and the
+sidebar filters (kept in the URL so a view can be shared as a link)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from monitor import db
+from monitor.demo import ensure_database
+from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS
+from monitor.i18n import LANGUAGES, t
+
+ALL = "*"  # the 单位 filter's "all units" option (not "", which the selectbox shows as empty)
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None
+    dept: str | None  # None = all units
+    as_of: dt.date
+    unit: str
+    lang: str
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+
+@st.cache_resource
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    ensure_database(Path(path))
+    return db.connect(Path(path))
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    # One connection per process and file; each script run (a thread) uses its own cursor.
+    return _connection(str(db.db_path())).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
+    return db.query_df(_connection(path).cursor(), name, **dict(params))
+
+
+def query(name: str, **params: Any) -> pd.DataFrame:
+    """A named query's result, cached until the data changes (any new import batch)."""
+    version = tuple(db.query_rows(_cursor(), "data_version")[0])
+    return _cached_query(str(db.db_path()), version, name, tuple(sorted(params.items())))
+
+
+def scalar(name: str, **params: Any) -> Any:
+    return db.query_rows(_cursor(), name, **params)[0][0]
+
+
+def _url_value(name: str, parse, allowed=None) -> Any:
+    """A shared filter from the address bar; malformed or unknown values are ignored with a notice."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = parse(raw)
+    except ValueError:
+        value = None
+    if value is None or (allowed is not None and value not in allowed):
+        st.session_state.setdefault("url_notices", []).append(f"{name}={raw}")
+        return None
+    return value
+
+
+def _init_from_url(key: str, parse, allowed, default: Any) -> None:
+    """Give a widget its first value: from the URL when valid, else the default."""
+    if key not in st.session_state:
+        value = _url_value(key, parse, allowed)
+        st.session_state[key] = default if value is None else value
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared sidebar filters; their values live in the URL (`year`, `dept`, `as_of`,
+    `unit`, `lang`) so that a copied address opens the same view."""
+    _init_from_url("lang", str, LANGUAGES, "zh")
+    lang = st.session_state["lang"]
+    years = query("filter_years")["year"].tolist()
+    _init_from_url("year", int, years, years[0] if years else None)
+    year = st.session_state["year"]
+    depts = query("filter_departments", year=year) if year else pd.DataFrame(columns=["dept_code", "name"])
+    names = dict(zip(depts["dept_code"], depts["name"]))
+    _init_from_url("dept", str, names, ALL)
+    _init_from_url("as_of", dt.date.fromisoformat, None, _default_as_of(year))
+    _init_from_url("unit", str, MONEY_UNITS, DEFAULT_UNIT)
+
+    with st.sidebar:
+        st.subheader(t("filters", lang))
+        if years:
+            st.selectbox(t("year", lang), years, key="year", on_change=_year_changed)
+        st.selectbox(
+            t("dept", lang),
+            [ALL, *names],
+            key="dept",
+            format_func=lambda c: t("all_depts", lang) if c == ALL else f"{c} {names.get(c, '')}",
+        )
+        st.date_input(t("as_of", lang), key="as_of")
+        st.segmented_control(t("unit", lang), list(MONEY_UNITS), required=True, key="unit")
+        st.segmented_control(t("lang", lang), list(LANGUAGES), format_func=LANGUAGES.get, required=True, key="lang")
+        if scalar("demo_data_present"):
+            st.caption(t("demo_notice", lang))
+        for notice in st.session_state.pop("url_notices", []):
+            st.caption(t("url_ignored", lang, param=notice))
+
+    dept = st.session_state["dept"]
+    f = Filters(st.session_state.get("year"), None if dept == ALL else dept, st.session_state["as_of"], st.session_state["unit"], lang)
+    _write_url(f)
+    st.session_state["filters"] = f
+    return f
+
+
+def _default_as_of(year: int | None) -> dt.date:
+    latest = scalar("latest_payment_date", year=year) if year else None
+    return latest or dt.date.today()
+
+
+def _year_changed() -> None:
+    st.session_state["as_of"] = _default_as_of(st.session_state["year"])
+    st.session_state["dept"] = ALL
+
+
+def _write_url(f: Filters) -> None:
+    wanted = {"year": f.year, "dept": f.dept, "as_of": f.as_of.isoformat(), "unit": f.unit, "lang": f.lang}
+    for name, value in wanted.items():
+        if value is None:
+            st.query_params.pop(name, None)
+        elif st.query_params.get(name) != str(value):
+            st.query_params[name] = str(value)
+
+
+def filters() -> Filters:
+    """The shared filters drawn by dashboard.py in this run."""
+    if "filters" not in st.session_state:
+        # A deep link opened first on a fresh server runs the page file on its own (Streamlit's
+        # legacy pages/ mode stays on until st.navigation has run once). Leave that mode and
+        # rerun, so the page is reached through dashboard.py with the sidebar and filters.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return st.session_state["filters"]
+
+
+def placeholder_page(f: Filters, title_key: str, plan_key: str) -> None:
+    st.header(f.t(title_key))
+    st.info(f.t("placeholder", what=f.t(plan_key)))

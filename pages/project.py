@@ -1,0 +1,5 @@
+"""Placeholder: says plainly that the page is not built yet and what it will hold."""
+
+from monitor.ui import filters, placeholder_page
+
+placeholder_page(filters(), "page_project", "plan_project")

@@ -1,0 +1,129 @@
+-- Core data model (DESIGN.md). Money in 元 as DECIMAL(18,2); codes are text.
+-- Every statement is idempotent so the schema can be applied to an existing file.
+
+CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS payment_seq START 1;
+
+CREATE TABLE IF NOT EXISTS import_batches (
+    batch_id     INTEGER PRIMARY KEY DEFAULT nextval('batch_seq'),
+    kind         TEXT NOT NULL,            -- targets | payments | indicator_actuals | demo_* | undo
+    file_name    TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    row_count    INTEGER NOT NULL,
+    imported_at  TIMESTAMP NOT NULL,
+    imported_by  TEXT NOT NULL,
+    is_demo      BOOLEAN NOT NULL DEFAULT FALSE,  -- synthetic 演示数据, labelled wherever shown
+    note         TEXT
+);
+
+-- Region 财政区划 → department 部门 → budget unit 单位; the seed's 731001 is a unit.
+CREATE TABLE IF NOT EXISTS departments (
+    dept_code    TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    parent_code  TEXT,
+    region_code  TEXT,
+    level        TEXT NOT NULL DEFAULT '单位'
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+    year          INTEGER NOT NULL,
+    dept_code     TEXT NOT NULL,
+    project_code  TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    budget        DECIMAL(18,2) NOT NULL,
+    fiscal_funds  DECIMAL(18,2) NOT NULL,
+    other_funds   DECIMAL(18,2) NOT NULL DEFAULT 0,
+    purpose       TEXT,
+    batch_id      INTEGER,
+    PRIMARY KEY (year, project_code)
+);
+
+CREATE TABLE IF NOT EXISTS project_goals (
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    goal          TEXT NOT NULL,
+    PRIMARY KEY (year, project_code, seq)
+);
+
+CREATE TABLE IF NOT EXISTS plan_checkpoints (
+    year                INTEGER NOT NULL,
+    project_code        TEXT NOT NULL,
+    checkpoint_date     DATE NOT NULL,
+    planned_cumulative  DECIMAL(18,2) NOT NULL,   -- 元, cumulative from 1 January
+    PRIMARY KEY (year, project_code, checkpoint_date)
+);
+
+-- indicator_id is a stable text identity ("<project_code>-<nn>") that actuals attach to.
+CREATE TABLE IF NOT EXISTS indicators (
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    indicator_id  TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    level1        TEXT NOT NULL,
+    level2        TEXT NOT NULL,
+    level3        TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    target_text   TEXT NOT NULL,
+    op            TEXT NOT NULL CHECK (op IN ('>=', '<=', '=', '>', '<', 'qual')),
+    target_value  DOUBLE,
+    unit          TEXT,
+    basis         TEXT,
+    PRIMARY KEY (year, indicator_id)
+);
+
+-- Department-wide targets of part one of the document (部门整体绩效目标).
+CREATE TABLE IF NOT EXISTS dept_goals (
+    year       INTEGER NOT NULL,
+    dept_code  TEXT NOT NULL,
+    section    TEXT NOT NULL,   -- 总体绩效目标 | 分项绩效目标 | 分项绩效指标 | 工作保障措施
+    seq        INTEGER NOT NULL,
+    title      TEXT,
+    text       TEXT NOT NULL,
+    PRIMARY KEY (year, dept_code, section, seq)
+);
+
+-- Measurable department-wide indicators; indicator_id "<dept_code>-D<nn>" shares the
+-- namespace of project indicators so indicator_actuals can hold both.
+CREATE TABLE IF NOT EXISTS dept_indicators (
+    year          INTEGER NOT NULL,
+    dept_code     TEXT NOT NULL,
+    indicator_id  TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    description   TEXT NOT NULL,
+    target_text   TEXT NOT NULL,
+    op            TEXT NOT NULL CHECK (op IN ('>=', '<=', '=', '>', '<', 'qual')),
+    target_value  DOUBLE,
+    unit          TEXT,
+    source        TEXT,            -- where in the document the target is stated
+    PRIMARY KEY (year, indicator_id)
+);
+
+CREATE TABLE IF NOT EXISTS payments (
+    payment_id    BIGINT PRIMARY KEY DEFAULT nextval('payment_seq'),
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    paid_on       DATE NOT NULL,
+    amount        DECIMAL(18,2) NOT NULL,   -- 元; refunds negative
+    voucher_no    TEXT,
+    summary       TEXT,
+    fund_source   TEXT,
+    payee         TEXT,
+    batch_id      INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicator_actuals (
+    year               INTEGER NOT NULL,
+    project_code       TEXT,            -- NULL for department-wide indicators
+    indicator_id       TEXT NOT NULL,
+    period_end         DATE NOT NULL,
+    actual_value       DOUBLE,          -- in the indicator's unit
+    actual_text        TEXT,
+    likelihood         TEXT CHECK (likelihood IN ('确定能', '有可能', '完全不可能')),
+    reason             TEXT CHECK (reason IN ('经费保障', '制度保障', '人员保障', '硬件条件保障', '其他')),
+    reason_detail      TEXT,
+    corrective_action  TEXT,
+    batch_id           INTEGER NOT NULL
+);
+-- No key on (indicator, period_end): a later batch supersedes an earlier one for the same
+-- period (queries take the highest batch_id), so undoing a batch brings the old value back.

@@ -1,0 +1,48 @@
+"""Shared fixtures: the demo database (built once per run) and the seed document."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from monitor.db import REPO_ROOT
+from monitor.demo import build_demo
+
+SEED = REPO_ROOT.parent / "shared" / "seeds" / "000_69fb4c7d6af26be9.txt"
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo database built by the real builder; tests must not modify it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the demo database, for tests that write or hold it open."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The published targets document. Outside CI the tests that need it skip when the
+    shared folder is absent (users get only the repo); in CI they must run."""
+    if not SEED.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"seed document missing in CI: {SEED}")
+        pytest.skip(f"seed document not present at {SEED} (only in the development checkout)")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,31 @@
+"""The target-notation rule: explicit comparisons, bare values by indicator kind, free text."""
+
+import pytest
+
+from monitor.notation import Target, parse_target
+
+
+@pytest.mark.parametrize(
+    ("text", "level2", "expected"),
+    [
+        ("≥95%", "质量指标", Target(">=", 95.0, "%")),
+        ("1 家", "数量指标", Target(">=", 1.0, "家")),
+        ("2 万元", "成本指标", Target("<=", 2.0, "万元")),
+        ("87 万元", "成本指标", Target("<=", 87.0, "万元")),
+        ("≥2 万元", "成本指标", Target(">=", 2.0, "万元")),  # an explicit comparison wins over the kind
+        ("≤5万元", "成本指标", Target("<=", 5.0, "万元")),
+        ("≥10人", "数量指标", Target(">=", 10.0, "人")),
+        ("100%", "质量指标", Target(">=", 100.0, "%")),
+        ("一年一次", "数量指标", Target(">=", 1.0, "次")),
+        ("每季度一次", "数量指标", Target(">=", 4.0, "次")),
+        ("不低于一种", "", Target(">=", 1.0, "种")),
+        ("达到 10%", "", Target(">=", 10.0, "%")),
+        ("控制在5万元以内", "成本指标", Target("<=", 5.0, "万元")),
+        ("10%以上", "效益指标", Target(">=", 10.0, "%")),
+        ("优", "质量指标", Target("qual", None, None)),
+        ("能够长期较好的利用研究院", "可持续影响指标", Target("qual", None, None)),
+        ("", "数量指标", Target("qual", None, None)),
+    ],
+)
+def test_parse_target(text, level2, expected):
+    assert parse_target(text, level2) == expected
