@@ -1,4 +1,8 @@
-"""Command line: `python -m monitor <command>`."""
+"""Command line: `python -m monitor <command>`.
+
+Each command registers its parser in a `_add_<command>` function and handles its arguments
+in the function it sets as `run`; commands import their modules lazily so `--help` is fast.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,26 @@ from monitor.errors import InputError
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m monitor", description="绩效运行监控 command line")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build-demo", help="build the demo database from data/demo (seed targets + 演示数据 actuals)")
-    build.add_argument("--db", help="database file (default: $MONITOR_DB or data/monitor.duckdb)")
+    _add_build_demo(commands)
+    imports = commands.add_parser("import", help="import a file (all-or-nothing, idempotent)")
+    kinds = imports.add_subparsers(dest="kind", required=True)
+    del kinds  # importers register here: `import targets|payments|actuals`
     args = parser.parse_args(argv)
     try:
-        if args.command == "build-demo":
-            return _build_demo(args)
+        return args.run(args)
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
-    return 1
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file (default: $MONITOR_DB or data/monitor.duckdb)")
+
+
+def _add_build_demo(commands) -> None:
+    parser = commands.add_parser("build-demo", help="build the demo database from data/demo (seed targets + 演示数据 actuals)")
+    _db_option(parser)
+    parser.set_defaults(run=_build_demo)
 
 
 def _build_demo(args: argparse.Namespace) -> int:
