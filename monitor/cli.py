@@ -7,9 +7,11 @@ in the function it sets as `run`; commands import their modules lazily so `--hel
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 
-from monitor.db import db_path
+from monitor.db import connect, db_path
 from monitor.errors import InputError
 
 
@@ -17,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m monitor", description="绩效运行监控 command line")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_build_demo(commands)
+    _add_status(commands)
     imports = commands.add_parser("import", help="import a file (all-or-nothing, idempotent)")
     kinds = imports.add_subparsers(dest="kind", required=True)
     del kinds  # importers register here: `import targets|payments|actuals`
@@ -44,4 +47,41 @@ def _build_demo(args: argparse.Namespace) -> int:
     path = db_path(args.db)
     build_demo(path)
     print(f"demo database built: {path}")
+    return 0
+
+
+def _add_status(commands) -> None:
+    parser = commands.add_parser("status", help="planned vs actual disbursement and status per project at an as-of date")
+    parser.add_argument("--year", type=int, required=True, help="fiscal year")
+    parser.add_argument("--as-of", required=True, type=_date, help="as-of date YYYY-MM-DD")
+    parser.add_argument("--dept", help="unit code (default: all units)")
+    parser.add_argument("--json", action="store_true", help="print JSON (money in 元)")
+    _db_option(parser)
+    parser.set_defaults(run=_status)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _status(args: argparse.Namespace) -> int:
+    from monitor.disbursement import status_report
+
+    path = db_path(args.db)
+    if not path.is_file():
+        print(f"no database at {path} (build it with: python -m monitor build-demo)", file=sys.stderr)
+        return 2
+    con = connect(path, read_only=True)
+    try:
+        report = status_report(con, args.year, args.as_of, args.dept)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for p in report["projects"]:
+            print(f"{p['status']:<6} {p['project_code']}  {p['name']}  执行率 {p['execution_rate']:.2%}  {p['status_reason']}")
     return 0

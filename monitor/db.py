@@ -35,11 +35,20 @@ def sql(name: str) -> str:
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only)
+    """Open the database: a writable one gets any missing tables of queries/schema.sql, and
+    every connection gets the rule macros of queries/rules.sql."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        con.execute(sql("schema"))
+    con.execute(sql("rules"))
+    return con
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(sql("schema"))
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor for another thread; temporary macros are per cursor, so the rules are defined again."""
+    cur = con.cursor()
+    cur.execute(sql("rules"))
+    return cur
 
 
 def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from monitor.batches import sha256_of
-from monitor.db import REPO_ROOT, apply_schema, connect
+from monitor.db import REPO_ROOT, connect
 from monitor.demo_actuals import write_demo_actuals
 from monitor.errors import InputError
 from monitor.targets import validate, write_targets
@@ -33,7 +33,6 @@ def build_demo(path: Path) -> None:
     tmp.unlink(missing_ok=True)
     con = connect(tmp)
     try:
-        apply_schema(con)
         write_targets(con, targets, "data/demo", sha256_of(template_files(DEMO_DIR)), BUILDER)
         con.execute("BEGIN TRANSACTION")
         write_demo_actuals(con, targets, BUILDER)

@@ -22,3 +22,18 @@ def money(value: Decimal | float | int | None, unit: str) -> str:
 
 def percent(rate: float | Decimal | None, digits: int = 2) -> str:
     return "—" if rate is None else f"{float(rate) * 100:.{digits}f}%"
+
+
+def money_frame(frame, columns: list[str], unit: str):
+    """A copy of `frame` with the money `columns` (in 元) converted to `unit` as floats."""
+    divisor = float(MONEY_UNITS[unit])
+    return frame.assign(**{c: frame[c].astype(float) / divisor for c in columns})
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def plain(text: object) -> str:
+    """Data text made inert inside st.markdown: every markup character is escaped, so names
+    containing `**`, links, HTML or `$…$` show literally."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))

@@ -15,7 +15,8 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from monitor import db
 from monitor.demo import ensure_database
-from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS
+from monitor.disbursement import STATUS_BACKGROUND
+from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS, percent
 from monitor.i18n import LANGUAGES, t
 
 ALL = "*"  # the 单位 filter's "all units" option (not "", which the selectbox shows as empty)
@@ -41,12 +42,12 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 def _cursor() -> duckdb.DuckDBPyConnection:
     # One connection per process and file; each script run (a thread) uses its own cursor.
-    return _connection(str(db.db_path())).cursor()
+    return db.cursor(_connection(str(db.db_path())))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
-    return db.query_df(_connection(path).cursor(), name, **dict(params))
+    return db.query_df(db.cursor(_connection(path)), name, **dict(params))
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
@@ -72,6 +73,23 @@ def _url_value(name: str, parse, allowed=None) -> Any:
         st.session_state.setdefault("url_notices", []).append(f"{name}={raw}")
         return None
     return value
+
+
+def url_param(key: str, parse, allowed, default: Any) -> None:
+    """A page's own widget state kept in the URL under `key`: initialise it from the address
+    (ignoring malformed values with a notice) before drawing the widget with that key, and
+    call `keep_in_url(key)` after it."""
+    _init_from_url(key, parse, allowed, default)
+    for notice in st.session_state.pop("url_notices", []):
+        st.caption(t("url_ignored", filters().lang, param=notice))
+
+
+def keep_in_url(key: str) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
 
 
 def _init_from_url(key: str, parse, allowed, default: Any) -> None:
@@ -148,6 +166,25 @@ def filters() -> Filters:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return st.session_state["filters"]
+
+
+def execution_rate_metric(container, f: Filters, row: Any) -> None:
+    """执行率 with its distance to 序时进度, from a row of queries/project_status.sql."""
+    container.metric(
+        f.t("execution_rate"),
+        percent(row["execution_rate"]),
+        help=f.t("execution_rate_help"),
+        border=True,
+        delta=f"{(row['execution_rate'] - row['time_progress']) * 100:+.1f} pp",
+        delta_description=f.t("vs_time_progress"),
+        delta_color="off",
+    )
+
+
+def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series):
+    """A Styler that colours the status cells red/amber/green (the words stay, for print and colour-blind readers)."""
+    colours = [f"background-color: {STATUS_BACKGROUND[s]}" for s in statuses]
+    return table.style.apply(lambda column: colours if column.name == label_column else [""] * len(column), axis=0)
 
 
 def placeholder_page(f: Filters, title_key: str, plan_key: str) -> None:

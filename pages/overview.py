@@ -1,9 +1,11 @@
-"""总览: headline figures for leadership."""
+"""总览: headline figures, the quarterly picture and what needs attention, for leadership."""
 
 import streamlit as st
 
-from monitor.fmt import in_unit, money, percent
-from monitor.ui import filters, query
+from monitor.charts import quarterly_chart
+from monitor.disbursement import reason_text, status_badge, threshold_params
+from monitor.fmt import money, plain
+from monitor.ui import execution_rate_metric, filters, query
 
 f = filters()
 st.header(f.t("page_overview"))
@@ -12,27 +14,25 @@ if f.year is None:
     st.stop()
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
-head = query("overview_headline", year=f.year, dept=f.dept, as_of=f.as_of).iloc[0]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(f.t("total_budget", unit=f.unit), money(head["budget"], f.unit), border=True)
-c2.metric(f.t("actual_to_date", unit=f.unit), money(head["actual"], f.unit), border=True)
-c3.metric(f.t("execution_rate"), percent(head["execution_rate"]), help=f.t("execution_rate_help"), border=True)
-c4.metric(f.t("projects_count"), int(head["projects"]), border=True)
+rows = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params())
+total = rows[rows["project_code"].isna()].iloc[0]
+projects = rows[rows["project_code"].notna()]
+lagging = projects[projects["status"] != "green"]
 
-st.subheader(f.t("projects_table"))
-table = query("project_spending", year=f.year, dept=f.dept, as_of=f.as_of)
-st.dataframe(
-    table.assign(
-        budget=table["budget"].map(lambda v: float(in_unit(v, f.unit))),
-        actual=table["actual"].map(lambda v: float(in_unit(v, f.unit))),
-        execution_rate=table["execution_rate"] * 100,
-    ),
-    hide_index=True,
-    column_config={
-        "project_code": f.t("col_project_code"),
-        "name": f.t("col_project"),
-        "budget": st.column_config.NumberColumn(f.t("col_budget", unit=f.unit), format="%.2f"),
-        "actual": st.column_config.NumberColumn(f.t("col_actual", unit=f.unit), format="%.2f"),
-        "execution_rate": st.column_config.ProgressColumn(f.t("col_rate"), format="%.2f%%", min_value=0, max_value=100, color="blue"),
-    },
-)
+c = st.columns(4)
+c[0].metric(f.t("total_budget", unit=f.unit), money(total["budget"], f.unit), border=True)
+c[1].metric(f.t("actual_to_date", unit=f.unit), money(total["actual_cumulative"], f.unit), border=True)
+execution_rate_metric(c[2], f, total)
+c[3].metric(f.t("projects_behind"), f"{len(lagging)} / {len(projects)}", help=f.t("projects_behind_help"), border=True)
+
+quarters = query("quarterly_disbursement", year=f.year, dept=f.dept, as_of=f.as_of)
+st.plotly_chart(quarterly_chart(quarters[quarters["project_code"].isna()], f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
+
+st.subheader(f.t("attention"))
+if lagging.empty:
+    st.success(f.t("all_on_track"))
+for p in lagging.itertuples():
+    st.markdown(
+        f"{status_badge(p.status, p.status_reason, f.lang)} **{plain(p.name)}** — "
+        f"{reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget, f.lang)}"
+    )

@@ -127,3 +127,13 @@ CREATE TABLE IF NOT EXISTS indicator_actuals (
 );
 -- No key on (indicator, period_end): a later batch supersedes an earlier one for the same
 -- period (queries take the highest batch_id), so undoing a batch brings the old value back.
+
+-- 全年预计执行数 entered by staff; the forecast rule uses the latest entry up to the as-of date.
+CREATE TABLE IF NOT EXISTS forecasts (
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    entered_on    DATE NOT NULL,
+    forecast      DECIMAL(18,2) NOT NULL,   -- 元, expected spending for the whole year
+    note          TEXT,
+    batch_id      INTEGER NOT NULL
+);

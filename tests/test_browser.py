@@ -107,12 +107,21 @@ def server(demo_db, tmp_path_factory) -> Iterator[str]:
         yield url
 
 
+SETTLED = """() => {
+    const q = (s) => document.querySelector(s);
+    const ready = q('[data-testid="stSidebar"]') && q('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2')
+        && !q('[data-testid="stSkeleton"]') && !q('[data-testid="stStatusWidget"]')
+        && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'));
+    window.__settled = ready ? (window.__settled || 0) + 1 : 0;
+    return window.__settled >= 4;
+}"""
+
+
 def _open(browser, url: str) -> Page:
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    """Open a page and wait until the app has finished running and drawing (stable for ~1 s)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="zh-CN")  # tall: the app scrolls inside
     page.goto(url)
-    page.get_by_test_id("stSidebar").wait_for(timeout=30000)
-    page.get_by_test_id("stMainBlockContainer").get_by_role("heading").first.wait_for(timeout=30000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+    page.wait_for_function(SETTLED, timeout=60000, polling=250)
     return page
 
 

@@ -9,7 +9,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor.db import REPO_ROOT
+from monitor.db import REPO_ROOT, connect
+from monitor.disbursement import status_report
 
 PAGES = ["pages/overview.py", "pages/disbursement.py", "pages/indicators.py", "pages/project.py", "pages/explore.py", "pages/data.py"]
 
@@ -41,12 +42,13 @@ def test_every_page_renders(app, page):
     assert not app.exception, app.exception
 
 
-def test_overview_headline_figures(app, demo_copy):
+def test_overview_headline_figures(app, demo_copy, demo_db):
     app.run()
     assert not app.exception
     metrics = _metrics(app)
     assert metrics["预算总额（万元）"] == "94.00"
-    assert metrics["项目数"] == "5"
+    report = status_report(connect(demo_db, read_only=True), 2023, dt.date(2023, 9, 24))
+    assert metrics["进度滞后项目"] == f"{sum(p['status'] != 'green' for p in report['projects'])} / 5"
     # as-of defaults to the latest payment of the year
     assert any(c.value == "截至 2023-09-24" for c in app.caption)
     assert metrics["累计支出（万元）"] == f"{paid_to(demo_copy, '2023-09-24') / 10000:,.2f}"
@@ -62,3 +64,30 @@ def test_url_parameters_set_the_view(app):
     assert "Spent to date (元)" in metrics
     assert any("year=1999" in c.value for c in app.caption)  # an unknown year is ignored with a notice
     assert app.query_params["year"] == ["2023"] or app.query_params["year"] == "2023"
+
+
+def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db):
+    import json
+    import subprocess
+    import sys
+
+    app.query_params.update({"as_of": "2023-06-30", "unit": "元", "project": "13052923P00584011183Y"})
+    app.run()
+    app.switch_page("pages/disbursement.py").run()
+    assert not app.exception
+    metrics = _metrics(app)
+    cli = subprocess.run(
+        [sys.executable, "-m", "monitor", "status", "--year", "2023", "--as-of", "2023-06-30", "--db", str(demo_db), "--json"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total = json.loads(cli.stdout)["total"]
+    assert metrics["计划累计（元）"] == f"{total['planned_cumulative']:,.2f}"
+    assert metrics["累计支出（元）"] == f"{total['actual_cumulative']:,.2f}" == f"{paid_to(demo_copy, '2023-06-30'):,.2f}"
+    assert metrics["预算执行率"] == f"{total['execution_rate'] * 100:.2f}%"
+    table = app.dataframe[0].value
+    assert len(table) == 5 and set(table["status"]) <= {"正常", "滞后", "严重滞后", "超预算"}
+    assert app.selectbox(key="project").value == "13052923P00584011183Y"
+    assert len(app.get("plotly_chart")) == 2

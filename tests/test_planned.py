@@ -2,17 +2,16 @@
 
 from decimal import Decimal
 
-import duckdb
 import pytest
 
-from monitor.db import query_rows
+from monitor.db import connect, query_rows
 
 KEPU = "13052923P00584011181P"  # 科普专项经费: 217500 / 430000 / 652500 / 870000 at 3-31, 6-30, 10-31, 12-31
 
 
 @pytest.fixture(scope="module")
 def planned(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = connect(demo_db, read_only=True)
     yield lambda day: dict(query_rows(con, "planned_cumulative", year=2023, as_of=day))[KEPU]
     con.close()
 

@@ -1,0 +1,97 @@
+"""Plotly figures with titles, axis labels with units and plain-language legends.
+
+Colours: blues and greys for amounts; red, amber and green are kept for status only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from monitor.fmt import MONEY_UNITS
+from monitor.i18n import t
+
+PLANNED = "#9db4d3"
+ACTUAL = "#1f5fa8"
+REFERENCE = "#7f7f7f"
+
+
+def _in_unit(values: pd.Series, unit: str) -> pd.Series:
+    return values.astype(float) / float(MONEY_UNITS[unit])
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, unit: str, lang: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=x_title,
+        yaxis_title=t("axis_amount", lang, unit=unit),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 90, "l": 60, "r": 20, "b": 50},
+        hovermode="x unified",
+        font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
+    )
+    fig.update_yaxes(rangemode="tozero", tickformat=",.2f")
+    return fig
+
+
+def quarterly_chart(quarters: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
+    """Bars of planned and actual per quarter, cumulative lines and the 序时进度 line.
+
+    `quarters` is the total rows of queries/quarterly_disbursement.sql (amounts in 元; actual
+    NaN for quarters not begun).
+    """
+    labels = [t(f"quarter_{q}", lang) for q in quarters["quarter"]]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=_in_unit(quarters["planned"], unit), name=t("legend_planned_q", lang), marker_color=PLANNED)
+    fig.add_bar(x=labels, y=_in_unit(quarters["actual"], unit), name=t("legend_actual_q", lang), marker_color=ACTUAL)
+    fig.add_scatter(
+        x=labels,
+        y=_in_unit(quarters["planned_cumulative"], unit),
+        name=t("legend_planned_cum", lang),
+        mode="lines+markers",
+        line={"color": PLANNED, "width": 3},
+    )
+    fig.add_scatter(
+        x=labels,
+        y=_in_unit(quarters["actual_cumulative"], unit),
+        name=t("legend_actual_cum", lang),
+        mode="lines+markers",
+        line={"color": ACTUAL, "width": 3},
+    )
+    fig.add_scatter(
+        x=labels,
+        y=_in_unit(quarters["time_progress_amount"], unit),
+        name=t("legend_time_progress", lang),
+        mode="lines",
+        line={"color": REFERENCE, "dash": "dot"},
+    )
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, t("axis_quarter", lang), unit, lang)
+
+
+def s_curve(days: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
+    """Planned vs actual cumulative disbursement by day, with the 序时进度 line."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=days["day"],
+        y=_in_unit(days["planned_cumulative"], unit),
+        name=t("legend_planned_cum", lang),
+        mode="lines",
+        line={"color": PLANNED, "width": 3},
+    )
+    fig.add_scatter(
+        x=days["day"],
+        y=_in_unit(days["actual_cumulative"], unit),
+        name=t("legend_actual_cum", lang),
+        mode="lines",
+        line={"color": ACTUAL, "width": 3},
+    )
+    fig.add_scatter(
+        x=days["day"],
+        y=_in_unit(days["time_progress_amount"], unit),
+        name=t("legend_time_progress", lang),
+        mode="lines",
+        line={"color": REFERENCE, "dash": "dot"},
+    )
+    fig.update_xaxes(tickformat="%m-%d")
+    return _layout(fig, title, t("axis_date", lang), unit, lang)
