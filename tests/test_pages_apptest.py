@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
+from contextlib import closing
 from decimal import Decimal
 
 import duckdb
@@ -47,7 +51,8 @@ def test_overview_headline_figures(app, demo_copy, demo_db):
     assert not app.exception
     metrics = _metrics(app)
     assert metrics["预算总额（万元）"] == "94.00"
-    report = status_report(connect(demo_db, read_only=True), 2023, dt.date(2023, 9, 24))
+    with closing(connect(demo_db, read_only=True)) as con:
+        report = status_report(con, 2023, dt.date(2023, 9, 24))
     assert metrics["进度滞后项目"] == f"{sum(p['status'] != 'green' for p in report['projects'])} / 5"
     # as-of defaults to the latest payment of the year
     assert any(c.value == "截至 2023-09-24" for c in app.caption)
@@ -66,18 +71,15 @@ def test_url_parameters_set_the_view(app):
     assert app.query_params["year"] == ["2023"] or app.query_params["year"] == "2023"
 
 
-def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db):
-    import json
-    import subprocess
-    import sys
-
-    app.query_params.update({"as_of": "2023-06-30", "unit": "元", "project": "13052923P00584011183Y"})
+@pytest.mark.parametrize("as_of", ["2023-02-15", "2023-06-30", "2023-08-15", "2024-01-10"])
+def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db, as_of):
+    app.query_params.update({"as_of": as_of, "unit": "元", "project": "13052923P00584011183Y"})
     app.run()
     app.switch_page("pages/disbursement.py").run()
     assert not app.exception
     metrics = _metrics(app)
     cli = subprocess.run(
-        [sys.executable, "-m", "monitor", "status", "--year", "2023", "--as-of", "2023-06-30", "--db", str(demo_db), "--json"],
+        [sys.executable, "-m", "monitor", "status", "--year", "2023", "--as-of", as_of, "--db", str(demo_db), "--json"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -85,7 +87,7 @@ def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db):
     )
     total = json.loads(cli.stdout)["total"]
     assert metrics["计划累计（元）"] == f"{total['planned_cumulative']:,.2f}"
-    assert metrics["累计支出（元）"] == f"{total['actual_cumulative']:,.2f}" == f"{paid_to(demo_copy, '2023-06-30'):,.2f}"
+    assert metrics["累计支出（元）"] == f"{total['actual_cumulative']:,.2f}" == f"{paid_to(demo_copy, as_of):,.2f}"
     assert metrics["预算执行率"] == f"{total['execution_rate'] * 100:.2f}%"
     table = app.dataframe[0].value
     assert len(table) == 5 and set(table["status"]) <= {"正常", "滞后", "严重滞后", "超预算"}
