@@ -69,6 +69,7 @@ def _date(text: str) -> dt.date:
 
 def _status(args: argparse.Namespace) -> int:
     from monitor.disbursement import status_report
+    from monitor.indicators import indicator_report
 
     path = db_path(args.db)
     if not path.is_file():
@@ -76,7 +77,7 @@ def _status(args: argparse.Namespace) -> int:
         return 2
     con = connect(path, read_only=True)
     try:
-        report = status_report(con, args.year, args.as_of, args.dept)
+        report = status_report(con, args.year, args.as_of, args.dept) | indicator_report(con, args.year, args.as_of, args.dept)
     finally:
         con.close()
     if args.json:
@@ -84,4 +85,7 @@ def _status(args: argparse.Namespace) -> int:
     else:
         for p in report["projects"]:
             print(f"{p['status']:<6} {p['project_code']}  {p['name']}  执行率 {p['execution_rate']:.2%}  {p['status_reason']}")
+        for i in (i for i in report["indicators"] if i["off_target"]):
+            scope = i["project_code"] or "部门整体"
+            print(f"off    {scope}  {i['level3']}  目标 {i['target_text']}  实际 {i['latest_actual']}  {i['status']}")
     return 0

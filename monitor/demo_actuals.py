@@ -10,7 +10,6 @@ Same targets in → same actuals out (seeded by year and project code, no clock 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from decimal import Decimal
 
@@ -178,7 +177,7 @@ def _indicator_actuals(con: duckdb.DuckDBPyConnection, targets: TargetSet) -> li
                     values, likelihood, reason, detail, action = OFF_TARGET[key]
                     rows.append((year, p.project_code, iid, period_end, values[month], None, likelihood, reason, detail, action))
                     continue
-                value = _on_target_value(ind.op, ind.target_value, ind.unit, paid.get(p.project_code, Decimal(0)), month, rng)
+                value = _on_target_value(ind.op, ind.target_value, ind.unit, paid.get(p.project_code, Decimal(0)), rng)
                 rows.append((year, p.project_code, iid, period_end, value, None, "确定能", None, None, None))
     period_end = dt.date(year, 9, 30)
     for d in targets.departments:
@@ -189,12 +188,12 @@ def _indicator_actuals(con: duckdb.DuckDBPyConnection, targets: TargetSet) -> li
     return rows
 
 
-def _on_target_value(op: str, target: float | None, unit: str | None, paid: Decimal, month: int, rng: random.Random) -> float | None:
-    """A plausible value that meets its target at this point of the year."""
+def _on_target_value(op: str, target: float | None, unit: str | None, paid: Decimal, rng: random.Random) -> float | None:
+    """A plausible value that meets its target."""
     if op == "qual" or target is None:
         return None
     if unit == "万元":  # cost indicators report the money actually spent so far
         return float((paid / 10000).quantize(Decimal("0.01")))
     if unit == "%":
         return round(min(100.0, target + rng.uniform(0.5, 4.0)), 1)
-    return float(math.ceil(target / 2) if month < 9 else target + (1 if target >= 2 else 0))
+    return float(target + (rng.randrange(2) if unit == "次" else 0))  # counts: the target, activities sometimes one more

@@ -96,6 +96,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "状态规则：落后计划超过 {amber} 个百分点为滞后，超过 {red} 个百分点为严重滞后，支出超过预算为超预算。",
         "Status: behind plan by more than {amber} pp is Behind, more than {red} pp Far behind; spending above budget is Over budget.",
     ),
+    "ind_met": ("达标", "Met"),
+    "ind_unmet": ("未达标", "Not met"),
+    "ind_missing": ("未填报", "Not reported"),
+    "ind_qualitative": ("定性待评", "Qualitative, to assess"),
     "placeholder": (
         "本页面尚在建设中，当前版本仅提供「总览」。计划内容：{what}",
         "This page is not built yet; this version only has the Overview. Planned: {what}",

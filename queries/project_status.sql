@@ -2,42 +2,19 @@
 -- total row (project_code NULL): planned and actual cumulative (元), execution rate, gap to
 -- plan (元 and percentage points of the budget), 序时进度, year-end forecast, and status with
 -- its reason code. Status thresholds $amber_pp / $red_pp come from monitor/monitoring.toml.
-WITH scope AS (
-    SELECT dept_code, project_code, name, budget
-    FROM projects
-    WHERE year = $year AND ($dept::TEXT IS NULL OR dept_code = $dept::TEXT)
-), planned AS (
-    SELECT project_code, planned_value($as_of::DATE, d0, v0, d1, v1) AS planned_cumulative
-    FROM plan_segments($year)
-    WHERE in_segment($as_of::DATE, d0, d1)
-), planned_total AS (  -- the last checkpoint: checkpoints are cumulative and never decrease
-    SELECT project_code, max(planned_cumulative) AS planned_total
-    FROM plan_checkpoints
-    WHERE year = $year
-    GROUP BY project_code
-), actual AS (
-    SELECT project_code, sum(amount) AS actual_cumulative
-    FROM payments
-    WHERE year = $year AND paid_on <= $as_of::DATE
-    GROUP BY project_code
-), entered AS (  -- the latest 全年预计执行数 entered up to the as-of date
+WITH entered AS (  -- the latest 全年预计执行数 entered up to the as-of date
     SELECT project_code, arg_max(forecast, (entered_on, batch_id)) AS forecast
     FROM forecasts
     WHERE year = $year AND entered_on <= $as_of::DATE
     GROUP BY project_code
 ), figures AS (
-    SELECT s.dept_code, s.project_code, s.name, s.budget,
-           coalesce(p.planned_cumulative, 0) AS planned_cumulative,
-           coalesce(a.actual_cumulative, 0) AS actual_cumulative,
+    SELECT d.dept_code, d.project_code, d.name, d.budget, d.planned_cumulative, d.actual_cumulative,
            -- the entered figure when there is one, else actual so far plus the plan still to come
-           coalesce(e.forecast, coalesce(a.actual_cumulative, 0)
-                                + greatest(coalesce(t.planned_total, 0) - coalesce(p.planned_cumulative, 0), 0)) AS forecast,
+           coalesce(e.forecast, d.actual_cumulative + greatest(d.planned_total - d.planned_cumulative, 0)) AS forecast,
            e.forecast IS NOT NULL AS forecast_entered
-    FROM scope s
-    LEFT JOIN planned p USING (project_code)
-    LEFT JOIN planned_total t USING (project_code)
-    LEFT JOIN actual a USING (project_code)
+    FROM disbursement_at($year, $as_of::DATE) d
     LEFT JOIN entered e USING (project_code)
+    WHERE $dept::TEXT IS NULL OR d.dept_code = $dept::TEXT
 ), rolled AS (
     SELECT dept_code, project_code, name,
            sum(budget)::DECIMAL(18, 2) AS budget,

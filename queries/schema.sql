@@ -69,8 +69,11 @@ CREATE TABLE IF NOT EXISTS indicators (
     target_value  DOUBLE,
     unit          TEXT,
     basis         TEXT,
+    weight        DOUBLE,          -- share within its level1 for the score; NULL = equal shares
     PRIMARY KEY (year, indicator_id)
 );
+
+ALTER TABLE indicators ADD COLUMN IF NOT EXISTS weight DOUBLE;  -- databases made before the column
 
 -- Department-wide targets of part one of the document (部门整体绩效目标).
 CREATE TABLE IF NOT EXISTS dept_goals (

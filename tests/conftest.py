@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.db import REPO_ROOT
-from monitor.demo import build_demo
+from monitor.db import REPO_ROOT, connect
+from monitor.demo import DEMO_DIR, build_demo
+from monitor.targets import write_targets
+from monitor.template import read_template
 
 SEED = REPO_ROOT.parent / "shared" / "seeds" / "000_69fb4c7d6af26be9.txt"
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -29,6 +31,16 @@ def demo_copy(demo_db, tmp_path) -> Path:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
     return path
+
+
+@pytest.fixture
+def targets_only(tmp_path):
+    """A connection to a new database holding the seed's targets and no actuals; tests add
+    the actuals they need."""
+    con = connect(tmp_path / "targets.duckdb")
+    write_targets(con, read_template(DEMO_DIR), "data/demo", "targets", "test")
+    yield con
+    con.close()
 
 
 @pytest.fixture(scope="session")
