@@ -19,6 +19,7 @@ from monitor.i18n import t
 STATUSES = ("达标", "未达标", "未填报", "定性待评")
 STATUS_KEYS = {"达标": "ind_met", "未达标": "ind_unmet", "未填报": "ind_missing", "定性待评": "ind_qualitative"}
 STATUS_BACKGROUND = {"达标": "#d7f0df", "未达标": "#f8cfca", "未填报": "#ececec", "定性待评": "#dfe8f5"}
+NO_FILTERS = {"project": None, "level1": None, "status": None, "off_only": False}
 SCORE_PARTS = ("execution_points", "output_points", "effect_points", "satisfaction_points")
 
 
@@ -28,7 +29,7 @@ def status_word(status: str, lang: str = "zh") -> str:
 
 def indicator_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, dept: str | None = None) -> dict[str, Any]:
     """The `indicators` and `scores` parts of `monitor status --json`."""
-    rows = query_df(con, "indicator_status", year=year, dept=dept, as_of=as_of)
+    rows = query_df(con, "indicator_status", year=year, dept=dept, as_of=as_of, **NO_FILTERS)
     scores = query_df(con, "project_scores", year=year, dept=dept, as_of=as_of)
     return {
         "indicators": [

@@ -10,6 +10,7 @@ import pytest
 
 from monitor.batches import insert_rows, new_batch
 from monitor.db import query_df
+from monitor.indicators import NO_FILTERS
 
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费
 KEPU = "13052923P00584011181P"  # 科普专项经费
@@ -34,7 +35,7 @@ def report(con, project: str | None, level3: str, value=None, text=None, likelih
 
 
 def status(con, project: str | None, level3: str, as_of: str = "2023-09-30") -> dict:
-    rows = query_df(con, "indicator_status", year=2023, dept=None, as_of=as_of)
+    rows = query_df(con, "indicator_status", year=2023, dept=None, as_of=as_of, **NO_FILTERS)
     match = rows[(rows["level3"] == level3) & ((rows["project_code"] == project) if project else rows["project_code"].isna())]
     assert len(match) == 1
     return match.iloc[0].to_dict()
@@ -96,7 +97,7 @@ def test_department_wide_indicators(targets_only):
     report(targets_only, None, qualitative[0], text="已推荐 2 名市级优秀人才")
     assert status(targets_only, None, quantitative[0][1])["status"] == "未达标"
     assert status(targets_only, None, qualitative[1])["status"] == "定性待评"
-    assert len(query_df(targets_only, "indicator_status", year=2023, dept=None, as_of="2023-09-30")) == 35 + 7
+    assert len(query_df(targets_only, "indicator_status", year=2023, dept=None, as_of="2023-09-30", **NO_FILTERS)) == 35 + 7
 
 
 def scores(con, as_of: str = "2023-09-30") -> dict:
