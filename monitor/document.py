@@ -13,6 +13,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -47,6 +48,19 @@ PART_TWO = re.compile(r"第二部分|预算项目绩效目标")
 TABLE_TITLE = re.compile(r"\d+\s*[.．、]\s*\S.*绩效目标表")
 DEPT_HEADER = re.compile(r"(?P<code>[0-9A-Za-z]{3,})\s+(?P<name>\S.*?)\s*单位\s*[：:]\s*(?P<unit>万元|元)")
 PAGE_NUMBER = re.compile(r"[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+")
+
+
+# PDF fonts often map common characters to look-alike radicals (⼀ for 一, ⻔ for 门): the
+# Kangxi radicals have compatibility mappings (to the traditional form where it differs, so
+# ⼾ and ⿈ are mapped to 户 and 黄 first); the simplified radicals need a table.
+_RADICALS = str.maketrans(
+    "⼾⿈⺟⺠⻄⻅⻆⻉⻋⻓⻔⻘⻚⻛⻜⻝⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻳", "户黄母民西见角贝车长门青页风飞食马骨鬼鱼鸟麦黄齐齿龙龟"
+)
+
+
+def normalize_cjk(text: str) -> str:
+    text = text.translate(_RADICALS)
+    return re.sub(r"[\u2f00-\u2fd5]", lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 @dataclass
@@ -137,7 +151,7 @@ class Segmenter:
         project = self._new_project(file, row)
         if project:
             project.head, project.indicators = head, indicators
-            self._close()
+            self.doc.projects.append(project)
 
     def finish(self) -> RawDocument:
         self._close()
@@ -331,7 +345,7 @@ def read_part_one(part: RawPartOne) -> tuple[list[DeptGoal], list[DeptIndicator]
     return goals, indicators
 
 
-_MEASURE_UNITS = r"(?:%|％|‰|万元|元|个|种|次|人次|人|家|项|场|期|篇|所|名|户|天|小时|台|套|件|份|本|册|亩|公里|吨|平方米)"
+_MEASURE_UNITS = r"(?:%|％|‰|万元|万亩|万人|元|个|种|次|人次|人|家|项|场|期|篇|所|名|户|天|小时|台|套|件|份|本|册|亩|公里|吨|平方米)"
 _CN_OR_NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)"
 _MEASURABLE = re.compile(
     r"(?:达到|不低于|不少于|不小于|不高于|不超过|不多于|至少|超过|高于|低于|大于|小于|≥|≤)\s*" + _CN_OR_NUMBER + r"\s*" + _MEASURE_UNITS

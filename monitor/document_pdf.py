@@ -9,16 +9,18 @@ unit line above each table) goes through the same line rules as extracted text.
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from monitor.document import PAGE_NUMBER, Line, RawDocument, RawIndicator, Segmenter
+from monitor.document import PAGE_NUMBER, Line, RawDocument, RawIndicator, Segmenter, normalize_cjk
 from monitor.errors import InputError, InputProblem
 
 FIELDS = 6  # 一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor warnings on every CJK page are noise here
 
 
 def read_pdf(data: bytes, file: str) -> RawDocument:
@@ -42,7 +44,7 @@ def _read_page(page, where: str, segmenter: Segmenter) -> None:
     outside = page
     for table in tables:
         outside = outside.outside_bbox(table.bbox)
-    items = [(line["top"], line["text"].strip(), None) for line in outside.extract_text_lines()]
+    items = [(line["top"], normalize_cjk(line["text"]).strip(), None) for line in outside.extract_text_lines()]
     items += [(table.bbox[1], "", table) for table in tables]
     for n, (_, text, table) in enumerate(sorted(items, key=lambda item: item[0]), start=1):
         if table is not None:
@@ -52,7 +54,7 @@ def _read_page(page, where: str, segmenter: Segmenter) -> None:
 
 
 def _read_table(rows: list[list[str | None]], where: str, segmenter: Segmenter) -> None:
-    cells = [[(c or "").strip() for c in row if c is not None] for row in rows]
+    cells = [[normalize_cjk(c).strip() for c in row if c is not None] for row in rows]
     header = next((i for i, row in enumerate(cells) if row and re.sub(r"\s+", "", row[0]) == "一级指标"), None)
     starts_project = any(row and re.sub(r"\s+", "", row[0]) == "项目编码" for row in cells)
     previous = segmenter.doc.projects[-1] if segmenter.doc.projects else None

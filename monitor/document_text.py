@@ -16,7 +16,18 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from monitor.document import LEVEL1, LEVEL2, PAGE_NUMBER, Line, RawDocument, RawIndicator, RawProject, Segmenter, is_structure_line
+from monitor.document import (
+    LEVEL1,
+    LEVEL2,
+    PAGE_NUMBER,
+    Line,
+    RawDocument,
+    RawIndicator,
+    RawProject,
+    Segmenter,
+    is_structure_line,
+    normalize_cjk,
+)
 from monitor.notation import parse_target
 
 _COMPARATORS = ("≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<=")
@@ -45,7 +56,7 @@ _UNITS = {
     "册",
     "亩",
 }
-_UNITS |= {"公里", "吨", "平方米", "种", "期", "人次", "批", "座", "年", "月", "日", "分", "级"}
+_UNITS |= {"公里", "吨", "平方米", "种", "期", "人次", "批", "座", "年", "月", "日", "分", "级", "万亩", "万人", "万册"}
 _GRADES = {"优", "良", "中", "差", "优秀", "良好", "合格", "达标"}
 
 
@@ -69,7 +80,7 @@ def _clean_lines(text: str) -> list[Line]:
 
     A running header is a line that starts a page (leading space) more than once and is not
     a structure line such as a table title."""
-    lines = [(n, raw.replace("\x0c", " ").rstrip()) for n, raw in enumerate(text.splitlines(), start=1)]
+    lines = [(n, normalize_cjk(raw.replace("\x0c", " ")).rstrip()) for n, raw in enumerate(text.splitlines(), start=1)]
     page_starts = Counter(t.strip() for _, t in lines if t.startswith(" ") and not t.startswith("  "))
     running = {t for t, count in page_starts.items() if count > 1 and not is_structure_line(t)}
     return [(n, t.strip()) for n, t in lines if t.strip() and not PAGE_NUMBER.fullmatch(t.strip()) and t.strip() not in running]
