@@ -9,11 +9,13 @@ and `commit` refuses a preview whose year was only proposed, so a person confirm
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from openpyxl import Workbook
 
 from monitor.batches import sha256_of
 from monitor.document import RawDocument, to_targets
@@ -22,7 +24,7 @@ from monitor.document_text import read_text
 from monitor.errors import InputError, InputProblem
 from monitor.tables import decode
 from monitor.targets import TargetSet, validate, write_targets
-from monitor.template import read_template, template_files
+from monitor.template import OPTIONAL_TABLES, TABLES, read_template, template_files
 
 KIND = "targets"
 
@@ -159,3 +161,62 @@ def commit(con: duckdb.DuckDBPyConnection, result: Preview, user: str, *, allow_
             ]
         )
     return CommitResult(write_targets(con, result.targets, result.file_name, result.sha256, user), removed)
+
+
+# What each column of the structured template holds, for the 说明 sheet of the blank workbook.
+COLUMN_NOTES = {
+    "year": "预算年度，如 2024",
+    "dept_code": "单位编码（文本，如 731001）",
+    "name": "单位名称 / 项目名称",
+    "parent_code": "上级部门编码，可空",
+    "region_code": "财政区划编码，如 130529，可空",
+    "level": "层级：财政区划 / 部门 / 单位，空为 单位",
+    "project_code": "项目编码（文本，保留字母和前导零）",
+    "budget": "预算数，单位：元（不是万元），最多两位小数",
+    "fiscal_funds": "其中财政资金，单位：元",
+    "other_funds": "其他资金，单位：元，空为 0",
+    "purpose": "资金用途",
+    "seq": "序号，从 1 开始",
+    "goal": "项目绩效目标（一条一行）",
+    "checkpoint_date": "计划时点（月底日期 YYYY-MM-DD）",
+    "planned_cumulative": "截至该时点的累计计划支出，单位：元；最后一个时点应等于预算数",
+    "level1": "一级指标：产出指标 / 效益指标 / 满意度指标",
+    "level2": "二级指标：数量指标、质量指标、时效指标、成本指标、社会效益指标、可持续影响指标、服务对象满意度指标等",
+    "level3": "三级指标名称",
+    "description": "绩效指标描述",
+    "target_text": "指标值，照文件原样填写，如 ≥95%、1 家、2 万元、一年一次、优",
+    "op": "比较符 >= <= = > < 或 qual（定性）；可空，空时按指标值自动识别",
+    "target_value": "指标数值；可空，空时按指标值自动识别",
+    "unit": "单位，如 %、家、万元；可空",
+    "basis": "指标值确定依据",
+    "section": "部分：总体绩效目标 / 分项绩效目标 / 分项绩效指标 / 工作保障措施",
+    "title": "小标题，如 优秀科技工作者奖励；可空",
+    "text": "正文",
+    "source": "出处，如 分项绩效指标（二）青少年科技教育经费",
+}
+NOTATION_NOTES = [
+    "指标值识别规则：写明比较的以写明的为准（≥95% → >= 95 %；≤5万元 → <= 5 万元）；",
+    "只写数值的，成本指标视为上限（2 万元 → <= 2 万元），其他指标视为下限（1 家 → >= 1 家）；",
+    "频次按每年次数计（一年一次 → >= 1 次，每季度一次 → >= 4 次）；",
+    "无法识别为数值的（优、良、逐步提升等）原样保存为定性指标（qual）。",
+]
+
+
+def blank_template_xlsx() -> bytes:
+    """A blank structured template: one sheet per table with its header row, and 说明."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "说明"
+    notes.append(["绩效目标结构化模板：每张表一个工作表，第一行为列名，请勿改动列名。金额单位一律为元。"])
+    for line in NOTATION_NOTES:
+        notes.append([line])
+    notes.append([])
+    notes.append(["工作表", "列", "必填", "说明"])
+    for table, (required, optional) in TABLES.items():
+        workbook.create_sheet(table).append([*required, *optional])
+        name = f"{table}（整表可省略）" if table in OPTIONAL_TABLES else table
+        for column in (*required, *optional):
+            notes.append([name, column, "必填" if column in required else "可空", COLUMN_NOTES[column]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
