@@ -104,17 +104,36 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     qualitative, 2 off target).
     """
     z = cells.pivot(index="project_name", columns="level2", values="worst")
-    text = (cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str))
-            .pivot(index="project_name", columns="level2", values="label"))
+    text = cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str)).pivot(
+        index="project_name", columns="level2", values="label"
+    )
     scale = [[0.0, "#7cc196"], [0.33, "#7cc196"], [0.34, "#d0d0d0"], [0.66, "#d0d0d0"], [0.67, "#e0675a"], [1.0, "#e0675a"]]
-    fig = go.Figure(go.Heatmap(
-        z=z.values, x=list(z.columns), y=list(z.index), text=text.values, texttemplate="%{text}", zmin=0, zmax=2,
-        colorscale=scale, xgap=3, ygap=3, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-        colorbar={"title": {"text": t("heat_legend", lang)}, "tickvals": [0.33, 1, 1.67],
-                  "ticktext": [t("heat_met", lang), t("heat_pending", lang), t("heat_off", lang)]},
-    ))
-    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, xaxis_title=t("axis_level2", lang), yaxis_title=t("axis_project", lang),
-                      margin={"t": 60, "l": 60, "r": 20, "b": 50},
-                      font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"})
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.values,
+            x=list(z.columns),
+            y=list(z.index),
+            text=text.values,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=2,
+            colorscale=scale,
+            xgap=3,
+            ygap=3,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar={
+                "title": {"text": t("heat_legend", lang)},
+                "tickvals": [0.33, 1, 1.67],
+                "ticktext": [t("heat_met", lang), t("heat_pending", lang), t("heat_off", lang)],
+            },
+        )
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=t("axis_level2", lang),
+        yaxis_title=t("axis_project", lang),
+        margin={"t": 60, "l": 60, "r": 20, "b": 50},
+        font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
+    )
     fig.update_yaxes(autorange="reversed")
     return fig

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_status(commands)
     imports = commands.add_parser("import", help="import a file (all-or-nothing, idempotent)")
     kinds = imports.add_subparsers(dest="kind", required=True)
-    del kinds  # importers register here: `import targets|payments|actuals`
+    _add_import_targets(kinds)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -88,4 +88,51 @@ def _status(args: argparse.Namespace) -> int:
         for i in (i for i in report["indicators"] if i["off_target"]):
             scope = i["project_code"] or "部门整体"
             print(f"off    {scope}  {i['level3']}  目标 {i['target_text']}  实际 {i['latest_actual']}  {i['status']}")
+
+
+def _add_import_targets(kinds) -> None:
+    parser = kinds.add_parser(
+        "targets",
+        help="import targets: a structured template (CSV folder or .xlsx) or a published document (.pdf or its extracted .txt)",
+    )
+    parser.add_argument("file", help="template folder, .xlsx workbook, .pdf or .txt")
+    parser.add_argument("--year", type=int, help="fiscal year (documents do not print it; a dry run shows the proposed one)")
+    _db_option(parser)
+    parser.add_argument("--dry-run", action="store_true", help="read and check only, write nothing")
+    parser.add_argument("--json", action="store_true", help="print the parsed targets as JSON")
+    parser.add_argument("--allow-removal", action="store_true", help="accept dropping indicators that already have actual values")
+    parser.set_defaults(run=_import_targets)
+
+
+def _import_targets(args: argparse.Namespace) -> int:
+    import getpass
+    from pathlib import Path
+
+    from monitor.targets_import import commit, preview
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"{path}：文件不存在", file=sys.stderr)
+        return 2
+    result = preview(path, path.name, args.year)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    targets = result.targets
+    summary = f"{len(targets.projects)} 个项目，{sum(len(p.indicators) for p in targets.projects)} 个绩效指标（{targets.year} 年）"
+    if args.json:
+        print(json.dumps(targets.to_json(), ensure_ascii=False, indent=2))
+    if args.dry_run:
+        print(f"检查通过，未写入：{summary}", file=sys.stderr)
+        return 0
+    con = connect(db_path(args.db))
+    try:
+        outcome = commit(con, result, getpass.getuser(), allow_removal=args.allow_removal)
+    finally:
+        con.close()
+    if outcome.batch_id is None:
+        print(f"{path.name} 已导入过，数据库中的目标就是它的内容：未写入任何数据", file=sys.stderr)
+        return 0
+    for removed in outcome.removed:
+        print(f"已删除指标 {removed.indicator_id}（{removed.level3}），保留其 {removed.actual_rows} 条实际值", file=sys.stderr)
+    print(f"已导入 {path.name}（批次 {outcome.batch_id}）：{summary}", file=sys.stderr)
     return 0

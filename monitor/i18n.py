@@ -109,10 +109,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "chart_heatmap": ("各项目二级指标完成情况", "Indicator status by project and category"),
     "ind_total": ("指标数", "Indicators"),
     "ind_off": ("偏离目标", "Off target"),
-    "ind_off_help": ("实际值未达到目标值，或完成目标可能性为“有可能”“完全不可能”的指标数", "Indicators failing their target or reported at risk"),
+    "ind_off_help": (
+        "实际值未达到目标值，或完成目标可能性为“有可能”“完全不可能”的指标数",
+        "Indicators failing their target or reported at risk",
+    ),
     "dept_score": ("部门自评得分", "Department self-evaluation"),
-    "dept_score_help": ("各项目自评得分按预算加权平均；项目得分 = 预算执行 10 分 + 产出 50 分 + 效益 30 分 + 满意度 10 分",
-                        "Budget-weighted mean of project scores; project = execution 10 + output 50 + effect 30 + satisfaction 10"),
+    "dept_score_help": (
+        "各项目自评得分按预算加权平均；项目得分 = 预算执行 10 分 + 产出 50 分 + 效益 30 分 + 满意度 10 分",
+        "Budget-weighted mean of project scores; project = execution 10 + output 50 + effect 30 + satisfaction 10",
+    ),
     "filter_project": ("项目", "Project"),
     "filter_level1": ("一级指标", "Level 1"),
     "filter_status": ("状态", "Status"),
@@ -134,8 +139,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_reason_detail": ("原因说明", "Explanation"),
     "col_action": ("纠偏措施", "Corrective action"),
     "scores": ("自评得分（预估）", "Self-evaluation score (provisional)"),
-    "scores_help": ("预算执行按实际支出与计划进度之比计分（年末即执行率 × 10）；未达标的定量指标按完成比例计分，未填报计 0 分，定性指标暂按满分计待评。",
-                    "Execution scores actual vs plan to date (at year end: rate × 10); unmet numbers score in proportion, unreported 0, qualitative full pending review."),
+    "scores_help": (
+        "预算执行按实际支出与计划进度之比计分（年末即执行率 × 10）；"
+        "未达标的定量指标按完成比例计分，未填报计 0 分，定性指标暂按满分计待评。",
+        "Execution scores actual vs plan to date (at year end: rate × 10); "
+        "unmet numbers score in proportion, unreported 0, qualitative full pending review.",
+    ),
     "col_score_exec": ("预算执行（10）", "Execution (10)"),
     "col_score_output": ("产出（50）", "Output (50)"),
     "col_score_effect": ("效益（30）", "Effect (30)"),
@@ -143,8 +152,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_score": ("得分", "Score"),
     "col_grade": ("等级", "Grade"),
     "dept_total": ("部门合计", "Department"),
-    "editor_needs_signin": ("录入指标完成值需要以编辑或管理员身份登录；登录功能将随“数据管理”一同提供。此前请通过命令行导入。",
-                            "Entering actuals needs an editor or admin sign-in, which arrives with Data management; until then import them from the command line."),
+    "editor_needs_signin": (
+        "录入指标完成值需要以编辑或管理员身份登录；登录功能将随“数据管理”一同提供。此前请通过命令行导入。",
+        "Entering actuals needs an editor or admin sign-in, which arrives with Data management; "
+        "until then import them from the command line.",
+    ),
     "placeholder": (
         "本页面尚在建设中，当前版本仅提供「总览」。计划内容：{what}",
         "This page is not built yet; this version only has the Overview. Planned: {what}",

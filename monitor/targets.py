@@ -179,10 +179,12 @@ def write_targets(
         for d in targets.departments:
             _replace_department(con, y, d)
         ids = _existing_indicator_ids(con, y, [d.dept_code for d in targets.departments])
+        # ids that actual values still refer to (of indicators dropped before) are never handed out again
+        reserved = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM indicator_actuals WHERE year = ?", [y]).fetchall()}
         for d in targets.departments:
             _delete_department_year(con, y, d.dept_code)
         for p in targets.projects:
-            _insert_project(con, y, p, batch_id, ids)
+            _insert_project(con, y, p, batch_id, ids, reserved)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -238,7 +240,9 @@ def _delete_department_year(con: duckdb.DuckDBPyConnection, year: int, dept_code
     con.execute("DELETE FROM projects WHERE year = ? AND dept_code = ?", [year, dept_code])
 
 
-def _insert_project(con: duckdb.DuckDBPyConnection, year: int, p: Project, batch_id: int, ids: dict[tuple, str]) -> None:
+def _insert_project(
+    con: duckdb.DuckDBPyConnection, year: int, p: Project, batch_id: int, ids: dict[tuple, str], reserved: set[str]
+) -> None:
     insert_rows(
         con,
         "projects",
@@ -291,14 +295,14 @@ def _insert_project(con: duckdb.DuckDBPyConnection, year: int, p: Project, batch
                 i.unit,
                 i.basis,
             )
-            for seq, (indicator_id, i) in enumerate(zip(_indicator_ids(p, ids), p.indicators), start=1)
+            for seq, (indicator_id, i) in enumerate(zip(_indicator_ids(p, ids, reserved), p.indicators), start=1)
         ],
     )
 
 
-def _indicator_ids(p: Project, existing: dict[tuple, str]) -> list[str]:
+def _indicator_ids(p: Project, existing: dict[tuple, str], reserved: set[str]) -> list[str]:
     """Reuse the id of the same indicator stored before; number new ones after the highest used."""
-    taken = set(existing.values())
+    taken = set(existing.values()) | reserved
     ids: list[str] = []
     number = 0
     for ind in p.indicators:
