@@ -103,10 +103,10 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     `cells` is queries/indicator_heatmap.sql (worst: 0 all met, 1 not reported or
     qualitative, 2 off target).
     """
-    z = cells.pivot(index="project_name", columns="level2", values="worst")
-    text = cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str)).pivot(
-        index="project_name", columns="level2", values="label"
-    )
+    order = list(cells.sort_values("first_seq")["level2"].drop_duplicates())  # 数量, 质量, … as in the targets table
+    z = cells.pivot(index="project_name", columns="level2", values="worst")[order]
+    labels = cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str))
+    text = labels.pivot(index="project_name", columns="level2", values="label")[order]
     scale = [[0.0, "#7cc196"], [0.33, "#7cc196"], [0.34, "#d0d0d0"], [0.66, "#d0d0d0"], [0.67, "#e0675a"], [1.0, "#e0675a"]]
     fig = go.Figure(
         go.Heatmap(

@@ -37,3 +37,8 @@ def plain(text: object) -> str:
     """Data text made inert inside st.markdown: every markup character is escaped, so names
     containing `**`, links, HTML or `$…$` show literally."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def number(value: object) -> str:
+    """An indicator value as people write it: 96, 97.5, 1.79 (at most two decimals)."""
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".")

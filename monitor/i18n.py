@@ -114,6 +114,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Indicators failing their target or reported at risk",
     ),
     "dept_score": ("部门自评得分", "Department self-evaluation"),
+    "grade_is": ("等级：{grade}", "Grade: {grade}"),
     "dept_score_help": (
         "各项目自评得分按预算加权平均；项目得分 = 预算执行 10 分 + 产出 50 分 + 效益 30 分 + 满意度 10 分",
         "Budget-weighted mean of project scores; project = execution 10 + output 50 + effect 30 + satisfaction 10",

@@ -15,8 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from monitor import db
 from monitor.demo import ensure_database
-from monitor.disbursement import STATUS_BACKGROUND
-from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS, percent
+from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS, percent, plain
 from monitor.i18n import LANGUAGES, t
 
 ALL = "*"  # the 单位 filter's "all units" option (not "", which the selectbox shows as empty)
@@ -78,18 +77,20 @@ def _url_value(name: str, parse, allowed=None) -> Any:
 def url_param(key: str, parse, allowed, default: Any) -> None:
     """A page's own widget state kept in the URL under `key`: initialise it from the address
     (ignoring malformed values with a notice) before drawing the widget with that key, and
-    call `keep_in_url(key)` after it."""
+    call `keep_in_url(key, default)` after it."""
     _init_from_url(key, parse, allowed, default)
     for notice in st.session_state.pop("url_notices", []):
-        st.caption(t("url_ignored", filters().lang, param=notice))
+        st.caption(t("url_ignored", filters().lang, param=plain(notice)))
 
 
-def keep_in_url(key: str) -> None:
+def keep_in_url(key: str, default: Any = None) -> None:
+    """Write a widget's value to the URL; the default is left out to keep links short."""
     value = st.session_state.get(key)
-    if value is None:
+    text = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    if value is None or value == default:
         st.query_params.pop(key, None)
-    elif st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text
 
 
 def _init_from_url(key: str, parse, allowed, default: Any) -> None:
@@ -129,7 +130,7 @@ def sidebar_filters() -> Filters:
         if scalar("demo_data_present"):
             st.caption(t("demo_notice", lang))
         for notice in st.session_state.pop("url_notices", []):
-            st.caption(t("url_ignored", lang, param=notice))
+            st.caption(t("url_ignored", lang, param=plain(notice)))
 
     dept = st.session_state["dept"]
     f = Filters(st.session_state.get("year"), None if dept == ALL else dept, st.session_state["as_of"], st.session_state["unit"], lang)
@@ -181,10 +182,18 @@ def execution_rate_metric(container, f: Filters, row: Any) -> None:
     )
 
 
-def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series):
-    """A Styler that colours the status cells red/amber/green (the words stay, for print and colour-blind readers)."""
-    colours = [f"background-color: {STATUS_BACKGROUND[s]}" for s in statuses]
+def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, palette: dict[str, str]):
+    """A Styler that gives the status cells their background colour from `palette` (the words
+    stay in the cells, for print and for colour-blind readers)."""
+    colours = [f"background-color: {palette[s]}" for s in statuses]
     return table.style.apply(lambda column: colours if column.name == label_column else [""] * len(column), axis=0)
+
+
+def parse_flag(text: str) -> bool:
+    """A checkbox in the URL: 1 or 0."""
+    if text not in ("0", "1"):
+        raise ValueError(text)
+    return text == "1"
 
 
 def placeholder_page(f: Filters, title_key: str, plan_key: str) -> None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from monitor.charts import quarterly_chart, s_curve
-from monitor.disbursement import reason_text, status_label, threshold_params
+from monitor.disbursement import STATUS_BACKGROUND, reason_text, status_label, threshold_params
 from monitor.fmt import money, money_frame, percent
 from monitor.ui import execution_rate_metric, filters, keep_in_url, query, status_colours, url_param
 
@@ -43,7 +43,7 @@ table = money_frame(projects, money_cols, f.unit).assign(
 )
 number = "%,.2f"
 st.dataframe(
-    status_colours(table, "status", projects["status"]),
+    status_colours(table, "status", projects["status"], STATUS_BACKGROUND),
     hide_index=True,
     column_order=[
         "status",

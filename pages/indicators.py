@@ -1,5 +1,142 @@
-"""Placeholder: says plainly that the page is not built yet and what it will hold."""
+"""绩效指标: every indicator with target, latest actual, status and gap; heatmap; scores."""
 
-from monitor.ui import filters, placeholder_page
+import pandas as pd
+import streamlit as st
 
-placeholder_page(filters(), "page_indicators", "plan_indicators")
+from monitor.charts import status_heatmap
+from monitor.fmt import number
+from monitor.indicators import STATUS_BACKGROUND, STATUSES, status_word
+from monitor.ui import filters, keep_in_url, parse_flag, query, status_colours, url_param
+
+f = filters()
+st.header(f.t("page_indicators"))
+if f.year is None:
+    st.info(f.t("no_data"))
+    st.stop()
+st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+
+every = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=False)
+scores = query("project_scores", year=f.year, dept=f.dept, as_of=f.as_of)
+department = scores[scores["project_code"].isna()]
+
+c = st.columns(5)
+c[0].metric(f.t("ind_total"), len(every), border=True)
+c[1].metric(f.t("ind_met"), int((every["status"] == "达标").sum()), border=True)
+c[2].metric(f.t("ind_off"), int(every["off_target"].sum()), help=f.t("ind_off_help"), border=True)
+c[3].metric(f.t("ind_missing"), int((every["status"] == "未填报").sum()), border=True)
+if not department.empty:
+    score = department.iloc[0]
+    c[4].metric(
+        f.t("dept_score"),
+        f"{score['score']:.1f}",
+        help=f.t("dept_score_help"),
+        border=True,
+        delta=f.t("grade_is", grade=score["grade"]),
+        delta_arrow="off",
+        delta_color="off",
+    )
+
+# Page filters, kept in the URL. "" in the project filter means the department-wide indicators.
+ALL = "*"
+projects = dict(every[["project_code", "project_name"]].fillna("").drop_duplicates().itertuples(index=False))
+choices = {
+    "ind_project": [ALL, *projects],
+    "ind_level1": [ALL, *dict.fromkeys(every["level1"])],
+    "ind_status": [ALL, *STATUSES],
+}
+labels = {
+    "ind_project": lambda v: f.t("all") if v == ALL else (projects[v] or f.t("dept_wide")),
+    "ind_level1": lambda v: f.t("all") if v == ALL else v,
+    "ind_status": lambda v: f.t("all") if v == ALL else status_word(v, f.lang),
+}
+columns = st.columns([3, 2, 2, 2])
+for column, (key, title) in zip(
+    columns, [("ind_project", "filter_project"), ("ind_level1", "filter_level1"), ("ind_status", "filter_status")]
+):
+    url_param(key, str, choices[key], ALL)
+    column.selectbox(f.t(title), choices[key], key=key, format_func=labels[key])
+    keep_in_url(key, ALL)
+url_param("ind_off", parse_flag, None, False)
+columns[3].toggle(f.t("filter_off_only"), key="ind_off")
+keep_in_url("ind_off", False)
+
+
+def chosen(key: str) -> str | None:
+    return None if st.session_state[key] == ALL else st.session_state[key]
+
+
+rows = query(
+    "indicator_status",
+    year=f.year,
+    dept=f.dept,
+    as_of=f.as_of,
+    project=chosen("ind_project"),
+    level1=chosen("ind_level1"),
+    status=chosen("ind_status"),
+    off_only=st.session_state["ind_off"],
+)
+st.subheader(f.t("indicator_table"))
+table = rows.assign(
+    status_word=[status_word(s, f.lang) for s in rows["status"]],
+    project_name=rows["project_name"].fillna(f.t("dept_wide")),
+    latest=[number(v) if pd.notna(v) else text for v, text in zip(rows["latest_actual"], rows["actual_text"])],
+)
+st.dataframe(
+    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND),
+    hide_index=True,
+    column_order=[
+        "status_word",
+        "off_target",
+        "project_name",
+        "level1",
+        "level2",
+        "level3",
+        "target_text",
+        "latest",
+        "unit",
+        "gap",
+        "period_end",
+        "likelihood",
+        "reason",
+        "reason_detail",
+        "corrective_action",
+    ],
+    column_config={
+        "status_word": f.t("col_status"),
+        "off_target": st.column_config.CheckboxColumn(f.t("col_off")),
+        "project_name": f.t("col_project"),
+        "level1": f.t("col_level1"),
+        "level2": f.t("col_level2"),
+        "level3": f.t("col_level3"),
+        "target_text": f.t("col_target"),
+        "latest": f.t("col_latest"),
+        "unit": f.t("col_unit"),
+        "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+        "period_end": st.column_config.DateColumn(f.t("col_period")),
+        "likelihood": f.t("col_likelihood"),
+        "reason": f.t("col_reason_cat"),
+        "reason_detail": f.t("col_reason_detail"),
+        "corrective_action": f.t("col_action"),
+    },
+)
+
+cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of)
+if not cells.empty:
+    st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
+
+st.subheader(f.t("scores"), help=f.t("scores_help"))
+st.dataframe(
+    scores.assign(name=scores["name"].fillna(f.t("dept_total"))),
+    hide_index=True,
+    column_order=["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"],
+    column_config={
+        "name": f.t("col_project"),
+        "execution_points": st.column_config.NumberColumn(f.t("col_score_exec"), format="%.1f"),
+        "output_points": st.column_config.NumberColumn(f.t("col_score_output"), format="%.1f"),
+        "effect_points": st.column_config.NumberColumn(f.t("col_score_effect"), format="%.1f"),
+        "satisfaction_points": st.column_config.NumberColumn(f.t("col_score_satisfaction"), format="%.1f"),
+        "score": st.column_config.NumberColumn(f.t("col_score"), format="%.1f"),
+        "grade": f.t("col_grade"),
+    },
+)
+st.info(f.t("editor_needs_signin"))

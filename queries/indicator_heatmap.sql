@@ -5,9 +5,10 @@ SELECT coalesce(p.name, '部门整体') AS project_name, l.level2,
        count(*) AS indicators,
        count(*) FILTER (WHERE l.status = '达标') AS met,
        count(*) FILTER (WHERE l.off_target) AS off_target,
-       max(CASE WHEN l.off_target THEN 2 WHEN l.status IN ('未填报', '定性待评') THEN 1 ELSE 0 END) AS worst
+       max(CASE WHEN l.off_target THEN 2 WHEN l.status IN ('未填报', '定性待评') THEN 1 ELSE 0 END) AS worst,
+       min(l.seq) AS first_seq  -- columns follow the order of the targets table
 FROM indicator_latest($year, $as_of::DATE) l
 LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
 WHERE l.project_code IS NOT NULL AND ($dept::TEXT IS NULL OR l.dept_code = $dept::TEXT)
 GROUP BY ALL
-ORDER BY project_name, level2
+ORDER BY project_name, first_seq

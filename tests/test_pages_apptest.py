@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from monitor.db import REPO_ROOT, connect
 from monitor.disbursement import status_report
+from monitor.indicators import indicator_report
 
 PAGES = ["pages/overview.py", "pages/disbursement.py", "pages/indicators.py", "pages/project.py", "pages/explore.py", "pages/data.py"]
 
@@ -93,3 +94,36 @@ def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db, as_of):
     assert len(table) == 5 and set(table["status"]) <= {"正常", "滞后", "严重滞后", "超预算"}
     assert app.selectbox(key="project").value == "13052923P00584011183Y"
     assert len(app.get("plotly_chart")) == 2
+
+
+def test_indicators_page_figures_and_filters(app, demo_db):
+    app.query_params.update({"as_of": "2023-09-30", "ind_off": "1"})
+    app.run()
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception
+    with closing(connect(demo_db, read_only=True)) as con:
+        report = indicator_report(con, 2023, dt.date(2023, 9, 30))
+    metrics = _metrics(app)
+    indicators = report["indicators"]
+    assert metrics["指标数"] == str(len(indicators)) == str(35 + 7)
+    assert metrics["达标"] == str(sum(i["status"] == "达标" for i in indicators))
+    assert metrics["偏离目标"] == str(sum(i["off_target"] for i in indicators))
+    department = next(s for s in report["scores"] if s["project_code"] is None)
+    assert metrics["部门自评得分"] == f"{department['score']:.1f}"
+    table = app.dataframe[0].value
+    assert len(table) == sum(i["off_target"] for i in indicators) and table["off_target"].all()  # the URL's off-target filter
+    app.toggle(key="ind_off").set_value(False).run()
+    assert len(app.dataframe[0].value) == len(indicators)
+    assert "ind_off" not in app.query_params
+    app.selectbox(key="ind_status").set_value("未填报").run()
+    assert set(app.dataframe[0].value["status_word"]) == {"未填报"}
+
+
+def test_malformed_page_parameter_is_ignored_with_a_notice(app):
+    app.query_params.update({"ind_off": "maybe", "ind_status": "<script>"})
+    app.run()
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception
+    notices = [c.value for c in app.caption]
+    # shown escaped, so the value cannot act as markup
+    assert any("ind\\_off=maybe" in n for n in notices) and any("ind\\_status=\\<script\\>" in n for n in notices)
