@@ -34,6 +34,17 @@ def _layout(fig: go.Figure, title: str, x_title: str, unit: str, lang: str) -> g
     return fig
 
 
+def _progress_lines(fig: go.Figure, x, frame: pd.DataFrame, unit: str, lang: str, mode: str) -> None:
+    """Planned and actual cumulative spending and the 序时进度 reference, shared by both charts."""
+    lines = [
+        ("planned_cumulative", "legend_planned_cum", {"color": PLANNED, "width": 3}),
+        ("actual_cumulative", "legend_actual_cum", {"color": ACTUAL, "width": 3}),
+        ("time_progress_amount", "legend_time_progress", {"color": REFERENCE, "dash": "dot"}),
+    ]
+    for column, legend, line in lines:
+        fig.add_scatter(x=x, y=_in_unit(frame[column], unit), name=t(legend, lang), mode="lines" if "dash" in line else mode, line=line)
+
+
 def quarterly_chart(quarters: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
     """Bars of planned and actual per quarter, cumulative lines and the 序时进度 line.
 
@@ -44,27 +55,7 @@ def quarterly_chart(quarters: pd.DataFrame, unit: str, lang: str, title: str) ->
     fig = go.Figure()
     fig.add_bar(x=labels, y=_in_unit(quarters["planned"], unit), name=t("legend_planned_q", lang), marker_color=PLANNED)
     fig.add_bar(x=labels, y=_in_unit(quarters["actual"], unit), name=t("legend_actual_q", lang), marker_color=ACTUAL)
-    fig.add_scatter(
-        x=labels,
-        y=_in_unit(quarters["planned_cumulative"], unit),
-        name=t("legend_planned_cum", lang),
-        mode="lines+markers",
-        line={"color": PLANNED, "width": 3},
-    )
-    fig.add_scatter(
-        x=labels,
-        y=_in_unit(quarters["actual_cumulative"], unit),
-        name=t("legend_actual_cum", lang),
-        mode="lines+markers",
-        line={"color": ACTUAL, "width": 3},
-    )
-    fig.add_scatter(
-        x=labels,
-        y=_in_unit(quarters["time_progress_amount"], unit),
-        name=t("legend_time_progress", lang),
-        mode="lines",
-        line={"color": REFERENCE, "dash": "dot"},
-    )
+    _progress_lines(fig, labels, quarters, unit, lang, "lines+markers")
     fig.update_layout(barmode="group")
     return _layout(fig, title, t("axis_quarter", lang), unit, lang)
 
@@ -72,27 +63,7 @@ def quarterly_chart(quarters: pd.DataFrame, unit: str, lang: str, title: str) ->
 def s_curve(days: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
     """Planned vs actual cumulative disbursement by day, with the 序时进度 line."""
     fig = go.Figure()
-    fig.add_scatter(
-        x=days["day"],
-        y=_in_unit(days["planned_cumulative"], unit),
-        name=t("legend_planned_cum", lang),
-        mode="lines",
-        line={"color": PLANNED, "width": 3},
-    )
-    fig.add_scatter(
-        x=days["day"],
-        y=_in_unit(days["actual_cumulative"], unit),
-        name=t("legend_actual_cum", lang),
-        mode="lines",
-        line={"color": ACTUAL, "width": 3},
-    )
-    fig.add_scatter(
-        x=days["day"],
-        y=_in_unit(days["time_progress_amount"], unit),
-        name=t("legend_time_progress", lang),
-        mode="lines",
-        line={"color": REFERENCE, "dash": "dot"},
-    )
+    _progress_lines(fig, days["day"], days, unit, lang, "lines")
     fig.update_xaxes(tickformat="%m-%d")
     return _layout(fig, title, t("axis_date", lang), unit, lang)
 
