@@ -25,8 +25,8 @@ def _layout(fig: go.Figure, title: str, x_title: str, unit: str, lang: str) -> g
         title={"text": title, "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
         yaxis_title=t("axis_amount", lang, unit=unit),
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"t": 90, "l": 60, "r": 20, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},  # below the axis: never over the title
+        margin={"t": 50, "l": 60, "r": 20, "b": 110},
         hovermode="x unified",
         font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
     )

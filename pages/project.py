@@ -1,5 +1,162 @@
-"""Placeholder: says plainly that the page is not built yet and what it will hold."""
+"""项目详情: one project on one page — funds, purpose and goals, plan vs actual, indicators
+with their history, payments, score breakdown and notes."""
 
-from monitor.ui import filters, placeholder_page
+import pandas as pd
+import streamlit as st
 
-placeholder_page(filters(), "page_project", "plan_project")
+from monitor.charts import quarterly_chart, s_curve
+from monitor.disbursement import reason_text, status_badge, threshold_params
+from monitor.fmt import money, money_frame, number, percent, plain
+from monitor.indicators import STATUS_BACKGROUND, status_word
+from monitor.ui import filters, keep_in_url, query, status_colours, url_param
+
+f = filters()
+st.header(f.t("page_project"))
+listing = query("project_list", year=f.year, dept=f.dept) if f.year else pd.DataFrame()
+if listing.empty:
+    st.info(f.t("no_data"))
+    st.stop()
+names = dict(zip(listing["project_code"], listing["name"]))
+url_param("project", str, names, next(iter(names)))
+code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")
+keep_in_url("project")
+
+info = query("project_info", year=f.year, project=code).iloc[0]
+status = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params()).set_index("project_code", drop=False)
+row = status.loc[code]
+scores = query("project_scores", year=f.year, dept=f.dept, as_of=f.as_of).set_index("project_code", drop=False)
+score = scores.loc[code]
+
+st.subheader(info["name"])
+reason = reason_text(row["status_reason"], row["gap_pp"], row["actual_cumulative"] - row["budget"], f.lang)
+st.markdown(
+    f"{status_badge(row['status'], row['status_reason'], f.lang)} {plain(reason)} · "
+    f"{plain(info['dept_name'])} · {plain(code)} · {f.t('as_of_caption', as_of=f.as_of.isoformat())}"
+)
+c = st.columns(3) + st.columns(3)
+c[0].metric(f.t("col_budget", unit=f.unit), money(info["budget"], f.unit), border=True)
+c[1].metric(f.t("fiscal_funds", unit=f.unit), money(info["fiscal_funds"], f.unit), border=True)
+c[2].metric(f.t("other_funds", unit=f.unit), money(info["other_funds"], f.unit), border=True)
+c[3].metric(f.t("actual_to_date", unit=f.unit), money(row["actual_cumulative"], f.unit), border=True)
+c[4].metric(
+    f.t("execution_rate"),
+    percent(row["execution_rate"]),
+    border=True,
+    delta=f"{row['gap_pp']:+.1f} pp",
+    delta_description=f.t("vs_plan"),
+    delta_color="off",
+)
+c[5].metric(
+    f.t("col_score"),
+    f"{score['score']:.1f}",
+    border=True,
+    help=f.t("scores_help"),
+    delta=f.t("grade_is", grade=score["grade"]),
+    delta_arrow="off",
+    delta_color="off",
+)
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{f.t('purpose')}**")
+    st.text(info["purpose"] or "—")
+with right:
+    st.markdown(f"**{f.t('project_goals')}**")
+    st.text("\n".join(f"{g.seq}. {g.goal}" for g in query("project_goals", year=f.year, project=code).itertuples()) or "—")
+
+quarters = query("quarterly_disbursement", year=f.year, dept=f.dept, as_of=f.as_of)
+left, right = st.columns(2)
+left.plotly_chart(quarterly_chart(quarters[quarters["project_code"] == code], f.unit, f.lang, f.t("chart_quarterly", scope=names[code])))
+days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
+right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
+
+st.subheader(f.t("indicator_table"))
+rows = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=code, level1=None, status=None, off_only=False)
+history = query("indicator_history", year=f.year, project=code, as_of=f.as_of)
+periods = sorted(history["period_end"].astype(str).unique())
+by_period = history.assign(
+    value=[number(v) if pd.notna(v) else t for v, t in zip(history["actual_value"], history["actual_text"])],
+    period=history["period_end"].astype(str),
+).pivot(index="indicator_id", columns="period", values="value")
+table = rows.join(by_period, on="indicator_id").assign(status_word=[status_word(s, f.lang) for s in rows["status"]])
+st.dataframe(
+    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND),
+    hide_index=True,
+    column_order=[
+        "status_word",
+        "level1",
+        "level2",
+        "level3",
+        "target_text",
+        *periods,
+        "gap",
+        "likelihood",
+        "reason",
+        "reason_detail",
+        "corrective_action",
+    ],
+    column_config={
+        "status_word": f.t("col_status"),
+        "level1": f.t("col_level1"),
+        "level2": f.t("col_level2"),
+        "level3": f.t("col_level3"),
+        "target_text": f.t("col_target"),
+        "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+        "likelihood": f.t("col_likelihood"),
+        "reason": f.t("col_reason_cat"),
+        "reason_detail": f.t("col_reason_detail"),
+        "corrective_action": f.t("col_action"),
+        **{p: f.t("actual_at", period=p) for p in periods},
+    },
+)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f.t("payments_of", as_of=f.as_of.isoformat()))
+    payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
+    if payments.empty:
+        st.info(f.t("no_payments"))
+    else:
+        st.dataframe(
+            money_frame(payments, ["amount"], f.unit),
+            hide_index=True,
+            column_order=["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"],
+            column_config={
+                "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
+                "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format="%,.2f"),
+                "summary": f.t("col_summary"),
+                "voucher_no": f.t("col_voucher"),
+                "fund_source": f.t("col_fund_source"),
+                "payee": f.t("col_payee"),
+            },
+        )
+with right:
+    st.subheader(f.t("score_breakdown"), help=f.t("scores_help"))
+    parts = [
+        ("col_score_exec", "execution_points", 10),
+        ("col_score_output", "output_points", 50),
+        ("col_score_effect", "effect_points", 30),
+        ("col_score_satisfaction", "satisfaction_points", 10),
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"part": f.t(key), "points": score[col], "lost": full - (score[col] if pd.notna(score[col]) else 0)}
+                for key, col, full in parts
+            ]
+        ),
+        hide_index=True,
+        column_config={
+            "part": f.t("score_part"),
+            "points": st.column_config.NumberColumn(f.t("score_points"), format="%.1f"),
+            "lost": st.column_config.NumberColumn(f.t("score_lost"), format="%.1f"),
+        },
+    )
+
+st.subheader(f.t("notes"))
+notes = query("project_notes", year=f.year, project=code)
+for n in notes.itertuples():
+    st.caption(f"{f.t('quarter_' + str(n.quarter))} · {plain(n.author)} · {n.created_at:%Y-%m-%d %H:%M}")
+    st.text(n.note)
+if notes.empty:
+    st.caption(f.t("no_notes"))

@@ -1,2 +1,4 @@
--- Changes whenever any import or undo is written; cached page queries are keyed on it.
-SELECT count(*), coalesce(max(batch_id), 0) FROM import_batches
+-- Changes whenever data is written (an import batch, an undo, a note); cached page queries
+-- are keyed on it.
+SELECT (SELECT count(*) FROM import_batches), (SELECT coalesce(max(batch_id), 0) FROM import_batches),
+       (SELECT coalesce(max(note_id), 0) FROM project_notes)

@@ -140,3 +140,15 @@ CREATE TABLE IF NOT EXISTS forecasts (
     note          TEXT,
     batch_id      INTEGER NOT NULL
 );
+
+-- Comments on a project for a quarter, written by staff and read by leadership.
+CREATE SEQUENCE IF NOT EXISTS note_seq START 1;
+CREATE TABLE IF NOT EXISTS project_notes (
+    note_id       INTEGER PRIMARY KEY DEFAULT nextval('note_seq'),
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    quarter       INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),
+    note          TEXT NOT NULL,
+    author        TEXT NOT NULL,
+    created_at    TIMESTAMP NOT NULL
+);

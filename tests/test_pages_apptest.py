@@ -127,3 +127,24 @@ def test_malformed_page_parameter_is_ignored_with_a_notice(app):
     notices = [c.value for c in app.caption]
     # shown escaped, so the value cannot act as markup
     assert any("ind\\_off=maybe" in n for n in notices) and any("ind\\_status=\\<script\\>" in n for n in notices)
+
+
+def test_project_page_shows_one_project(app, demo_db):
+    code = "13052923P00584011183Y"  # 巨鹿县研究院专项经费
+    app.query_params.update({"project": code, "as_of": "2023-09-30", "unit": "元"})
+    app.run()
+    app.switch_page("pages/project.py").run()
+    assert not app.exception
+    with closing(connect(demo_db, read_only=True)) as con:
+        day = dt.date(2023, 9, 30)
+        project = next(p for p in status_report(con, 2023, day)["projects"] if p["project_code"] == code)
+        report = indicator_report(con, 2023, day)
+        paid = con.execute("SELECT count(*) FROM payments WHERE project_code = ? AND paid_on <= ?", [code, day]).fetchone()[0]
+    metrics = _metrics(app)
+    assert metrics["预算数（元）"] == "20,000.00"
+    assert metrics["累计支出（元）"] == f"{project['actual_cumulative']:,.2f}"
+    score = next(s for s in report["scores"] if s["project_code"] == code)
+    assert metrics["得分"] == f"{score['score']:.1f}"
+    indicators, payments = app.dataframe[0].value, app.dataframe[1].value
+    assert len(indicators) == 7 and {"2023-06-30", "2023-09-30"} <= set(indicators.columns)
+    assert len(payments) == paid
