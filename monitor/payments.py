@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from monitor.batches import already_imported, insert_rows, new_batch, sha256_of_bytes
@@ -157,6 +158,21 @@ def import_payments(
         con.execute("ROLLBACK")
         raise
     return check
+
+
+def report(check: PaymentCheck) -> pd.DataFrame:
+    """The validation report: one line per problem (level 'error') or likely duplicate (level 'duplicate')."""
+    lines = [("error", p) for p in check.problems] + [("duplicate", p) for p in check.duplicates]
+    return pd.DataFrame(
+        [(level, p.file, p.row, p.column, p.value, p.expected) for level, p in lines],
+        columns=["level", "file", "row", "column", "value", "expected"],
+    ).astype({"row": "Int64"})
+
+
+def by_project(check: PaymentCheck) -> pd.DataFrame:
+    """Rows and total (元) per project code, for the confirmation screen."""
+    table = pd.DataFrame([(p.project_code, p.amount) for p in check.payments], columns=["project_code", "amount"])
+    return table.groupby("project_code", as_index=False).agg(rows=("amount", "size"), amount=("amount", "sum"))
 
 
 def parse_date(text: str) -> dt.date | None:
