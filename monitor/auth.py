@@ -57,7 +57,8 @@ def lockout(failures: int) -> dt.timedelta:
     """How long a user name stays locked after `failures` consecutive failed sign-ins."""
     if failures < FREE_ATTEMPTS:
         return dt.timedelta(0)
-    return min(FIRST_LOCKOUT * 2 ** (failures - FREE_ATTEMPTS), MAX_LOCKOUT)
+    doublings = min(failures - FREE_ATTEMPTS, 20)  # past the cap already; keeps the multiplication small
+    return min(FIRST_LOCKOUT * 2**doublings, MAX_LOCKOUT)
 
 
 def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str) -> User:

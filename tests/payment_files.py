@@ -17,6 +17,8 @@ from openpyxl import Workbook
 
 from monitor.db import REPO_ROOT
 
+HEADER_YUAN = ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"]
+
 
 def demo_codes() -> list[str]:
     with open(REPO_ROOT / "data" / "demo" / "projects.csv", encoding="utf-8") as f:
@@ -42,6 +44,11 @@ def ledger() -> list[Line]:
         Line(codes[2], dt.date(2023, 11, 2), Decimal("1234567.89"), "T-1004", "老科协活动经费"),
         Line(codes[4], dt.date(2023, 12, 28), Decimal("5000.00"), "T-1005", "优秀科技工作者奖励"),
     ]
+
+
+def ledger_csv(path: Path) -> Path:
+    """The ledger as a plain UTF-8 CSV with amounts in 元."""
+    return write_csv(path, HEADER_YUAN, [[x.project_code, x.paid_on.isoformat(), str(x.yuan), x.voucher, x.summary] for x in ledger()])
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:

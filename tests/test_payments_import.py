@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from payment_files import Line, demo_codes, ledger, stored, totals, write_csv, write_xlsx
+from payment_files import HEADER_YUAN, Line, demo_codes, ledger, stored, totals, write_csv, write_xlsx
 
 from monitor.cli import main
 from monitor.db import apply_schema, connect
@@ -16,7 +16,7 @@ from monitor.export import csv_bytes
 from monitor.payments import check_payments, import_payments, parse_amount, parse_date, report
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-HEADER = ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"]
+HEADER = HEADER_YUAN
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
