@@ -11,12 +11,14 @@ import streamlit as st
 
 from monitor.auth_ui import require_role
 from monitor.export import csv_bytes
-from monitor.fmt import in_unit, money
+from monitor.fmt import money
 from monitor.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.ui import Filters, cursor, query
 from monitor.undo import UndoRefused, refusal, undo_batch
 
-FROM_HEADER = "header"
+FROM_HEADER = "header"  # the unit and year choices that leave it to the file
+FROM_DATES = "dates"
+LEDGER_UNIT = "元"  # imports are checked to the fen: 万元 at two decimals would hide small refunds
 KIND_KEYS = {"payments": "kind_payments", "indicator_actuals": "kind_indicator_actuals", "targets": "kind_targets", "undo": "kind_undo"}
 
 
@@ -37,14 +39,14 @@ def payments_section(f: Filters) -> None:
         required=True,
         key="payments_unit",
     )
-    years = [None, *(int(y) for y in query("filter_years")["year"])]
+    years = [FROM_DATES, *(int(y) for y in query("filter_years")["year"])]
     year = right.selectbox(
-        f.t("fiscal_year"), years, format_func=lambda y: f.t("year_from_dates") if y is None else str(y), key="payments_year"
+        f.t("fiscal_year"), years, format_func=lambda y: f.t("year_from_dates") if y == FROM_DATES else str(y), key="payments_year"
     )
     if upload is None:
         return
     data = upload.getvalue()
-    options = {"unit": None if unit == FROM_HEADER else unit, "year": year}
+    options = {"unit": None if unit == FROM_HEADER else unit, "year": None if year == FROM_DATES else year}
     check = check_payments(cursor(), data, upload.name, **options)
     if check.imported_as is not None:
         st.info(f.t("already_imported", batch=check.imported_as))
@@ -62,7 +64,7 @@ def payments_section(f: Filters) -> None:
         result = import_payments(cursor(), data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
             st.session_state["payments_done"] = f.t(
-                "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, f.unit), unit=f.unit
+                "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, LEDGER_UNIT), unit=LEDGER_UNIT
             )
             st.session_state["payments_upload"] = generation + 1
         st.rerun()
@@ -129,7 +131,7 @@ def _summary(f: Filters, check: PaymentCheck) -> None:
     if check.problems:
         st.error(f.t("check_failed", n=len(check.problems)))
         return
-    st.success(f.t("check_ok", rows=len(check.payments), total=money(check.total, f.unit), unit=f.unit, year=check.year))
+    st.success(f.t("check_ok", rows=len(check.payments), total=money(check.total, LEDGER_UNIT), unit=LEDGER_UNIT, year=check.year))
     if check.year_inferred:
         st.caption(f.t("year_inferred", year=check.year))
     if check.duplicates:
@@ -137,12 +139,12 @@ def _summary(f: Filters, check: PaymentCheck) -> None:
     table = by_project(check)
     st.caption(f.t("by_project"))
     st.dataframe(
-        table.assign(amount=table["amount"].map(lambda v: float(in_unit(v, f.unit)))),
+        table.assign(amount=table["amount"].map(float)),
         hide_index=True,
         column_config={
             "project_code": f.t("col_project_code"),
             "rows": f.t("col_rows"),
-            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format="%.2f"),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=LEDGER_UNIT), format="%.2f"),
         },
     )
 
