@@ -273,7 +273,7 @@ def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str,
     paid_on = parse_date(cell("paid_on"))
     if paid_on is None:
         bad("paid_on", "应为日期，如 2023-03-15、2023/3/15、2023年3月15日 或 Excel 日期")
-    amount = _amount_in_yuan(cell("amount"), check.unit or "元", bad)
+    amount = _amount_in_yuan(cell("amount"), UNITS[check.unit], bad)  # the unit is settled once the header is usable
     return Payment(
         number,
         code,
@@ -286,18 +286,18 @@ def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str,
     )
 
 
-def _amount_in_yuan(text: str, unit: str, bad) -> Decimal | None:
+def _amount_in_yuan(text: str, factor: Decimal, bad) -> Decimal | None:
     value = parse_amount(text)
     if value is None:
         bad("amount", "应为数字金额，如 12,345.67（退款写负数）")
         return None
-    yuan = value * UNITS[unit]
+    yuan = value * factor
     if yuan == 0:
         bad("amount", "金额不能为 0（退款写负数）")
+    elif abs(yuan) >= MAX_AMOUNT:  # before quantize, which fails beyond the context's precision
+        bad("amount", "金额超出可存储的范围（DECIMAL(18,2) 元）")
     elif yuan != yuan.quantize(FEN):
         bad("amount", f"换算为元后超过两位小数（{yuan} 元）：金额应精确到分，不做四舍五入")
-    elif abs(yuan) >= MAX_AMOUNT:
-        bad("amount", "金额超出可存储的范围")
     else:
         return yuan.quantize(FEN)
     return None

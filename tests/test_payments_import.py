@@ -182,6 +182,14 @@ ERROR_CASES = {  # name → (header, data rows, CLI options, row, column, words 
         "应为数字金额",
     ),
     "bad thousands separators": (HEADER, [[CODE, "2023-10-01", "1,00", "E1", ""]], [], 2, "金额（元）", "应为数字金额"),
+    "amount too large": (
+        HEADER,
+        [[CODE, "2023-10-01", "123456789012345678901234567890", "E1", ""]],
+        [],
+        2,
+        "金额（元）",
+        "超出可存储的范围",
+    ),
     "zero amount": (HEADER, [[CODE, "2023-10-01", "0.00", "E1", ""]], [], 2, "金额（元）", "不能为 0"),
     "more than two decimals in 元": (HEADER, [[CODE, "2023-10-01", "10.005", "E1", ""]], [], 2, "金额（元）", "超过两位小数"),
     "more than two decimals after 万元": (
