@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from monitor.auth_ui import account_box
 from monitor.i18n import t
 from monitor.ui import sidebar_filters
 
@@ -17,6 +18,7 @@ PAGES = [  # (file, url path, title key); the first is the home page
 ]
 
 nav_box = st.sidebar.container()  # above the filters
+account_box()  # sign-in; stops the run here when viewing needs sign-in and nobody is signed in
 filters = sidebar_filters()
 pages = [st.Page(file, title=t(key, filters.lang), url_path=url, default=(i == 0)) for i, (file, url, key) in enumerate(PAGES)]
 # The built-in sidebar navigation is hidden (client.showSidebarNavigation = false) and drawn

@@ -18,19 +18,34 @@ def sha256_of(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+def sha256_of_bytes(data: bytes) -> str:
+    """The content hash of one uploaded or named file: the same bytes under another name are the same file."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def already_imported(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int | None:
-    """The batch that imported this exact content before, if any."""
-    row = con.execute("SELECT max(batch_id) FROM import_batches WHERE kind = ? AND sha256 = ?", [kind, sha256]).fetchone()
+    """The batch that imported this exact content before and still holds it (not undone), if any."""
+    row = con.execute(
+        "SELECT max(batch_id) FROM import_batches WHERE kind = ? AND sha256 = ? AND undone_by IS NULL", [kind, sha256]
+    ).fetchone()
     return row[0]
 
 
 def new_batch(
-    con: duckdb.DuckDBPyConnection, kind: str, file_name: str, sha256: str, row_count: int, user: str, *, is_demo: bool = False
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    row_count: int,
+    user: str,
+    *,
+    is_demo: bool = False,
+    note: str | None = None,
 ) -> int:
     row = con.execute(
-        "INSERT INTO import_batches (kind, file_name, sha256, row_count, imported_at, imported_by, is_demo)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING batch_id",
-        [kind, file_name, sha256, row_count, dt.datetime.now().replace(microsecond=0), user, is_demo],
+        "INSERT INTO import_batches (kind, file_name, sha256, row_count, imported_at, imported_by, is_demo, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING batch_id",
+        [kind, file_name, sha256, row_count, dt.datetime.now().replace(microsecond=0), user, is_demo, note],
     ).fetchone()
     return row[0]
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
+from pathlib import Path
 
 from monitor.db import connect, db_path
 from monitor.errors import InputError
@@ -23,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     imports = commands.add_parser("import", help="import a file (all-or-nothing, idempotent)")
     kinds = imports.add_subparsers(dest="kind", required=True)
     _add_import_targets(kinds)
+    _add_import_payments(kinds)
+    _add_undo(commands)
+    _add_add_user(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -135,4 +140,121 @@ def _import_targets(args: argparse.Namespace) -> int:
     for removed in outcome.removed:
         print(f"已删除指标 {removed.indicator_id}（{removed.level3}），保留其 {removed.actual_rows} 条实际值", file=sys.stderr)
     print(f"已导入 {path.name}（批次 {outcome.batch_id}）：{summary}", file=sys.stderr)
+
+
+def _open(args: argparse.Namespace):
+    """The database named by --db / MONITOR_DB, brought up to the current schema."""
+    from monitor.db import connect
+
+    con = connect(db_path(args.db))
+    return con
+
+
+def _cli_user() -> str:
+    # Whoever can run this can write the database file directly, so a password here would
+    # protect nothing; the batch records the operating-system account instead.
+    return f"cli:{getpass.getuser()}"
+
+
+def _add_import_payments(kinds) -> None:
+    parser = kinds.add_parser("payments", help="import a payment ledger 支付流水 (xlsx or CSV)")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--unit", choices=("元", "万元"), help="money unit of the amounts when the header does not say")
+    parser.add_argument("--year", type=int, help="fiscal year (default: the one year all payment dates fall in)")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report only; write nothing")
+    parser.add_argument("--accept-duplicates", action="store_true", help="import rows flagged as likely duplicates of stored payments")
+    _db_option(parser)
+    parser.set_defaults(run=_import_payments)
+
+
+def _import_payments(args: argparse.Namespace) -> int:
+    from monitor.payments import check_payments, import_payments
+
+    data = args.file.read_bytes()
+    con = _open(args)
+    try:
+        options = {"unit": args.unit, "year": args.year}
+        if args.dry_run:
+            check = check_payments(con, data, args.file.name, **options)
+        else:
+            check = import_payments(con, data, args.file.name, _cli_user(), accept_duplicates=args.accept_duplicates, **options)
+    finally:
+        con.close()
+    if check.imported_as is not None:
+        print(f"{check.file_name}: already imported as batch {check.imported_as}; nothing added")
+        return 0
+    for problem in check.problems:
+        print(f"错误 {problem}", file=sys.stderr)
+    for problem in check.duplicates:
+        print(f"疑似重复 {problem}", file=sys.stderr)
+    if check.problems:
+        print(f"{len(check.problems)} problem(s); nothing written", file=sys.stderr)
+        return 2
+    year = f"{check.year} (inferred: all payment dates fall in it)" if check.year_inferred else str(check.year)
+    summary = f"{len(check.payments)} payments, total {check.total:,.2f} 元, fiscal year {year}, amounts read in {check.unit}"
+    if check.batch_id is not None:
+        print(f"imported as batch {check.batch_id}: {summary}")
+        return 0
+    if args.dry_run:
+        print(f"dry run, nothing written: {summary}")
+        return 0
+    print(
+        f"{len(check.duplicates)} likely duplicate(s) of stored payments; nothing written (confirm with --accept-duplicates)",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _add_undo(commands) -> None:
+    parser = commands.add_parser("undo", help="undo one import batch completely (payments or indicator actuals)")
+    parser.add_argument("batch_id", type=int)
+    _db_option(parser)
+    parser.set_defaults(run=_undo)
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from monitor.undo import UndoRefused, undo_batch
+
+    con = _open(args)
+    try:
+        done = undo_batch(con, args.batch_id, _cli_user())
+    except UndoRefused as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"batch {done.batch_id} undone: {done.rows} rows deleted (recorded as batch {done.undo_batch_id})")
+    return 0
+
+
+def _add_add_user(commands) -> None:
+    from monitor.auth import ROLES
+
+    parser = commands.add_parser("add-user", help="create a user who can sign in (password asked at a prompt)")
+    parser.add_argument("name")
+    parser.add_argument("--role", choices=ROLES, required=True)
+    parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    _db_option(parser)
+    parser.set_defaults(run=_add_user)
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    from monitor.auth import add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("the passwords differ; no user created", file=sys.stderr)
+            return 2
+    con = _open(args)
+    try:
+        user = add_user(con, args.name, args.role, password)
+    except ValueError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"user {user.name} created with role {user.role}")
     return 0

@@ -195,10 +195,116 @@ _TEXT: dict[str, tuple[str, str]] = {
         "one project on one page: funds, goals, plan vs actual, indicators, payments, score, notes.",
     ),
     "plan_explore": ("按任意字段筛选、分组汇总、下载和分享查询结果。", "filter, group, download and share any view."),
-    "plan_data": (
-        "导入绩效目标、支付流水和指标完成值，校验报告、导入历史与撤销。",
-        "imports of targets, payments and indicator actuals, validation reports, history and undo.",
+    # --- issue 7: sign-in, payments import, import history and undo ---
+    "signin_title": ("登录（修改数据需要）", "Sign in (needed to change data)"),
+    "signin_user": ("用户名", "User name"),
+    "signin_password": ("密码", "Password"),
+    "signin_submit": ("登录", "Sign in"),
+    "signin_failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "signin_locked": ("登录失败次数过多，请 {seconds} 秒后再试。", "Too many failed sign-ins: try again in {seconds} s."),
+    "signed_in_as": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "signout": ("退出登录", "Sign out"),
+    "session_expired": ("长时间未操作，已自动退出登录。", "You were signed out after a period of inactivity."),
+    "signin_to_view": ("请先在左侧栏登录后查看。", "Please sign in (sidebar) to view this dashboard."),
+    "signin_needed": (
+        "修改数据需要以「{role}」或更高角色登录：请在左侧栏登录。",
+        "Changing data needs a signed-in user with the {role} role or higher: sign in in the sidebar.",
     ),
+    "role_refused": (
+        "{name} 的角色是「{role}」，不能修改数据（需要「{needed}」或更高角色）。",
+        "{name} has the {role} role and cannot change data (needs {needed} or higher).",
+    ),
+    "role_viewer": ("查看", "viewer"),
+    "role_editor": ("编辑", "editor"),
+    "role_admin": ("管理员", "admin"),
+    "tab_payments": ("支付流水", "Payments"),
+    "tab_history": ("导入历史", "Import history"),
+    "payments_intro": (
+        "上传支付流水（xlsx，或 UTF-8/GBK 编码、逗号或制表符分隔的 CSV）。必需的列：项目编码、支付日期、金额；"
+        "可选：凭证号、摘要、资金来源、收款单位。金额单位写在表头（如「金额（元）」「金额（万元）」）或在下面选择；退款写负数。",
+        "Upload a payment ledger (xlsx, or CSV in UTF-8/GBK with commas or tabs). Required columns: project code, "
+        "payment date, amount; optional: voucher number, summary, fund source, payee. State the money unit in the header "
+        "(e.g. 金额（元）, 金额（万元）) or choose it below; refunds are negative.",
+    ),
+    "upload_payments": ("支付流水文件", "Payment ledger file"),
+    "amount_unit": ("金额单位", "Amount unit"),
+    "unit_from_header": ("按表头", "From the header"),
+    "fiscal_year": ("预算年度", "Fiscal year"),
+    "year_from_dates": ("按支付日期推断", "From the payment dates"),
+    "already_imported": (
+        "该文件已于批次 {batch} 导入过，不会重复添加任何数据。",
+        "This file was already imported as batch {batch}; nothing will be added.",
+    ),
+    "check_ok": (
+        "校验通过：{rows} 笔支付，合计 {total} {unit}，{year} 年度。",
+        "Valid: {rows} payments, {total} {unit} in total, fiscal year {year}.",
+    ),
+    "year_inferred": (
+        "预算年度 {year} 由支付日期推断（全部日期都在该年）。",
+        "Fiscal year {year} taken from the payment dates (all fall in it).",
+    ),
+    "check_failed": (
+        "发现 {n} 个问题，不会写入任何数据。请修改文件后重新上传。",
+        "{n} problem(s) found; nothing will be written. Correct the file and upload it again.",
+    ),
+    "duplicates_found": (
+        "{n} 行与已导入的支付疑似重复（项目、日期、金额相同，凭证号或摘要也相同）。请核对；确认后才会导入。",
+        "{n} row(s) look like payments already stored (same project, date, amount and voucher or summary). Check them; "
+        "they are imported only when you confirm.",
+    ),
+    "confirm_duplicates": (
+        "我已核对：疑似重复的行是新的支付，一并导入",
+        "I have checked: the likely duplicates are new payments, import them",
+    ),
+    "confirm_import": ("确认导入", "Import"),
+    "import_done": (
+        "已导入批次 {batch}：{rows} 笔支付，合计 {total} {unit}。",
+        "Imported as batch {batch}: {rows} payments, {total} {unit} in total.",
+    ),
+    "ignored_columns": ("未使用的列：{columns}", "Columns not used: {columns}"),
+    "by_project": ("按项目汇总", "By project"),
+    "col_rows": ("笔数", "Rows"),
+    "report_title": ("校验报告", "Validation report"),
+    "report_download": ("下载校验报告（CSV）", "Download the report (CSV)"),
+    "col_level": ("级别", "Level"),
+    "col_file": ("文件", "File"),
+    "col_row": ("行", "Row"),
+    "col_column": ("列", "Column"),
+    "col_value": ("值", "Value"),
+    "col_expected": ("问题与要求", "Problem and what is expected"),
+    "level_error": ("错误", "Error"),
+    "level_duplicate": ("疑似重复", "Likely duplicate"),
+    "history_intro": (
+        "每次导入和撤销都记录为一个批次。支付流水和指标完成值的批次可以整批撤销；绩效目标批次不能撤销（请导入更正后的目标文件）。",
+        "Every import and undo is a batch. Payments and indicator-actuals batches can be undone as a whole; targets batches "
+        "cannot (import a corrected targets file instead).",
+    ),
+    "col_batch": ("批次", "Batch"),
+    "col_kind": ("类型", "Kind"),
+    "col_file_name": ("文件", "File"),
+    "col_by": ("操作人", "By"),
+    "col_at": ("时间", "When"),
+    "col_demo": ("演示数据", "Demo data"),
+    "col_undone": ("撤销情况", "Undone"),
+    "col_note": ("说明", "Note"),
+    "undone_label": ("已撤销：批次 {batch}，{by}，{at}", "Undone: batch {batch}, {by}, {at}"),
+    "kind_payments": ("支付流水", "payments"),
+    "kind_indicator_actuals": ("指标完成值", "indicator actuals"),
+    "kind_targets": ("绩效目标", "targets"),
+    "kind_undo": ("撤销", "undo"),
+    "undo_title": ("撤销导入", "Undo an import"),
+    "undo_select": ("选择批次", "Batch"),
+    "undo_none": ("没有可撤销的批次。", "No batch to undo."),
+    "undo_confirm": (
+        "确认整批撤销批次 {batch}（删除该批次导入的全部 {rows} 行）",
+        "Undo batch {batch} completely (delete all its {rows} rows)",
+    ),
+    "undo_button": ("撤销", "Undo"),
+    "undo_done": (
+        "已撤销批次 {batch}：删除 {rows} 行，撤销记录为批次 {undo}。",
+        "Batch {batch} undone: {rows} rows deleted, recorded as batch {undo}.",
+    ),
+    # --- end of issue 7 block ---
 }
 
 

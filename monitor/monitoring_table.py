@@ -31,7 +31,18 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 STATUS_FILL = {"green": "D7F0DF", "amber": "FFE9B3", "red": "F8CFCA"}
 LIKELIHOOD_NOTE = {"确定能": "预计能完成年度目标", "有可能": "完成年度目标存在风险", "完全不可能": "预计无法完成年度目标"}
-INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "全年预计完成情况", "偏差原因分析", "完成目标可能性", "原因说明"]
+INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "全年预计完成情况",
+                     "偏差原因分析", "完成目标可能性", "原因说明"]
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "全年预计完成情况",
+    "偏差原因分析",
+    "完成目标可能性",
+    "原因说明",
+]
 WIDTHS = [14, 18, 24, 14, 16, 20, 14, 14, 40]
 
 
@@ -96,22 +107,46 @@ def _title(sheet: Worksheet, title: str, subtitle: str, columns: int) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _summary(sheet: Worksheet, year: int, as_of: dt.date, projects: pd.DataFrame, total: pd.DataFrame, indicators: pd.DataFrame,
-             scores: pd.DataFrame) -> None:
+def _summary(
+    sheet: Worksheet, year: int, as_of: dt.date, projects: pd.DataFrame, total: pd.DataFrame, indicators: pd.DataFrame, scores: pd.DataFrame
+) -> None:
     sheet.title = "汇总"
-    headers = ["序号", "项目编码", "项目名称", "年度预算数", "执行数", "执行率", "序时进度", "执行状态", "状态说明",
-               "全年预计执行数", "偏离目标指标数", "自评得分", "等级"]
+    headers = [
+        "序号",
+        "项目编码",
+        "项目名称",
+        "年度预算数",
+        "执行数",
+        "执行率",
+        "序时进度",
+        "执行状态",
+        "状态说明",
+        "全年预计执行数",
+        "偏离目标指标数",
+        "自评得分",
+        "等级",
+    ]
     _title(sheet, "绩效运行监控汇总表", f"{year} 年度，截至 {as_of.isoformat()}　　金额单位：万元", len(headers))
     for column, header in enumerate(headers, start=1):
         _cell(sheet, 3, column, header, bold=True, fill="DCE6F1")
     off = indicators[indicators["project_code"].notna()].groupby("project_code")["off_target"].sum()
     row = 4
     for row, p in enumerate(projects.itertuples(), start=4):
-        values = [row - 3, p.project_code, p.name, (_wan(p.budget), MONEY), (_wan(p.actual_cumulative), MONEY), (p.execution_rate, RATE),
-                  (p.time_progress, RATE), status_label(p.status, p.status_reason),
-                  reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget), (_wan(p.forecast), MONEY),
-                  int(off.get(p.project_code, 0)), (round(float(scores.loc[p.project_code, "score"]), 1), "0.0"),
-                  scores.loc[p.project_code, "grade"]]
+        values = [
+            row - 3,
+            p.project_code,
+            p.name,
+            (_wan(p.budget), MONEY),
+            (_wan(p.actual_cumulative), MONEY),
+            (p.execution_rate, RATE),
+            (p.time_progress, RATE),
+            status_label(p.status, p.status_reason),
+            reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget),
+            (_wan(p.forecast), MONEY),
+            int(off.get(p.project_code, 0)),
+            (round(float(scores.loc[p.project_code, "score"]), 1), "0.0"),
+            scores.loc[p.project_code, "grade"],
+        ]
         for column, value in enumerate(values, start=1):
             value, fmt = value if isinstance(value, tuple) else (value, None)
             _cell(sheet, row, column, value, fmt, fill=STATUS_FILL[p.status] if column == 8 else None)
@@ -120,10 +155,18 @@ def _summary(sheet: Worksheet, year: int, as_of: dt.date, projects: pd.DataFrame
         department = scores[scores["project_code"].isna()].iloc[0]
         row += 1
         _merge(sheet, row, 1, 3, "合计", bold=True)
-        totals = [(_wan(t["budget"]), MONEY), (_wan(t["actual_cumulative"]), MONEY), (t["execution_rate"], RATE), (t["time_progress"], RATE),
-                  status_label(t["status"], t["status_reason"]), reason_text(t["status_reason"], t["gap_pp"], t["actual_cumulative"] - t["budget"]),
-                  (_wan(t["forecast"]), MONEY), int(indicators["off_target"].sum()), (round(float(department["score"]), 1), "0.0"),
-                  department["grade"]]
+        totals = [
+            (_wan(t["budget"]), MONEY),
+            (_wan(t["actual_cumulative"]), MONEY),
+            (t["execution_rate"], RATE),
+            (t["time_progress"], RATE),
+            status_label(t["status"], t["status_reason"]),
+            reason_text(t["status_reason"], t["gap_pp"], t["actual_cumulative"] - t["budget"]),
+            (_wan(t["forecast"]), MONEY),
+            int(indicators["off_target"].sum()),
+            (round(float(department["score"]), 1), "0.0"),
+            department["grade"],
+        ]
         for column, value in enumerate(totals, start=4):
             value, fmt = value if isinstance(value, tuple) else (value, None)
             _cell(sheet, row, column, value, fmt, bold=True)
@@ -132,8 +175,9 @@ def _summary(sheet: Worksheet, year: int, as_of: dt.date, projects: pd.DataFrame
     sheet.freeze_panes = "D4"
 
 
-def _project_sheet(sheet: Worksheet, year: int, as_of: dt.date, funds: pd.Series, status: pd.Series, goals: pd.DataFrame,
-                   indicators: pd.DataFrame) -> None:
+def _project_sheet(
+    sheet: Worksheet, year: int, as_of: dt.date, funds: pd.Series, status: pd.Series, goals: pd.DataFrame, indicators: pd.DataFrame
+) -> None:
     _title(sheet, "项目支出绩效目标执行监控表", f"（{year} 年度，截至 {as_of.isoformat()}）", 9)
     _cell(sheet, 3, 1, "项目名称", bold=True)
     _merge(sheet, 3, 2, 5, funds["name"])
@@ -149,10 +193,13 @@ def _project_sheet(sheet: Worksheet, year: int, as_of: dt.date, funds: pd.Series
         _cell(sheet, 5, column, header, bold=True, fill="DCE6F1")
     _merge(sheet, 5, 8, 9, "执行情况说明", bold=True, fill="DCE6F1")
     forecast = float(status["forecast"])
-    lines = [("年度资金总额", funds["budget"], funds["actual"], forecast),
-             ("其中：财政资金", funds["fiscal_funds"], funds["fiscal_actual"], None),
-             ("其他资金", funds["other_funds"], funds["other_actual"], None)]
-    note = f"{status_label(status['status'], status['status_reason'])}：{reason_text(status['status_reason'], status['gap_pp'], status['actual_cumulative'] - status['budget'])}"
+    lines = [
+        ("年度资金总额", funds["budget"], funds["actual"], forecast),
+        ("其中：财政资金", funds["fiscal_funds"], funds["fiscal_actual"], None),
+        ("其他资金", funds["other_funds"], funds["other_actual"], None),
+    ]
+    reason = reason_text(status["status_reason"], status["gap_pp"], status["actual_cumulative"] - status["budget"])
+    note = f"{status_label(status['status'], status['status_reason'])}：{reason}"
     for row, (label, budget, actual, expected) in enumerate(lines, start=6):
         _merge(sheet, row, 1, 2, label, bold=row == 6)
         _cell(sheet, row, 3, _wan(budget), MONEY)
@@ -170,8 +217,20 @@ def _project_sheet(sheet: Worksheet, year: int, as_of: dt.date, funds: pd.Series
     for row, i in enumerate(indicators.itertuples(), start=11):
         actual = number(i.latest_actual) + (i.unit or "") if pd.notna(i.latest_actual) else (i.actual_text or "未填报")
         detail = "；".join(x for x in (i.reason_detail, i.corrective_action) if isinstance(x, str))
-        for column, value in enumerate([i.level1, i.level2, i.level3, i.target_text, actual, LIKELIHOOD_NOTE.get(i.likelihood, ""),
-                                        i.reason or "", i.likelihood or "", detail], start=1):
+        for column, value in enumerate(
+            [
+                i.level1,
+                i.level2,
+                i.level3,
+                i.target_text,
+                actual,
+                LIKELIHOOD_NOTE.get(i.likelihood, ""),
+                i.reason or "",
+                i.likelihood or "",
+                detail,
+            ],
+            start=1,
+        ):
             _cell(sheet, row, column, value, fill="F8CFCA" if column == 5 and i.off_target else None)
     _merge_runs(sheet, 11, len(indicators), 1)
     _merge_runs(sheet, 11, len(indicators), 2)

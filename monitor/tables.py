@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,12 +46,28 @@ def read_csv(path: Path) -> Sheet:
 def read_xlsx_sheets(path: Path) -> dict[str, Sheet]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {
-            ws.title: _sheet(f"{path.name}[{ws.title}]", [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)])
-            for ws in workbook.worksheets
-        }
+        return {ws.title: _worksheet(f"{path.name}[{ws.title}]", ws) for ws in workbook.worksheets}
     finally:
         workbook.close()
+
+
+def read_table(path: Path) -> Sheet:
+    """One table from a CSV/TSV file or from the first worksheet of an xlsx workbook (other sheets,
+    often empty leftovers, are not read)."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+            raise InputError([InputProblem(path.name, None, None, None, f"不是可读的 xlsx 工作簿（{error}）")]) from None
+        try:
+            return _worksheet(path.name, workbook.worksheets[0])
+        finally:
+            workbook.close()
+    return read_csv(path)
+
+
+def _worksheet(source: str, ws) -> Sheet:
+    return _sheet(source, [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)])
 
 
 def _looks_tab_separated(text: str) -> bool:

@@ -36,10 +36,11 @@ class Filters:
 @st.cache_resource
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     ensure_database(Path(path))
-    return db.connect(Path(path))
+    return db.connect(Path(path))  # a writable connection brings an older file up to the current schema
 
 
-def _cursor() -> duckdb.DuckDBPyConnection:
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the app's database, for named queries and for writes (imports, undo, sign-in)."""
     # One connection per process and file; each script run (a thread) uses its own cursor.
     return db.cursor(_connection(str(db.db_path())))
 
@@ -51,12 +52,12 @@ def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.Dat
 
 def query(name: str, **params: Any) -> pd.DataFrame:
     """A named query's result, cached until the data changes (any new import batch)."""
-    version = tuple(db.query_rows(_cursor(), "data_version")[0])
+    version = tuple(db.query_rows(cursor(), "data_version")[0])
     return _cached_query(str(db.db_path()), version, name, tuple(sorted(params.items())))
 
 
 def scalar(name: str, **params: Any) -> Any:
-    return db.query_rows(_cursor(), name, **params)[0][0]
+    return db.query_rows(cursor(), name, **params)[0][0]
 
 
 def _url_value(name: str, parse, allowed=None) -> Any:

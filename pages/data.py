@@ -1,5 +1,15 @@
-"""Placeholder: says plainly that the page is not built yet and what it will hold."""
+"""数据管理: imports with a validation report, the import history and undo."""
 
-from monitor.ui import filters, placeholder_page
+import streamlit as st
 
-placeholder_page(filters(), "page_data", "plan_data")
+from monitor.import_ui import history_section, payments_section
+from monitor.ui import filters
+
+f = filters()
+st.header(f.t("page_data"))
+# One tab per kind of import, then the history; a 绩效目标 tab joins the first ones.
+payments_tab, history_tab = st.tabs([f.t("tab_payments"), f.t("tab_history")])
+with payments_tab:
+    payments_section(f)
+with history_tab:
+    history_section(f)

@@ -152,3 +152,17 @@ CREATE TABLE IF NOT EXISTS project_notes (
     author        TEXT NOT NULL,
     created_at    TIMESTAMP NOT NULL
 );
+
+-- Undo (issue 7): an undone batch points at the 'undo' batch that removed its rows.
+ALTER TABLE import_batches ADD COLUMN IF NOT EXISTS undone_by INTEGER;
+
+-- Users who may change data (issue 7). Passwords only as argon2id hashes; failed sign-ins
+-- are counted here so the lockout window holds across sessions and server processes.
+CREATE TABLE IF NOT EXISTS users (
+    user_name        TEXT PRIMARY KEY,
+    role             TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    password_hash    TEXT NOT NULL,
+    created_at       TIMESTAMP NOT NULL,
+    failed_attempts  INTEGER NOT NULL DEFAULT 0,   -- consecutive, reset by a successful sign-in
+    last_failed_at   TIMESTAMP
+);

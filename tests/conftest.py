@@ -55,6 +55,15 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless OS Chromium for every browser test of the run."""
+    from browser_helpers import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS

@@ -5,26 +5,13 @@ Screenshots of every page are saved under tests/artifacts/ for people to look at
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from browser_helpers import assert_no_exception, needs_chromium, open_page, streamlit_server
 
-from monitor.db import REPO_ROOT
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/test.sh installs it)"
-)
+pytestmark = needs_chromium
 
 PAGES = {  # url path → the page's heading
     "": "总览",
@@ -36,69 +23,6 @@ PAGES = {  # url path → the page's heading
 }
 
 
-@contextmanager
-def streamlit_server(db: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "MONITOR_DB": str(db)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stdout.read().decode(errors='replace')}") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
@@ -107,34 +31,12 @@ def server(demo_db, tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-SETTLED = """() => {
-    const q = (s) => document.querySelector(s);
-    const ready = q('[data-testid="stSidebar"]') && q('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2')
-        && !q('[data-testid="stSkeleton"]') && !q('[data-testid="stStatusWidget"]')
-        && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'));
-    window.__settled = ready ? (window.__settled || 0) + 1 : 0;
-    return window.__settled >= 4;
-}"""
-
-
-def _open(browser, url: str) -> Page:
-    """Open a page and wait until the app has finished running and drawing (stable for ~1 s)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="zh-CN")  # tall: the app scrolls inside
-    page.goto(url)
-    page.wait_for_function(SETTLED, timeout=60000, polling=250)
-    return page
-
-
-def _assert_no_exception(page: Page) -> None:
-    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
-
-
 def test_deep_link_first_shows_the_app_navigation(browser, demo_db, tmp_path):
     """On a fresh server, a deep link opened first must show our pages in the sidebar."""
     db = tmp_path / "fresh.duckdb"
     shutil.copy(demo_db, db)
     with streamlit_server(db) as url:
-        page = _open(browser, f"{url}/disbursement?as_of=2023-06-30")
+        page = open_page(browser, f"{url}/disbursement?as_of=2023-06-30")
         sidebar = page.get_by_test_id("stSidebar")
         for title in PAGES.values():
             sidebar.get_by_text(title, exact=True).first.wait_for(timeout=10000)
@@ -144,9 +46,9 @@ def test_deep_link_first_shows_the_app_navigation(browser, demo_db, tmp_path):
 
 
 def test_overview_shows_the_seed_figures(browser, server, artifacts):
-    page = _open(browser, server)
+    page = open_page(browser, server)
     page.get_by_test_id("stMetricValue").filter(has_text="94.00").wait_for(timeout=30000)
-    _assert_no_exception(page)
+    assert_no_exception(page)
     # Chinese renders as glyphs: a CJK string is not drawn with the width of missing-glyph boxes
     widths = page.evaluate(
         """() => { const c = document.createElement('canvas').getContext('2d');
@@ -160,8 +62,8 @@ def test_overview_shows_the_seed_figures(browser, server, artifacts):
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_in_the_browser(browser, server, artifacts, path):
-    page = _open(browser, f"{server}/{path}")
+    page = open_page(browser, f"{server}/{path}")
     page.get_by_test_id("stMainBlockContainer").get_by_role("heading", name=PAGES[path]).first.wait_for(timeout=30000)
-    _assert_no_exception(page)
+    assert_no_exception(page)
     page.screenshot(path=str(artifacts / f"page-{path or 'overview'}.png"), full_page=True)
     page.close()

@@ -4,7 +4,6 @@ these tests (other units, other quirks), a real PDF rendered by Chromium, and ba
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -151,32 +150,27 @@ def test_running_page_headers_and_page_numbers_are_ignored():
     assert _read(text).to_json() == EXPECTED_A
 
 
-def _chromium_pdf(html: str, path: Path, page_numbers: bool = True) -> None:
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("the OS chromium is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        try:
-            page = browser.new_page()
-            page.set_content(html)
-            page.pdf(
-                path=str(path),
-                format="A4",
-                display_header_footer=page_numbers,
-                header_template="<span></span>",
-                footer_template='<div style="font-size:10px;width:100%;text-align:center">- <span class="pageNumber"></span> -</div>',
-                margin={"top": "20mm", "bottom": "20mm", "left": "15mm", "right": "15mm"},
-            )
-        finally:
-            browser.close()
+def _chromium_pdf(browser, html: str, path: Path, page_numbers: bool = True) -> None:
+    """Print HTML to a real PDF with the OS Chromium (the session's browser fixture)."""
+    page = browser.new_page()
+    try:
+        page.set_content(html)
+        page.pdf(
+            path=str(path),
+            format="A4",
+            display_header_footer=page_numbers,
+            header_template="<span></span>",
+            footer_template='<div style="font-size:10px;width:100%;text-align:center">- <span class="pageNumber"></span> -</div>',
+            margin={"top": "20mm", "bottom": "20mm", "left": "15mm", "right": "15mm"},
+        )
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")
-def county_a_pdf(tmp_path_factory) -> Path:
+def county_a_pdf(browser, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "county_a.pdf"
-    _chromium_pdf((DOCUMENTS / "county_a.html").read_text(encoding="utf-8"), path)
+    _chromium_pdf(browser, (DOCUMENTS / "county_a.html").read_text(encoding="utf-8"), path)
     return path
 
 
@@ -238,9 +232,9 @@ def test_files_that_are_not_targets_documents(name, data, expected):
     assert expected in str(error.value) and name in str(error.value)
 
 
-def test_image_only_pdf(tmp_path):
+def test_image_only_pdf(browser, tmp_path):
     path = tmp_path / "scan.pdf"
-    _chromium_pdf('<div style="width:400px;height:300px;background:linear-gradient(#888,#eee)"></div>', path, page_numbers=False)
+    _chromium_pdf(browser, '<div style="width:400px;height:300px;background:linear-gradient(#888,#eee)"></div>', path, page_numbers=False)
     with pytest.raises(InputError) as error:
         preview(path, path.name, 2024)
     assert "没有可提取的文字" in str(error.value)

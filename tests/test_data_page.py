@@ -1,0 +1,171 @@
+"""数据管理 under AppTest: upload → report → confirm, history and undo, and who may change data.
+
+AppTest runs dashboard.py (with the sidebar) only on an app's first run; later runs execute the
+current page file alone. So each test signs in on the first pages and then switches to the page.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from payment_files import ledger, ledger_csv, totals, write_csv
+from streamlit.testing.v1 import AppTest
+
+from monitor import auth
+from monitor.db import REPO_ROOT, connect
+
+PASSWORD = "page-test-password"
+
+
+@pytest.fixture
+def db(demo_copy):
+    con = connect(demo_copy)
+    try:
+        auth.add_user(con, "ed", "editor", PASSWORD)
+        auth.add_user(con, "vi", "viewer", PASSWORD)
+    finally:
+        con.close()
+    return demo_copy
+
+
+@pytest.fixture
+def app(db, monkeypatch):
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    monkeypatch.delenv("MONITOR_REQUIRE_SIGNIN", raising=False)
+    monkeypatch.delenv("MONITOR_SESSION_IDLE_MINUTES", raising=False)
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> None:
+    at.text_input(key="auth_name").input(name)
+    at.text_input(key="auth_password").input(password)
+    at.button(key="auth_submit").click().run()
+    assert not at.exception, at.exception
+
+
+def open_data_page(at: AppTest) -> None:
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+
+
+def upload(at: AppTest, name: str, data: bytes) -> None:
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def confirm_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.key == "payments_confirm"]
+
+
+def test_without_sign_in_the_file_is_checked_but_not_imported(app, db, tmp_path):
+    open_data_page(app)
+    before = totals(db)
+    upload(app, "q4.csv", ledger_csv(tmp_path / "q4.csv").read_bytes())
+    assert any(s.startswith("校验通过：5 笔支付") for s in texts(app.success))
+    assert any("修改数据需要以「编辑」或更高角色登录" in s for s in texts(app.info))
+    assert confirm_buttons(app) == []
+    assert not [b for b in app.button if b.key == "undo_run"]
+    assert totals(db) == before
+
+
+def test_a_viewer_is_refused(app, db, tmp_path):
+    sign_in(app, "vi")
+    open_data_page(app)
+    upload(app, "q4.csv", ledger_csv(tmp_path / "q4.csv").read_bytes())
+    assert any("vi 的角色是「查看」，不能修改数据" in s for s in texts(app.warning))
+    assert confirm_buttons(app) == []
+    assert not [b for b in app.button if b.key == "undo_run"]
+
+
+def test_a_wrong_password_does_not_sign_in(app, tmp_path):
+    sign_in(app, "ed", "not the password")
+    open_data_page(app)
+    upload(app, "q4.csv", ledger_csv(tmp_path / "q4.csv").read_bytes())
+    assert confirm_buttons(app) == []
+
+
+def test_an_editor_imports_and_undoes(app, db, tmp_path):
+    sign_in(app, "ed")
+    open_data_page(app)
+    count, total = totals(db)
+    expected_total = sum(x.yuan for x in ledger())
+    data = ledger_csv(tmp_path / "q4.csv").read_bytes()
+    upload(app, "q4.csv", data)
+    assert "预算年度 2023 由支付日期推断（全部日期都在该年）。" in texts(app.caption)
+    confirm_buttons(app)[0].click().run()
+    assert not app.exception, app.exception
+    assert totals(db) == (count + 5, total + expected_total)
+    assert any(s.startswith("已导入批次") and f"合计 {expected_total:,.2f} 元" in s for s in texts(app.success))
+
+    upload(app, "q4.csv", data)  # the same file again
+    assert any("已于批次" in s and "不会重复添加" in s for s in texts(app.info))
+    assert confirm_buttons(app) == []
+    assert totals(db) == (count + 5, total + expected_total)
+
+    history = app.dataframe[-1].value
+    batch_id = int(history["batch_id"].max())
+    assert history.loc[history["batch_id"] == batch_id, "imported_by"].item() == "ed"
+    app.selectbox(key="undo_batch").select(batch_id).run()
+    app.checkbox(key=f"undo_sure_{batch_id}").check().run()
+    app.button(key="undo_run").click().run()
+    assert not app.exception, app.exception
+    assert any(s.startswith(f"已撤销批次 {batch_id}：删除 5 行") for s in texts(app.success))
+    assert totals(db) == (count, total)
+    history = app.dataframe[-1].value
+    assert history.loc[history["batch_id"] == batch_id, "undone"].item().startswith("已撤销：批次")
+
+
+def test_a_bad_file_gets_a_report_and_no_import_button(app, db, tmp_path):
+    sign_in(app, "ed")
+    open_data_page(app)
+    codes = [x.project_code for x in ledger()]
+    header = ["项目编码", "支付日期", "金额（元）"]
+    bad = write_csv(tmp_path / "bad.csv", header, [[codes[0], "2023-10-01", "10"], ["NOPE", "2023-10-02", "=1+1"]])
+    before = totals(db)
+    upload(app, "bad.csv", bad.read_bytes())
+    assert any("发现 2 个问题" in s for s in texts(app.error))
+    report = app.dataframe[0].value
+    assert list(report["行"]) == [3, 3]
+    assert set(report["列"]) == {"项目编码", "金额（元）"}
+    assert len(app.get("download_button")) == 1
+    assert confirm_buttons(app) == []
+    assert totals(db) == before
+
+
+def test_targets_batches_cannot_be_undone(app):
+    sign_in(app, "ed")
+    open_data_page(app)
+    app.selectbox(key="undo_batch").select(1).run()  # the demo's targets batch
+    assert any("绩效目标批次不能撤销" in s for s in texts(app.warning))
+    assert not [b for b in app.button if b.key == "undo_run"]
+
+
+def test_an_idle_session_is_signed_out(app, db, tmp_path, monkeypatch):
+    sign_in(app, "ed")
+    open_data_page(app)
+    upload(app, "q4.csv", ledger_csv(tmp_path / "q4.csv").read_bytes())
+    assert len(confirm_buttons(app)) == 1
+    monkeypatch.setenv("MONITOR_SESSION_IDLE_MINUTES", "0.0005")  # 30 ms
+    time.sleep(0.1)
+    app.run()
+    assert confirm_buttons(app) == []
+    assert any("请在左侧栏登录" in s for s in texts(app.info))
+
+
+def test_viewing_can_require_sign_in(db, monkeypatch):
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    monkeypatch.setenv("MONITOR_REQUIRE_SIGNIN", "1")
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert any("请先在左侧栏登录后查看" in s for s in texts(at.info))
+    assert len(at.metric) == 0
+    sign_in(at, "vi")
+    assert [m.value for m in at.metric if m.label == "预算总额（万元）"] == ["94.00"]
