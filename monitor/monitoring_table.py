@@ -31,8 +31,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 STATUS_FILL = {"green": "D7F0DF", "amber": "FFE9B3", "red": "F8CFCA"}
 LIKELIHOOD_NOTE = {"确定能": "预计能完成年度目标", "有可能": "完成年度目标存在风险", "完全不可能": "预计无法完成年度目标"}
-INDICATOR_COLUMNS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "全年预计完成情况",
-                     "偏差原因分析", "完成目标可能性", "原因说明"]
+INDICATOR_COLUMNS = [
     "一级指标",
     "二级指标",
     "三级指标",
