@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_build_demo(commands)
     _add_status(commands)
+    _add_report(commands)
     imports = commands.add_parser("import", help="import a file (all-or-nothing, idempotent)")
     kinds = imports.add_subparsers(dest="kind", required=True)
     _add_import_targets(kinds)
@@ -93,6 +94,44 @@ def _status(args: argparse.Namespace) -> int:
         for i in (i for i in report["indicators"] if i["off_target"]):
             scope = i["project_code"] or "部门整体"
             print(f"off    {scope}  {i['level3']}  目标 {i['target_text']}  实际 {i['latest_actual']}  {i['status']}")
+
+
+def _add_report(commands) -> None:
+    parser = commands.add_parser("report", help="export the 绩效运行监控表 (.xlsx) or the quarterly review report (.html or .pdf)")
+    parser.add_argument("--year", type=int, required=True, help="fiscal year")
+    parser.add_argument("--as-of", required=True, type=_date, help="as-of date YYYY-MM-DD")
+    parser.add_argument("--dept", help="unit code (default: all units)")
+    parser.add_argument("--out", required=True, help="output file: .xlsx (监控表), .html or .pdf (review report)")
+    _db_option(parser)
+    parser.set_defaults(run=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from monitor.db import query_df
+    from monitor.monitoring_table import build_workbook
+    from monitor.report import build_html, html_to_pdf
+
+    out = Path(args.out)
+    builders = {
+        ".xlsx": lambda run: build_workbook(run, args.year, args.dept, args.as_of),
+        ".html": lambda run: build_html(run, args.year, args.dept, args.as_of).encode("utf-8"),
+        ".pdf": lambda run: html_to_pdf(build_html(run, args.year, args.dept, args.as_of)),
+    }
+    if out.suffix.lower() not in builders:
+        print(f"{out}: expected a .xlsx, .html or .pdf file name", file=sys.stderr)
+        return 2
+    path = db_path(args.db)
+    if not path.is_file():
+        print(f"no database at {path} (build it with: python -m monitor build-demo)", file=sys.stderr)
+        return 2
+    con = connect(path, read_only=True)
+    try:
+        data = builders[out.suffix.lower()](lambda name, **params: query_df(con, name, **params))
+    finally:
+        con.close()
+    out.write_bytes(data)
+    print(f"written: {out} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
 
 
 def _add_import_targets(kinds) -> None:

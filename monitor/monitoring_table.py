@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.disbursement import reason_text, status_label, threshold_params
-from monitor.fmt import number, safe_cell
+from monitor.export import neutralise
+from monitor.fmt import number
 from monitor.indicators import NO_FILTERS
 from monitor.review import Run
 
@@ -58,7 +59,15 @@ def build_workbook(run: Run, year: int, dept: str | None, as_of: dt.date) -> byt
     for number_, code in enumerate(funds.index, start=1):
         goals = run("project_goals", year=year, project=code)
         sheet = book.create_sheet(_sheet_name(number_, funds.loc[code, "name"]))
-        _project_sheet(sheet, year, as_of, funds.loc[code], projects.loc[code], goals, indicators[indicators["project_code"] == code])
+        _project_sheet(
+            sheet,
+            year,
+            as_of,
+            funds.loc[code],
+            projects.loc[code],
+            goals,
+            indicators[indicators["project_code"] == code].sort_values("seq"),
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -75,7 +84,7 @@ def _wan(value) -> float:
 
 
 def _cell(sheet: Worksheet, row: int, column: int, value, fmt: str | None = None, bold: bool = False, fill: str | None = None):
-    cell = sheet.cell(row=row, column=column, value=safe_cell(value) if isinstance(value, str) else value)
+    cell = sheet.cell(row=row, column=column, value=neutralise(value))
     cell.border = BORDER
     cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="left" if isinstance(value, str) else "right")
     if fmt:

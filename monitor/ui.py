@@ -17,6 +17,8 @@ from monitor import db
 from monitor.demo import ensure_database
 from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS, percent, plain
 from monitor.i18n import LANGUAGES, t
+from monitor.monitoring_table import build_workbook
+from monitor.report import build_html, html_to_pdf
 
 ALL = "*"  # the 单位 filter's "all units" option (not "", which the selectbox shows as empty)
 
@@ -200,3 +202,39 @@ def parse_flag(text: str) -> bool:
 def placeholder_page(f: Filters, title_key: str, plan_key: str) -> None:
     st.header(f.t(title_key))
     st.info(f.t("placeholder", what=f.t(plan_key)))
+
+
+def review_downloads(f: Filters) -> None:
+    """Download buttons for the 绩效运行监控表 and the quarterly review report of the current
+    view; each file is built only when its button is clicked (in Streamlit's worker thread)."""
+    con = cursor()  # taken in the script thread; the builders below only use this cursor
+
+    def run(name: str, **params: Any) -> pd.DataFrame:
+        return db.query_df(con, name, **params)
+
+    stem = f"{f.year}-{f.dept or 'all'}-{f.as_of.isoformat()}"
+    left, middle, right = st.columns(3)
+    left.download_button(
+        f.t("download_table"),
+        lambda: build_workbook(run, f.year, f.dept, f.as_of),
+        f"绩效运行监控表-{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+    middle.download_button(
+        f.t("download_report_html"),
+        lambda: build_html(run, f.year, f.dept, f.as_of, f.unit, f.lang),
+        f"季度报告-{stem}.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/description:",
+    )
+    right.download_button(
+        f.t("download_report_pdf"),
+        lambda: html_to_pdf(build_html(run, f.year, f.dept, f.as_of, f.unit, f.lang)),
+        f"季度报告-{stem}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )

@@ -8,7 +8,7 @@ from monitor.disbursement import reason_text, status_badge, threshold_params
 from monitor.fmt import money, number, plain
 from monitor.indicators import STATUS_BACKGROUND, status_word
 from monitor.review import headline, previous_quarter_end
-from monitor.ui import filters, query, status_colours
+from monitor.ui import filters, query, review_downloads, status_colours
 
 f = filters()
 st.header(f.t("page_overview"))
@@ -19,6 +19,7 @@ if now is None:
 before = headline(query, f.year, f.dept, previous_quarter_end(f.as_of))
 since = f.t("since", date=before.as_of.isoformat())
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+review_downloads(f)
 
 
 def show(container, label: str, value: str, delta: str | None = None, help_key: str | None = None) -> None:

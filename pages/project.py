@@ -4,11 +4,14 @@ with their history, payments, score breakdown and notes."""
 import pandas as pd
 import streamlit as st
 
+from monitor.auth_ui import require_role
 from monitor.charts import quarterly_chart, s_curve
 from monitor.disbursement import reason_text, status_badge, threshold_params
+from monitor.errors import InputError
 from monitor.fmt import money, money_frame, number, percent, plain
 from monitor.indicators import STATUS_BACKGROUND, status_word
-from monitor.ui import filters, keep_in_url, query, status_colours, url_param
+from monitor.notes import MAX_LENGTH, add_note
+from monitor.ui import cursor, filters, keep_in_url, query, status_colours, url_param
 
 f = filters()
 st.header(f.t("page_project"))
@@ -160,3 +163,19 @@ for n in notes.itertuples():
     st.text(n.note)
 if notes.empty:
     st.caption(f.t("no_notes"))
+user = require_role("editor")
+if user:
+    with st.form("note_form", clear_on_submit=True):
+        quarter = st.selectbox(
+            f.t("note_quarter"),
+            [1, 2, 3, 4],
+            index=(f.as_of.month - 1) // 3 if f.as_of.year == f.year else 3,
+            format_func=lambda q: f.t(f"quarter_{q}"),
+        )
+        text = st.text_area(f.t("note_text"), max_chars=MAX_LENGTH)
+        if st.form_submit_button(f.t("note_save")):
+            try:
+                add_note(cursor(), f.year, code, quarter, text, user.name)
+                st.rerun()
+            except InputError as error:
+                st.error(str(error))
