@@ -183,7 +183,7 @@ def grouping(f: Filters, subject: Subject) -> tuple[tuple[str, ...], str, bool]:
     """Up to two group fields, the measure and whether two dimensions are drawn as a heatmap."""
     groupable = subject.groupable()
     measures = subject.measures()
-    left, middle, right = st.columns([3, 2, 1])
+    left, middle, right = st.columns([3, 2, 2])
     url_list_param("group", {g: g for g in groupable})
     for extra in st.session_state["group"][2:]:
         url_notice("group", extra)

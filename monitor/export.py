@@ -40,11 +40,11 @@ def neutral_text(value: object) -> str:
 def csv_bytes(frame: pd.DataFrame, filters: list[tuple[str, str]]) -> bytes:
     """UTF-8 with BOM: "# label: value" lines, a blank line, then the table with its header."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as Excel writes it; quotes fields holding CR
     for label, value in filters:
         writer.writerow([f"# {label}: {value}"])
     writer.writerow([])
-    neutralise(frame).to_csv(out, index=False, lineterminator="\n")
+    neutralise(frame).to_csv(out, index=False, lineterminator="\r\n")
     return out.getvalue().encode("utf-8-sig")
 
 
