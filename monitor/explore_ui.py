@@ -262,6 +262,10 @@ def _column(f: Filters, field: Field) -> Any:
 def saved_views(f: Filters) -> None:
     """Save the current address under a name; reopen the saved ones as links."""
     with st.expander(f.t("views_title")):
+        with st.form("save_view", clear_on_submit=True, border=False):
+            name = st.text_input(f.t("view_name"), max_chars=MAX_NAME)
+            if st.form_submit_button(f.t("view_save")):
+                save_as(f, name, user="anonymous")
         views = list_views(cursor(), PAGE)
         if views.empty:
             st.caption(f.t("views_none"))
@@ -273,10 +277,6 @@ def saved_views(f: Filters) -> None:
                 help=f.t("view_by", by=v.created_by, at=f"{v.created_at:%Y-%m-%d %H:%M}"),
                 icon=":material/bookmark:",
             )
-        with st.form("save_view", clear_on_submit=True, border=False):
-            name = st.text_input(f.t("view_name"), max_chars=MAX_NAME)
-            if st.form_submit_button(f.t("view_save")):
-                save_as(f, name, user="anonymous")
 
 
 def save_as(f: Filters, name: str, user: str) -> None:
