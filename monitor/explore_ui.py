@@ -18,7 +18,7 @@ import streamlit as st
 from monitor import db, sqlbox
 from monitor.charts import explore_chart
 from monitor.disbursement import threshold_params
-from monitor.explore import MAX_TEXT, RANGE_KINDS, ROW_LIMIT, SUBJECTS, Condition, Field, Query, Subject, build, options_sql
+from monitor.explore import MAX_TEXT, RANGE_KINDS, ROW_LIMIT, SUBJECTS, Condition, Field, Measure, Query, Subject, build, options_sql
 from monitor.fmt import MONEY_UNITS, money_frame, plain
 from monitor.saved_views import MAX_NAME, list_views, save_view
 from monitor.ui import (
@@ -45,7 +45,8 @@ def context(f: Filters) -> dict[str, Any]:
     return {"year": f.year, "dept": f.dept, "as_of": f.as_of, **threshold_params()}
 
 
-def _field_label(f: Filters, field: Field) -> str:
+def _field_label(f: Filters, field: Field | Measure) -> str:
+    """A field's or measure's name with its unit: money in the sidebar's unit, rates in %."""
     unit = {"money": f.unit, "rate": "%"}.get(field.kind)
     return f"{field.label(f.lang)}（{unit}）" if unit else field.label(f.lang)
 
@@ -221,8 +222,7 @@ def show_result(f: Filters, subject: Subject, q: Query, ctx: dict[str, Any], wor
         return
     if q.groups:
         measure = subject.measures()[q.measure]
-        unit = {"money": f.unit, "rate": "%"}.get(measure.kind)
-        value_label = f"{measure.label(f.lang)}（{unit}）" if unit else measure.label(f.lang)
+        value_label = _field_label(f, measure)
         shown = _display(result, {"value": measure.kind}, f.unit)
         labels = {g: subject.fields[g].label(f.lang) for g in q.groups} | {"value": value_label}
         config = labels | {"value": st.column_config.NumberColumn(value_label, format="%d" if measure.kind == "count" else "%,.2f")}
