@@ -108,3 +108,35 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     return fig
+
+
+def explore_chart(
+    result: pd.DataFrame, groups: list[str], axis_labels: list[str], value_label: str, title: str, heatmap: bool
+) -> go.Figure:
+    """The 即席查询 result as bars by one dimension, or by two as grouped bars (second dimension
+    in the legend) or a heatmap. `result` has the group columns and `value` in display units."""
+    frame = result.assign(**{g: result[g].astype("string").fillna("—") for g in groups})
+    fig = go.Figure()
+    if len(groups) == 1:
+        fig.add_bar(x=frame[groups[0]], y=frame["value"], name=value_label, marker_color=ACTUAL)
+    else:
+        table = frame.pivot_table(index=groups[1], columns=groups[0], values="value", aggfunc="first", sort=False)
+        if heatmap:
+            fig.add_heatmap(
+                z=table.values, x=list(table.columns), y=list(table.index), colorscale="Blues", colorbar={"title": {"text": value_label}}
+            )
+        else:
+            for name, row in table.iterrows():  # one trace per value of the second dimension
+                fig.add_bar(x=list(table.columns), y=row.values, name=str(name))
+            fig.update_layout(barmode="group", legend_title_text=axis_labels[1])
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        xaxis_title=axis_labels[0],
+        yaxis_title=axis_labels[1] if heatmap and len(groups) == 2 else value_label,
+        margin={"t": 60, "l": 60, "r": 20, "b": 50},
+        font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
+    )
+    fig.update_xaxes(type="category")
+    if not heatmap or len(groups) == 1:
+        fig.update_yaxes(tickformat=",.2f")
+    return fig

@@ -312,6 +312,64 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Batch {batch} undone: {rows} rows deleted, recorded as batch {undo}.",
     ),
     # --- end of issue 7 block ---
+    # 即席查询, downloads, saved views and the SQL box (issue 9)
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "export_link": ("链接参数", "Link parameters"),
+    "export_at": ("导出时间", "Exported at"),
+    "explore_subject": ("查询对象", "Subject"),
+    "explore_filter_on": ("按字段筛选", "Filter on"),
+    "explore_from": ("{field} 不低于", "{field} from"),
+    "explore_to": ("{field} 不高于", "{field} to"),
+    "explore_contains": ("{field} 包含", "{field} contains"),
+    "explore_group": ("分组（最多两个）", "Group by (up to two)"),
+    "explore_measure": ("汇总指标", "Measure"),
+    "explore_chart": ("图表", "Chart"),
+    "explore_chart_bar": ("分组柱状图", "Grouped bars"),
+    "explore_chart_heatmap": ("热力图", "Heatmap"),
+    "explore_yes": ("是", "Yes"),
+    "explore_no": ("否", "No"),
+    "explore_result": ("查询结果", "Result"),
+    "explore_rows": ("共 {n} 条记录；分组后可查看图表。", "{n} rows; group them to see a chart."),
+    "explore_truncated": (
+        "符合条件的记录超过 {n} 条，仅列出前 {n} 条；请增加筛选条件或分组汇总。",
+        "More than {n} rows match; the first {n} are listed. Add filters or group them.",
+    ),
+    "explore_empty": ("没有符合条件的记录。", "No rows match."),
+    "explore_chart_title": ("{measure}：按{groups}", "{measure} by {groups}"),
+    "explore_and": ("、", ", "),
+    "views_title": ("保存的视图", "Saved views"),
+    "views_none": ("还没有保存的视图。", "No saved views yet."),
+    "view_name": ("视图名称", "View name"),
+    "view_save": ("保存当前视图", "Save this view"),
+    "view_saved": ("已保存视图：{name}", "Saved view: {name}"),
+    "view_bad_name": ("视图名称需要 1 到 {n} 个字符。", "A view name has 1 to {n} characters."),
+    "view_by": ("{by} 于 {at}", "{by}, {at}"),
+    "sql_title": ("SQL 查询（高级）", "SQL (advanced)"),
+    "sql_help": (
+        "仅限一条 SELECT（或 WITH … SELECT）语句，在数据库的只读副本上运行，不能读写文件；"
+        "最多返回 {rows} 行，超过 {seconds} 秒自动中止。可用表：projects、payments、indicators、indicator_actuals 等，"
+        "以及规则函数，如 indicator_latest(2023, DATE '2023-09-30')。",
+        "One SELECT (or WITH … SELECT) statement, run on a read-only copy of the database with no file access; "
+        "at most {rows} rows, stopped after {seconds} s. Tables: projects, payments, indicators, indicator_actuals, …, "
+        "and the rule macros, e.g. indicator_latest(2023, DATE '2023-09-30').",
+    ),
+    "sql_run": ("运行", "Run"),
+    "sql_empty": ("请输入一条 SELECT 语句。", "Enter a SELECT statement."),
+    "sql_too_long": ("语句过长（最多 {detail} 个字符）。", "The statement is too long (at most {detail} characters)."),
+    "sql_syntax": ("语法错误：{detail}", "Syntax error: {detail}"),
+    "sql_one_statement": ("只能运行一条语句（收到 {detail} 条）。", "Only one statement can run (got {detail})."),
+    "sql_select_only": (
+        "只允许以 SELECT 或 WITH 开头的查询语句，不允许 {detail}。",
+        "Only a query starting with SELECT or WITH is allowed, not {detail}.",
+    ),
+    "sql_function": (
+        "不允许使用读取文件或执行其他语句的函数：{detail}",
+        "Functions that read files or run other SQL are not allowed: {detail}",
+    ),
+    "sql_timeout": ("查询超过 {detail} 秒，已中止；请缩小范围。", "The query ran longer than {detail} s and was stopped; narrow it down."),
+    "sql_error": ("查询出错：{detail}", "The query failed: {detail}"),
+    "sql_truncated": ("结果超过 {n} 行，仅显示前 {n} 行。", "More than {n} rows; the first {n} are shown."),
 }
 
 

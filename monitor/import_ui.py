@@ -160,7 +160,7 @@ def _report(f: Filters, check: PaymentCheck) -> None:
     st.dataframe(shown, hide_index=True)
     st.download_button(
         f.t("report_download"),
-        csv_bytes(shown),
+        csv_bytes(shown, [(f.t("col_file"), check.file_name)]),
         file_name=f"{Path(check.file_name).stem}-report.csv",
         mime="text/csv",
         key="payments_report_download",

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.disbursement import reason_text, status_label, threshold_params
-from monitor.export import neutralise
+from monitor.export import neutral_text
 from monitor.fmt import number
 from monitor.indicators import NO_FILTERS
 from monitor.review import Run
@@ -84,7 +84,7 @@ def _wan(value) -> float:
 
 
 def _cell(sheet: Worksheet, row: int, column: int, value, fmt: str | None = None, bold: bool = False, fill: str | None = None):
-    cell = sheet.cell(row=row, column=column, value=neutralise(value))
+    cell = sheet.cell(row=row, column=column, value=neutral_text(value) if isinstance(value, str) else value)
     cell.border = BORDER
     cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="left" if isinstance(value, str) else "right")
     if fmt:

@@ -4,9 +4,11 @@ sidebar filters (kept in the URL so a view can be shared as a link)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
@@ -15,11 +17,13 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from monitor import db
 from monitor.demo import ensure_database
+from monitor.export import csv_bytes, xlsx_bytes
 from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS, percent, plain
 from monitor.i18n import LANGUAGES, t
 from monitor.monitoring_table import build_workbook
 from monitor.report import build_html, html_to_pdf
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "*"  # the 单位 filter's "all units" option (not "", which the selectbox shows as empty)
 
 
@@ -42,20 +46,28 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on the app's database, for named queries and for writes (imports, undo, sign-in)."""
-    # One connection per process and file; each script run (a thread) uses its own cursor.
+    """A cursor on the app's database, for named queries and for writes (imports, undo, sign-in):
+    one connection per process and file, a cursor per script run (thread)."""
     return db.cursor(_connection(str(db.db_path())))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
-    return db.query_df(db.cursor(_connection(path)), name, **dict(params))
+def _cached_sql(path: str, version: tuple, text: str, params: tuple) -> pd.DataFrame:
+    return db.cursor(_connection(path)).execute(text, dict(params)).df()
+
+
+def data_version() -> tuple:
+    return tuple(db.query_rows(cursor(), "data_version")[0])
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
     """A named query's result, cached until the data changes (any new import batch)."""
-    version = tuple(db.query_rows(cursor(), "data_version")[0])
-    return _cached_query(str(db.db_path()), version, name, tuple(sorted(params.items())))
+    return run_sql(db.sql(name), params)
+
+
+def run_sql(text: str, params: dict[str, Any]) -> pd.DataFrame:
+    """SQL composed by our own code (monitor.explore) with bound `params`, cached like `query`."""
+    return _cached_sql(str(db.db_path()), data_version(), text, tuple(sorted(params.items())))
 
 
 def scalar(name: str, **params: Any) -> Any:
@@ -72,9 +84,20 @@ def _url_value(name: str, parse, allowed=None) -> Any:
     except ValueError:
         value = None
     if value is None or (allowed is not None and value not in allowed):
-        st.session_state.setdefault("url_notices", []).append(f"{name}={raw}")
+        url_notice(name, raw)
         return None
     return value
+
+
+def url_notice(name: str, raw: str) -> None:
+    """Note an address parameter that was ignored; `show_url_notices` says so on the page."""
+    st.session_state.setdefault("url_notices", []).append(f"{name}={raw}")
+
+
+def show_url_notices() -> None:
+    """Say which address parameters were ignored (escaped: they are whatever the link held)."""
+    for notice in st.session_state.pop("url_notices", []):
+        st.caption(t("url_ignored", st.session_state.get("lang", "zh"), param=plain(notice)))
 
 
 def url_param(key: str, parse, allowed, default: Any) -> None:
@@ -82,18 +105,38 @@ def url_param(key: str, parse, allowed, default: Any) -> None:
     (ignoring malformed values with a notice) before drawing the widget with that key, and
     call `keep_in_url(key, default)` after it."""
     _init_from_url(key, parse, allowed, default)
-    for notice in st.session_state.pop("url_notices", []):
-        st.caption(t("url_ignored", filters().lang, param=plain(notice)))
+    show_url_notices()
+
+
+def url_list_param(key: str, allowed: dict[str, Any]) -> None:
+    """A multi-select's state kept in the URL as repeated `key=value` (values as text mapped by
+    `allowed`); unknown values are dropped with a notice. Call `keep_in_url(key)` after the widget."""
+    if key not in st.session_state:
+        raws = st.query_params.get_all(key)
+        for raw in raws:
+            if raw not in allowed:
+                url_notice(key, raw)
+        st.session_state[key] = list(dict.fromkeys(allowed[raw] for raw in raws if raw in allowed))
+    show_url_notices()
 
 
 def keep_in_url(key: str, default: Any = None) -> None:
-    """Write a widget's value to the URL; the default is left out to keep links short."""
+    """Write a widget's value to the URL (a list as repeated parameters); the default and empty
+    values are left out to keep links short."""
     value = st.session_state.get(key)
-    text = ("1" if value else "0") if isinstance(value, bool) else str(value)
-    if value is None or value == default:
+    if value is None or value == default or value == []:
         st.query_params.pop(key, None)
-    elif st.query_params.get(key) != text:
+    elif isinstance(value, list):
+        if st.query_params.get_all(key) != [str(v) for v in value]:
+            st.query_params[key] = [str(v) for v in value]
+    elif st.query_params.get(key) != (text := _url_text(value)):
         st.query_params[key] = text
+
+
+def _url_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value).removesuffix(".0") if isinstance(value, float) else str(value)
 
 
 def _init_from_url(key: str, parse, allowed, default: Any) -> None:
@@ -132,8 +175,7 @@ def sidebar_filters() -> Filters:
         st.segmented_control(t("lang", lang), list(LANGUAGES), format_func=LANGUAGES.get, required=True, key="lang")
         if scalar("demo_data_present"):
             st.caption(t("demo_notice", lang))
-        for notice in st.session_state.pop("url_notices", []):
-            st.caption(t("url_ignored", lang, param=plain(notice)))
+        show_url_notices()
 
     dept = st.session_state["dept"]
     f = Filters(st.session_state.get("year"), None if dept == ALL else dept, st.session_state["as_of"], st.session_state["unit"], lang)
@@ -170,6 +212,50 @@ def filters() -> Filters:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return st.session_state["filters"]
+
+
+def download_buttons(
+    frame: pd.DataFrame,
+    name: str,
+    applied: Sequence[tuple[str, str]] = (),
+    columns: list[str] | None = None,
+    labels: dict[str, Any] | None = None,
+) -> None:
+    """CSV and xlsx buttons for a table as shown: its `columns` in order, headed by `labels`
+    (strings or st.column_config entries). The files state the shared filters, the page's own
+    `applied` ones and the link's query string (monitor/export.py)."""
+    f = filters()
+    shown = frame[columns] if columns else frame
+    if labels:
+        shown = shown.rename(columns={k: v if isinstance(v, str) else v["label"] for k, v in labels.items()})
+    described = [
+        (f.t("year"), str(f.year)),
+        (f.t("dept"), f.dept or f.t("all_depts")),
+        (f.t("as_of"), f.as_of.isoformat()),
+        (f.t("unit"), f.unit),
+        *applied,
+        (f.t("export_link"), query_string()),
+        (f.t("export_at"), dt.datetime.now().isoformat(timespec="seconds")),
+    ]
+    stem = f"{name}-{f.year}-{f.as_of.isoformat()}"
+    formats = [("csv", "download_csv", csv_bytes, "text/csv"), ("xlsx", "download_xlsx", xlsx_bytes, XLSX_MIME)]
+    row = st.container(horizontal=True)
+    for ext, label, make, mime in formats:
+        # Made on click (on_click="ignore": no rerun), so large tables cost nothing until wanted.
+        row.download_button(
+            f.t(label),
+            lambda make=make: make(shown, described),
+            f"{stem}.{ext}",
+            mime,
+            key=f"{ext}_{name}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def query_string() -> str:
+    """The current address's query string (without "?"), repeated parameters included."""
+    return urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
 
 
 def execution_rate_metric(container, f: Filters, row: Any) -> None:

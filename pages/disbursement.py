@@ -5,7 +5,7 @@ import streamlit as st
 from monitor.charts import quarterly_chart, s_curve
 from monitor.disbursement import STATUS_BACKGROUND, reason_text, status_label, threshold_params
 from monitor.fmt import money, money_frame, percent
-from monitor.ui import execution_rate_metric, filters, keep_in_url, query, status_colours, url_param
+from monitor.ui import download_buttons, execution_rate_metric, filters, keep_in_url, query, status_colours, url_param
 
 f = filters()
 st.header(f.t("page_disbursement"))
@@ -42,36 +42,36 @@ table = money_frame(projects, money_cols, f.unit).assign(
     execution_rate=projects["execution_rate"] * 100,
 )
 number = "%,.2f"
+order = [
+    "status",
+    "name",
+    "project_code",
+    "budget",
+    "planned_cumulative",
+    "actual_cumulative",
+    "execution_rate",
+    "gap",
+    "gap_pp",
+    "forecast",
+    "reason",
+]
+config = {
+    "status": f.t("col_status"),
+    "name": f.t("col_project"),
+    "project_code": f.t("col_project_code"),
+    "budget": st.column_config.NumberColumn(f.t("col_budget", unit=f.unit), format=number),
+    "planned_cumulative": st.column_config.NumberColumn(f.t("col_planned", unit=f.unit), format=number),
+    "actual_cumulative": st.column_config.NumberColumn(f.t("col_actual", unit=f.unit), format=number),
+    "execution_rate": st.column_config.NumberColumn(f.t("col_rate"), format="%.2f%%"),
+    "gap": st.column_config.NumberColumn(f.t("col_gap", unit=f.unit), format=number),
+    "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f"),
+    "forecast": st.column_config.NumberColumn(f.t("col_forecast", unit=f.unit), format=number),
+    "reason": f.t("col_reason"),
+}
 st.dataframe(
-    status_colours(table, "status", projects["status"], STATUS_BACKGROUND),
-    hide_index=True,
-    column_order=[
-        "status",
-        "name",
-        "project_code",
-        "budget",
-        "planned_cumulative",
-        "actual_cumulative",
-        "execution_rate",
-        "gap",
-        "gap_pp",
-        "forecast",
-        "reason",
-    ],
-    column_config={
-        "status": f.t("col_status"),
-        "name": f.t("col_project"),
-        "project_code": f.t("col_project_code"),
-        "budget": st.column_config.NumberColumn(f.t("col_budget", unit=f.unit), format=number),
-        "planned_cumulative": st.column_config.NumberColumn(f.t("col_planned", unit=f.unit), format=number),
-        "actual_cumulative": st.column_config.NumberColumn(f.t("col_actual", unit=f.unit), format=number),
-        "execution_rate": st.column_config.NumberColumn(f.t("col_rate"), format="%.2f%%"),
-        "gap": st.column_config.NumberColumn(f.t("col_gap", unit=f.unit), format=number),
-        "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f"),
-        "forecast": st.column_config.NumberColumn(f.t("col_forecast", unit=f.unit), format=number),
-        "reason": f.t("col_reason"),
-    },
+    status_colours(table, "status", projects["status"], STATUS_BACKGROUND), hide_index=True, column_order=order, column_config=config
 )
+download_buttons(table, "projects", columns=order, labels=config)
 st.caption(f.t("status_rule", amber=limits["amber_pp"], red=limits["red_pp"]))
 
 names = dict(zip(projects["project_code"], projects["name"]))
@@ -88,16 +88,15 @@ with right:
     if payments.empty:
         st.info(f.t("no_payments"))
     else:
-        st.dataframe(
-            money_frame(payments, ["amount"], f.unit),
-            hide_index=True,
-            column_order=["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"],
-            column_config={
-                "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
-                "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format=number),
-                "summary": f.t("col_summary"),
-                "voucher_no": f.t("col_voucher"),
-                "fund_source": f.t("col_fund_source"),
-                "payee": f.t("col_payee"),
-            },
-        )
+        shown = money_frame(payments, ["amount"], f.unit)
+        order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
+        config = {
+            "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format=number),
+            "summary": f.t("col_summary"),
+            "voucher_no": f.t("col_voucher"),
+            "fund_source": f.t("col_fund_source"),
+            "payee": f.t("col_payee"),
+        }
+        st.dataframe(shown, hide_index=True, column_order=order, column_config=config)
+        download_buttons(shown, "payments", [(f.t("pick_project"), f"{names[code]}（{code}）")], order, config)

@@ -6,7 +6,7 @@ import streamlit as st
 from monitor.charts import status_heatmap
 from monitor.fmt import number
 from monitor.indicators import STATUS_BACKGROUND, STATUSES, status_word
-from monitor.ui import filters, keep_in_url, parse_flag, query, status_colours, url_param
+from monitor.ui import download_buttons, filters, keep_in_url, parse_flag, query, status_colours, url_param
 
 f = filters()
 st.header(f.t("page_indicators"))
@@ -50,9 +50,8 @@ labels = {
     "ind_status": lambda v: f.t("all") if v == ALL else status_word(v, f.lang),
 }
 columns = st.columns([3, 2, 2, 2])
-for column, (key, title) in zip(
-    columns, [("ind_project", "filter_project"), ("ind_level1", "filter_level1"), ("ind_status", "filter_status")]
-):
+FILTER_TITLES = [("ind_project", "filter_project"), ("ind_level1", "filter_level1"), ("ind_status", "filter_status")]
+for column, (key, title) in zip(columns, FILTER_TITLES):
     url_param(key, str, choices[key], ALL)
     column.selectbox(f.t(title), choices[key], key=key, format_func=labels[key])
     keep_in_url(key, ALL)
@@ -81,62 +80,63 @@ table = rows.assign(
     project_name=rows["project_name"].fillna(f.t("dept_wide")),
     latest=[number(v) if pd.notna(v) else text for v, text in zip(rows["latest_actual"], rows["actual_text"])],
 )
+order = [
+    "status_word",
+    "off_target",
+    "project_name",
+    "level1",
+    "level2",
+    "level3",
+    "target_text",
+    "latest",
+    "unit",
+    "gap",
+    "period_end",
+    "likelihood",
+    "reason",
+    "reason_detail",
+    "corrective_action",
+]
+config = {
+    "status_word": f.t("col_status"),
+    "off_target": st.column_config.CheckboxColumn(f.t("col_off")),
+    "project_name": f.t("col_project"),
+    "level1": f.t("col_level1"),
+    "level2": f.t("col_level2"),
+    "level3": f.t("col_level3"),
+    "target_text": f.t("col_target"),
+    "latest": f.t("col_latest"),
+    "unit": f.t("col_unit"),
+    "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+    "period_end": st.column_config.DateColumn(f.t("col_period")),
+    "likelihood": f.t("col_likelihood"),
+    "reason": f.t("col_reason_cat"),
+    "reason_detail": f.t("col_reason_detail"),
+    "corrective_action": f.t("col_action"),
+}
 st.dataframe(
-    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND),
-    hide_index=True,
-    column_order=[
-        "status_word",
-        "off_target",
-        "project_name",
-        "level1",
-        "level2",
-        "level3",
-        "target_text",
-        "latest",
-        "unit",
-        "gap",
-        "period_end",
-        "likelihood",
-        "reason",
-        "reason_detail",
-        "corrective_action",
-    ],
-    column_config={
-        "status_word": f.t("col_status"),
-        "off_target": st.column_config.CheckboxColumn(f.t("col_off")),
-        "project_name": f.t("col_project"),
-        "level1": f.t("col_level1"),
-        "level2": f.t("col_level2"),
-        "level3": f.t("col_level3"),
-        "target_text": f.t("col_target"),
-        "latest": f.t("col_latest"),
-        "unit": f.t("col_unit"),
-        "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
-        "period_end": st.column_config.DateColumn(f.t("col_period")),
-        "likelihood": f.t("col_likelihood"),
-        "reason": f.t("col_reason_cat"),
-        "reason_detail": f.t("col_reason_detail"),
-        "corrective_action": f.t("col_action"),
-    },
+    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND), hide_index=True, column_order=order, column_config=config
 )
+applied = [(f.t(title), labels[key](st.session_state[key])) for key, title in FILTER_TITLES]
+applied.append((f.t("filter_off_only"), f.t("explore_yes" if st.session_state["ind_off"] else "explore_no")))
+download_buttons(table, "indicators", applied, order, config)
 
 cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of)
 if not cells.empty:
     st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
 
 st.subheader(f.t("scores"), help=f.t("scores_help"))
-st.dataframe(
-    scores.assign(name=scores["name"].fillna(f.t("dept_total"))),
-    hide_index=True,
-    column_order=["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"],
-    column_config={
-        "name": f.t("col_project"),
-        "execution_points": st.column_config.NumberColumn(f.t("col_score_exec"), format="%.1f"),
-        "output_points": st.column_config.NumberColumn(f.t("col_score_output"), format="%.1f"),
-        "effect_points": st.column_config.NumberColumn(f.t("col_score_effect"), format="%.1f"),
-        "satisfaction_points": st.column_config.NumberColumn(f.t("col_score_satisfaction"), format="%.1f"),
-        "score": st.column_config.NumberColumn(f.t("col_score"), format="%.1f"),
-        "grade": f.t("col_grade"),
-    },
-)
+score_table = scores.assign(name=scores["name"].fillna(f.t("dept_total")))
+score_order = ["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"]
+score_config = {
+    "name": f.t("col_project"),
+    "execution_points": st.column_config.NumberColumn(f.t("col_score_exec"), format="%.1f"),
+    "output_points": st.column_config.NumberColumn(f.t("col_score_output"), format="%.1f"),
+    "effect_points": st.column_config.NumberColumn(f.t("col_score_effect"), format="%.1f"),
+    "satisfaction_points": st.column_config.NumberColumn(f.t("col_score_satisfaction"), format="%.1f"),
+    "score": st.column_config.NumberColumn(f.t("col_score"), format="%.1f"),
+    "grade": f.t("col_grade"),
+}
+st.dataframe(score_table, hide_index=True, column_order=score_order, column_config=score_config)
+download_buttons(score_table, "scores", columns=score_order, labels=score_config)
 st.info(f.t("editor_needs_signin"))

@@ -166,3 +166,17 @@ CREATE TABLE IF NOT EXISTS users (
     failed_attempts  INTEGER NOT NULL DEFAULT 0,   -- consecutive, reset by a successful sign-in
     last_failed_at   TIMESTAMP
 );
+
+-- Named filters of a page (its URL query string), saved from 即席查询 and reopened as links.
+-- created_by is "anonymous" until sign-in arrives. A name is unique per page; saving it again
+-- replaces the stored query string.
+CREATE SEQUENCE IF NOT EXISTS saved_view_seq START 1;
+CREATE TABLE IF NOT EXISTS saved_views (
+    view_id       INTEGER PRIMARY KEY DEFAULT nextval('saved_view_seq'),
+    name          TEXT NOT NULL,
+    page          TEXT NOT NULL,       -- the page's url path, e.g. explore
+    query_string  TEXT NOT NULL,       -- without the leading "?"
+    created_by    TEXT NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    UNIQUE (page, name)
+);

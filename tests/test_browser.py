@@ -5,9 +5,13 @@ Screenshots of every page are saved under tests/artifacts/ for people to look at
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 from browser_helpers import assert_no_exception, needs_chromium, open_page, streamlit_server
 
@@ -67,3 +71,29 @@ def test_every_page_in_the_browser(browser, server, artifacts, path):
     assert_no_exception(page)
     page.screenshot(path=str(artifacts / f"page-{path or 'overview'}.png"), full_page=True)
     page.close()
+
+
+def test_explore_link_opens_the_view_and_downloads_it(browser, server, artifacts, demo_db):
+    """A shared 即席查询 address shows its filtered, grouped view; the CSV downloaded in the browser
+    holds the same figures and states the filters."""
+    query = "subject=payments&f.month=6&f.month=7&group=fund_source&group=month&measure=sum%3Aamount&unit=%E5%85%83&as_of=2023-09-30"
+    page = open_page(browser, f"{server}/explore?{query}")
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_role("heading", name="即席查询").wait_for(timeout=30000)
+    main.get_by_text("金额合计：按资金来源、月份").wait_for(timeout=30000)
+    assert_no_exception(page)
+    assert "f.month=6" in page.url and "group=fund_source" in page.url
+    page.screenshot(path=str(artifacts / "explore.png"), full_page=True)
+    with page.expect_download() as download:
+        main.get_by_role("button", name="下载 CSV").click()
+    data = Path(download.value.path()).read_bytes()
+    page.close()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert "# 月份: 6、7" in lines
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", skiprows=lines.index("") + 1)
+    with duckdb.connect(str(demo_db), read_only=True) as con:  # the server's copy is locked by its process
+        expected = con.execute(
+            "SELECT fund_source, month(paid_on), sum(amount) FROM payments WHERE month(paid_on) IN (6, 7) GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+    assert [tuple(r) for r in table.itertuples(index=False, name=None)] == [(s, m, float(v)) for s, m, v in expected]

@@ -316,7 +316,7 @@ def test_report_is_downloadable_and_neutralised(demo_copy, tmp_path):
         con.close()
     assert set(table["level"]) == {"error"}
     assert {(r, c) for r, c in zip(table["row"], table["column"])} == {(2, "项目编码"), (2, "金额（元）")}
-    data = csv_bytes(table)
+    data = csv_bytes(table, [("文件", path.name)])
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and "'-0" in text
