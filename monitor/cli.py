@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = imports.add_subparsers(dest="kind", required=True)
     _add_import_targets(kinds)
     _add_import_payments(kinds)
+    _add_import_actuals(kinds)
     _add_undo(commands)
     _add_add_user(commands)
     args = parser.parse_args(argv)
@@ -242,6 +243,38 @@ def _import_payments(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 2
+
+
+def _add_import_actuals(kinds) -> None:
+    parser = kinds.add_parser("actuals", help="import indicator actuals 指标完成值 (xlsx or CSV)")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--year", type=int, help="fiscal year (default: the one year all period ends fall in)")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report only; write nothing")
+    _db_option(parser)
+    parser.set_defaults(run=_import_actuals)
+
+
+def _import_actuals(args: argparse.Namespace) -> int:
+    from monitor.actuals import check_file, save
+
+    con = _open(args)
+    try:
+        check = check_file(con, args.file.read_bytes(), args.file.name, args.year)
+        if not args.dry_run:
+            save(con, check, _cli_user())
+    finally:
+        con.close()
+    if check.imported_as is not None:
+        print(f"{args.file.name}: already imported as batch {check.imported_as}; nothing added")
+        return 0
+    for problem in check.problems:
+        print(f"错误 {problem}", file=sys.stderr)
+    if check.problems:
+        print(f"{len(check.problems)} problem(s); nothing written", file=sys.stderr)
+        return 2
+    summary = f"{len(check.actuals)} indicator actuals, fiscal year {check.year}"
+    print(f"imported as batch {check.batch_id}: {summary}" if check.batch_id is not None else f"dry run, nothing written: {summary}")
+    return 0
 
 
 def _add_undo(commands) -> None:

@@ -35,6 +35,45 @@ _TEXT: dict[str, tuple[str, str]] = {
     "projects_behind": ("进度滞后项目", "Projects behind plan"),
     "projects_behind_help": ("状态为滞后、严重滞后或超预算的项目数 / 项目总数", "Projects amber or red / all projects"),
     "attention": ("需要关注", "Needs attention"),
+    "tab_targets": ("绩效目标", "Targets"),
+    "tab_actuals": ("指标完成值", "Indicator actuals"),
+    "targets_intro": (
+        "上传绩效目标：结构化模板（xlsx）、公开的绩效目标 PDF 或其提取文本（txt）。先预览，确认后才写入；同一单位同一年度的目标整体替换。",
+        "Upload targets: the structured template (xlsx), a published targets PDF or its extracted text (txt). "
+        "Preview first; nothing is written until you confirm; a unit's targets for a year are replaced as a whole.",
+    ),
+    "blank_template": ("下载空白模板（含填写说明）", "Download a blank template (with instructions)"),
+    "upload_targets": ("绩效目标文件", "Targets file"),
+    "targets_year": ("预算年度", "Fiscal year"),
+    "year_proposed": (
+        "文件中没有写明年度，按项目编码推定为 {year} 年，请核对。",
+        "The file does not state its year; {year} is proposed from the project codes — please check.",
+    ),
+    "targets_ok": (
+        "预览：{projects} 个项目，{indicators} 个绩效指标，{year} 年度，预算合计 {budget} 万元。",
+        "Preview: {projects} projects, {indicators} indicators, fiscal year {year}, budgets {budget} 万元 in total.",
+    ),
+    "targets_removed": (
+        "新文件中没有这些已有指标（括号内为已填报的完成值条数）：{items}",
+        "Indicators no longer in the file (actuals entered): {items}",
+    ),
+    "targets_allow_removal": ("确认删除这些指标（已填报的完成值保留，不再显示）", "Remove them (entered actuals are kept, not shown)"),
+    "targets_unchanged": (
+        "数据库中的目标已是该文件的内容，未写入任何数据。",
+        "The stored targets already are this file's; nothing written.",
+    ),
+    "targets_done": ("已导入批次 {batch}：{projects} 个项目。", "Imported as batch {batch}: {projects} projects."),
+    "col_plan": ("资金支出计划（累计，万元）", "Plan (cumulative, 万元)"),
+    "preview_indicators": ("查看全部绩效指标", "All indicators"),
+    "actuals_intro": (
+        "上传指标完成值（xlsx 或 CSV）：项目编码、三级指标（或指标编号）、截至日期、实际完成值；可选：二级指标、偏差原因"
+        "（经费保障/制度保障/人员保障/硬件条件保障/其他）、原因说明、完成目标可能性（确定能/有可能/完全不可能）、纠偏措施。",
+        "Upload indicator actuals (xlsx or CSV): project code, indicator (三级指标 or 指标编号), period end, actual value; optional: "
+        "二级指标, reason category, explanation, likelihood, corrective action.",
+    ),
+    "upload_actuals": ("指标完成值文件", "Actuals file"),
+    "actuals_ok": ("校验通过：{rows} 条完成值，{year} 年度。", "Valid: {rows} actuals, fiscal year {year}."),
+    "actuals_done": ("已导入批次 {batch}：{rows} 条完成值。", "Imported as batch {batch}: {rows} actuals."),
     "download_table": ("下载绩效运行监控表（Excel）", "Download the monitoring table (Excel)"),
     "download_report_html": ("下载季度报告（HTML，可打印）", "Download the review report (HTML, printable)"),
     "download_report_pdf": ("下载季度报告（PDF）", "Download the review report (PDF)"),

@@ -51,8 +51,10 @@ def open_data_page(at: AppTest) -> None:
     assert not at.exception, at.exception
 
 
-def upload(at: AppTest, name: str, data: bytes) -> None:
-    at.file_uploader[0].set_value((name, data, "text/csv"))
+def upload(at: AppTest, name: str, data: bytes, kind: str = "payments") -> None:
+    """Upload into the tab of `kind` (payments, targets or actuals)."""
+    uploader = next(u for u in at.file_uploader if u.key.startswith(f"{kind}_file_"))
+    uploader.set_value((name, data, "text/csv"))
     at.run()
     assert not at.exception, at.exception
 
@@ -135,7 +137,7 @@ def test_a_bad_file_gets_a_report_and_no_import_button(app, db, tmp_path):
     report = app.dataframe[0].value
     assert list(report["行"]) == [3, 3]
     assert set(report["列"]) == {"项目编码", "金额（元）"}
-    assert len(app.get("download_button")) == 1
+    assert [b.key for b in app.get("download_button") if b.key] == ["payments_report_download"]
     assert confirm_buttons(app) == []
     assert totals(db) == before
 
@@ -169,3 +171,60 @@ def test_viewing_can_require_sign_in(db, monkeypatch):
     assert len(at.metric) == 0
     sign_in(at, "vi")
     assert [m.value for m in at.metric if m.label == "预算总额（万元）"] == ["94.00"]
+
+
+SEED_LIKE = REPO_ROOT / "tests" / "fixtures" / "documents" / "county_a.txt"
+
+
+def test_targets_preview_then_confirm(app, db):
+    sign_in(app, "ed")
+    open_data_page(app)
+    before = totals(db)
+    upload(app, "county_a.txt", SEED_LIKE.read_bytes(), "targets")
+    assert any("按项目编码推定为 2024 年" in s for s in texts(app.caption))
+    assert any(s.startswith("预览：") and "2024 年度" in s for s in texts(app.success))
+    assert totals(db) == before  # nothing written by the preview
+    app.button(key="targets_confirm").click().run()
+    assert not app.exception, app.exception
+    assert any(s.startswith("已导入批次") for s in texts(app.success))
+    con = connect(db)
+    try:
+        assert con.execute("SELECT count(*) FROM projects WHERE year = 2024").fetchone()[0] > 0
+        assert con.execute("SELECT imported_by FROM import_batches WHERE kind = 'targets' ORDER BY batch_id DESC LIMIT 1").fetchone() == (
+            "ed",
+        )
+    finally:
+        con.close()
+
+
+def test_bad_targets_file_is_reported_not_written(app, db):
+    sign_in(app, "ed")
+    open_data_page(app)
+    upload(app, "empty.txt", b"   ", "targets")
+    assert any("问题" in s for s in texts(app.error))
+    assert not [b for b in app.button if b.key == "targets_confirm"]
+
+
+def test_actuals_upload_needs_an_editor_and_writes_one_batch(app, db):
+    data = (
+        "项目编码,三级指标,截至日期,实际完成值,偏差原因,原因说明,完成目标可能性\n"
+        "13052923P00584011183Y,研究院利用率,2023-10-31,88%,硬件条件保障,设备已到位,有可能\n"
+    ).encode()
+    open_data_page(app)
+    upload(app, "oct.csv", data, "actuals")
+    assert any(s.startswith("校验通过：1 条完成值") for s in texts(app.success))
+    assert not [b for b in app.button if b.key == "actuals_confirm"]  # not signed in
+
+
+def test_actuals_upload_by_editor(app, db):
+    data = ("项目编码,三级指标,截至日期,实际完成值\n13052923P00584011183Y,研究院利用率,2023-10-31,88%\n").encode()
+    sign_in(app, "ed")
+    open_data_page(app)
+    upload(app, "oct.csv", data, "actuals")
+    app.button(key="actuals_confirm").click().run()
+    assert not app.exception, app.exception
+    con = connect(db)
+    try:
+        assert con.execute("SELECT actual_value FROM indicator_actuals WHERE period_end = DATE '2023-10-31'").fetchall() == [(88.0,)]
+    finally:
+        con.close()
