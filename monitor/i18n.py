@@ -219,11 +219,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_score": ("得分", "Score"),
     "col_grade": ("等级", "Grade"),
     "dept_total": ("部门合计", "Department"),
-    "editor_needs_signin": (
-        "录入指标完成值需要以编辑或管理员身份登录；登录功能将随“数据管理”一同提供。此前请通过命令行导入。",
-        "Entering actuals needs an editor or admin sign-in, which arrives with Data management; "
-        "until then import them from the command line.",
-    ),
+    "editor_title": ("录入指标完成值", "Enter indicator actuals"),
+    "editor_save": ("保存修改（{n} 行）", "Save changes ({n} rows)"),
+    "editor_source": ("页面录入（{name}）", "Entered on the page ({name})"),
     "placeholder": (
         "本页面尚在建设中，当前版本仅提供「总览」。计划内容：{what}",
         "This page is not built yet; this version only has the Overview. Planned: {what}",

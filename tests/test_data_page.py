@@ -228,3 +228,47 @@ def test_actuals_upload_by_editor(app, db):
         assert con.execute("SELECT actual_value FROM indicator_actuals WHERE period_end = DATE '2023-10-31'").fetchall() == [(88.0,)]
     finally:
         con.close()
+
+
+def test_actuals_editor_only_for_editors(app):
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception and not app.data_editor
+    assert any("修改数据需要以「编辑」或更高角色登录" in s for s in texts(app.info))
+
+
+def test_actuals_editor_shows_the_project_for_an_editor(app):
+    sign_in(app, "ed")
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception, app.exception
+    editors = app.data_editor
+    assert len(editors) == 1
+    save = next(b for b in app.button if b.key == "editor_save")
+    assert save.disabled  # nothing changed yet
+
+
+def test_an_editor_saves_actuals_from_the_editor(app, db):
+    code = "13052923P00584011183Y"  # 巨鹿县研究院专项经费; row 1 is 研究院利用率
+    sign_in(app, "ed")
+    app.switch_page("pages/indicators.py").run()
+    app.selectbox(key="editor_project").set_value(code).run()
+    period = app.date_input(key="editor_period").value
+    row = list(app.data_editor[0].value["level3"]).index("研究院利用率")
+    app.session_state[f"editor_{code}_{period}"] = {
+        "edited_rows": {row: {"actual": "91", "reason": "经费保障", "likelihood": "有可能"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    save = next(b for b in app.button if b.key == "editor_save")
+    assert not save.disabled and "1" in save.label
+    save.click().run()
+    assert not app.exception, app.exception
+    con = connect(db)
+    try:
+        assert con.execute(
+            "SELECT a.actual_value, a.reason, a.likelihood, b.imported_by FROM indicator_actuals a JOIN import_batches b USING (batch_id)"
+            " WHERE a.indicator_id = ? AND a.period_end = ?",
+            [f"{code}-02", period],
+        ).fetchall() == [(91.0, "经费保障", "有可能", "ed")]
+    finally:
+        con.close()
