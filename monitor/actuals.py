@@ -39,6 +39,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "corrective_action": ("纠偏措施", "整改措施"),
 }
 REQUIRED = ("period_end", "actual")
+COLUMNS_STORED = (
+    "year",
+    "project_code",
+    "indicator_id",
+    "period_end",
+    "actual_value",
+    "actual_text",
+    "likelihood",
+    "reason",
+    "reason_detail",
+    "corrective_action",
+    "batch_id",
+)
 VALUE = re.compile(r"\s*([+-]?\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)\s*(%|％|万元|元|[^\d\s.%％]{1,3})?\s*")
 TO_TARGET_UNIT = {("元", "万元"): 1 / 10000, ("万元", "元"): 10000.0, ("％", "%"): 1.0}
 
@@ -108,19 +121,7 @@ def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> Actu
         insert_rows(
             con,
             "indicator_actuals",
-            (
-                "year",
-                "project_code",
-                "indicator_id",
-                "period_end",
-                "actual_value",
-                "actual_text",
-                "likelihood",
-                "reason",
-                "reason_detail",
-                "corrective_action",
-                "batch_id",
-            ),
+            COLUMNS_STORED,
             [
                 (
                     check.year,

@@ -11,15 +11,13 @@ from monitor.auth_ui import require_role
 from monitor.errors import InputError
 from monitor.fmt import money
 from monitor.targets_import import Preview, blank_template_xlsx, commit, preview, removed_indicators
-from monitor.ui import Filters, cursor
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from monitor.ui import XLSX_MIME, Filters, cursor
 
 
 def targets_section(f: Filters) -> None:
     st.caption(f.t("targets_intro"))
     st.download_button(
-        f.t("blank_template"), blank_template_xlsx, "绩效目标模板.xlsx", mime=XLSX, on_click="ignore", icon=":material/download:"
+        f.t("blank_template"), blank_template_xlsx, "绩效目标模板.xlsx", mime=XLSX_MIME, on_click="ignore", icon=":material/download:"
     )
     _done("targets_done")
     upload = st.file_uploader(
