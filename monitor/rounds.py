@@ -109,7 +109,7 @@ def create_task(
         task_id = con.execute(
             "INSERT INTO round_tasks (year, title, period_end, deadline, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING task_id",
-            [year, title, period_end, deadline, user.name, _now()],
+            [year, title, period_end, deadline, user.name, now()],
         ).fetchone()[0]
         insert_rows(con, "round_units", ("task_id", "dept_code"), [(task_id, code) for code in dict.fromkeys(units)])
     return task_id
@@ -177,7 +177,7 @@ def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept
         snapshot_id = con.execute(
             "INSERT INTO round_snapshots (task_id, dept_code, payload, sha256, submitted_by, submitted_at)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING snapshot_id",
-            [task_id, dept, payload, hashlib.sha256(payload.encode()).hexdigest(), user.name, _now()],
+            [task_id, dept, payload, hashlib.sha256(payload.encode()).hexdigest(), user.name, now()],
         ).fetchone()[0]
         _transition(con, task_id, dept, "submit", user, snapshot_id)
     return snapshot_id
@@ -226,9 +226,9 @@ def latest_snapshot(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> 
 def diff(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> pd.DataFrame:
     """What today's data says differently at the snapshot's period end: one row per changed
     figure (kind, key, name, field, submitted, now)."""
-    now = figures(lambda name, **p: query_df(con, name, **p), snapshot.year, snapshot.dept_code, snapshot.period_end)
-    rows = _changes("project", snapshot.frames["project_status"], now["project_status"], "project_code", "name", PROJECT_DIFF)
-    rows += _changes("indicator", snapshot.frames["indicator_status"], now["indicator_status"], "indicator_id", "level3", INDICATOR_DIFF)
+    today = figures(lambda name, **p: query_df(con, name, **p), snapshot.year, snapshot.dept_code, snapshot.period_end)
+    rows = _changes("project", snapshot.frames["project_status"], today["project_status"], "project_code", "name", PROJECT_DIFF)
+    rows += _changes("indicator", snapshot.frames["indicator_status"], today["indicator_status"], "indicator_id", "level3", INDICATOR_DIFF)
     return pd.DataFrame(rows, columns=["kind", "key", "name", "field", "submitted", "now"])
 
 
@@ -247,7 +247,7 @@ def _transition(
         con,
         "round_transitions",
         ("task_id", "dept_code", "action", "reason", "snapshot_id", "by_user", "acted_at"),
-        [(task_id, dept, action, reason, snapshot_id, user.name, _now())],
+        [(task_id, dept, action, reason, snapshot_id, user.name, now())],
     )
 
 
@@ -325,5 +325,5 @@ def _unpack(packed: dict[str, Any]) -> pd.DataFrame:
     return frame.infer_objects()
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
