@@ -133,6 +133,12 @@ def state(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> str:
     return row[0] or "none"
 
 
+def overdue_rounds(run: Run, year: int, dept: str | None, today: dt.date | None = None) -> pd.DataFrame:
+    """Units past a task's deadline that have not submitted (or were returned and not resubmitted)."""
+    listing = run("round_status", year=year, dept=dept, today=today or dt.date.today())
+    return listing[listing["overdue"]]
+
+
 def figures(run: Run, year: int, dept: str, period_end: dt.date) -> dict[str, pd.DataFrame]:
     """The computed figures of one unit at the end of `period_end`: what a submission freezes."""
     funds = run("project_funds", year=year, dept=dept, as_of=period_end)
