@@ -173,7 +173,10 @@ def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept
         if current not in ("none", "return"):
             raise NotAllowed("已提交或已终审的填报不能再次提交")
         frames = figures(lambda name, **p: query_df(con, name, **p), year, dept, period_end)
-        frames["indicator_status"] = _merge_entries(frames["indicator_status"], entries)
+        last = latest_snapshot(con, task_id, dept)  # a returned round keeps what was written, corrected by `entries`
+        written = {} if last is None else last.frames["indicator_status"].set_index("indicator_id")[list(ENTRY_FIELDS)].to_dict("index")
+        merged = {i: {**written.get(i, {}), **entries.get(i, {})} for i in written.keys() | entries.keys()}
+        frames["indicator_status"] = _merge_entries(frames["indicator_status"], merged)
         payload = json.dumps(
             {"format": FORMAT, "task_id": task_id, "dept_code": dept, "year": year, "period_end": period_end.isoformat()}
             | {"frames": {name: _pack(frame) for name, frame in frames.items()}},
