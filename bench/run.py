@@ -110,7 +110,7 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
         ),
         "绩效指标": lambda: (
             run("indicator_status", year=y, dept=d, as_of=a, **NO_FILTERS),
-            run("indicator_heatmap", year=y, dept=d, as_of=a),
+            run("indicator_heatmap", year=y, dept=d, as_of=a, limit=30),
             run("project_scores", year=y, dept=d, as_of=a),
         ),
         "即席查询": lambda: [explore.run(con, q, explore_context) for q in EXPLORE],

@@ -74,7 +74,9 @@ days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
 right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
 
 st.subheader(f.t("indicator_table"))
-rows = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=code, level1=None, status=None, off_only=False)
+rows = query(
+    "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=code, level1=None, status=None, off_only=False, limit=None
+)
 history = query("indicator_history", year=f.year, project=code, as_of=f.as_of)
 periods = sorted(history["period_end"].astype(str).unique())
 by_period = history.assign(
