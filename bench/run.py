@@ -42,7 +42,7 @@ from monitor.db import connect, query_df  # noqa: E402
 from monitor.disbursement import threshold_params  # noqa: E402
 from monitor.indicators import NO_FILTERS  # noqa: E402
 from monitor.payments import import_payments  # noqa: E402
-from monitor.review import headline  # noqa: E402
+from monitor.review import ATTENTION_ROWS, headline, previous_quarter_end  # noqa: E402
 from monitor.scale import generate  # noqa: E402
 from monitor.undo import undo_batch  # noqa: E402
 
@@ -101,7 +101,13 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
     limits = threshold_params()
     explore_context = {"year": y, "as_of": a, "dept": d, **limits}
     return {
-        "总览": lambda: (headline(run, y, d, a), run("quarterly_disbursement", year=y, dept=d, as_of=a)),
+        "总览": lambda: (
+            headline(run, y, d, a),
+            headline(run, y, d, previous_quarter_end(a)),
+            run("quarterly_totals", year=y, dept=d, as_of=a),
+            run("attention_projects", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS, **limits),
+            run("attention_indicators", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS),
+        ),
         "预算执行": lambda: (
             run("project_status", year=y, dept=d, as_of=a, **limits),
             run("quarterly_disbursement", year=y, dept=d, as_of=a),
@@ -109,9 +115,10 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             run("project_payments", year=y, project=p, as_of=a),
         ),
         "绩效指标": lambda: (
-            run("indicator_status", year=y, dept=d, as_of=a, **NO_FILTERS),
+            run("overview_summary", year=y, dept=d, as_of=a, **limits),
+            run("indicator_status", year=y, dept=d, as_of=a, **(NO_FILTERS | {"limit": 2001})),
             run("indicator_heatmap", year=y, dept=d, as_of=a, limit=30),
-            run("project_scores", year=y, dept=d, as_of=a),
+            run("lowest_scores", year=y, dept=d, as_of=a, limit=2000),
         ),
         "即席查询": lambda: [explore.run(con, q, explore_context) for q in EXPLORE],
         "项目详情": lambda: (
