@@ -7,6 +7,7 @@ values; nothing here formats a value into SQL text.
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,10 +39,21 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database: a writable one gets any missing tables of queries/schema.sql, and
     every connection gets the rule macros of queries/rules.sql."""
     con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(f"SET memory_limit = '{memory_limit()}'")  # a checked size, see memory_limit()
     if not read_only:
         con.execute(sql("schema"))
     con.execute(sql("rules"))
     return con
+
+
+def memory_limit() -> str:
+    """DuckDB's memory budget for this process: MONITOR_MEMORY_LIMIT (e.g. 4GB), default 2GB.
+    DuckDB's own default (80% of RAM) let one app process reach 8 GB at province scale; beyond
+    the budget DuckDB spills to disk beside the database file."""
+    value = os.environ.get("MONITOR_MEMORY_LIMIT", "2GB").strip().upper()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB)", value):
+        raise ValueError(f"MONITOR_MEMORY_LIMIT: expected a size such as 2GB, got {value!r}")
+    return value
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
