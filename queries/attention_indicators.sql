@@ -5,6 +5,6 @@ SELECT l.project_code, p.name AS project_name, l.level3, l.target_text, l.status
        l.likelihood, l.reason, l.reason_detail, l.corrective_action
 FROM (SELECT *, actual_value AS latest_actual FROM indicator_latest($year, $as_of::DATE)) l
 LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
-WHERE l.off_target AND ($dept::TEXT IS NULL OR l.dept_code = $dept::TEXT)
+WHERE l.off_target AND in_scope(l.dept_code, $dept::TEXT)
 ORDER BY l.status <> '未达标', l.gap / nullif(abs(l.target_value), 0) NULLS LAST, l.project_code, l.seq
 LIMIT $limit

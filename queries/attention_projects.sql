@@ -5,7 +5,7 @@ SELECT project_code, name, budget, planned_cumulative, actual_cumulative,
        disbursement_status(actual_cumulative, planned_cumulative, budget, $amber_pp, $red_pp) AS status,
        disbursement_reason(actual_cumulative, planned_cumulative, budget, $amber_pp, $red_pp) AS status_reason
 FROM disbursement_at($year, $as_of::DATE)
-WHERE ($dept::TEXT IS NULL OR dept_code = $dept::TEXT)
+WHERE in_scope(dept_code, $dept::TEXT)
   AND disbursement_status(actual_cumulative, planned_cumulative, budget, $amber_pp, $red_pp) <> 'green'
 ORDER BY status = 'amber', gap_pp, project_code
 LIMIT $limit

@@ -8,4 +8,4 @@ SELECT l.dept_code, d.name AS dept_name, l.project_code, coalesce(p.name, 'éƒ¨é—
 FROM indicator_latest($year, $as_of::DATE) l
 LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
 LEFT JOIN departments d ON d.dept_code = l.dept_code
-WHERE $dept::TEXT IS NULL OR l.dept_code = $dept::TEXT
+WHERE in_scope(l.dept_code, $dept::TEXT)

@@ -6,4 +6,4 @@ SELECT p.dept_code, d.name AS dept_name, pay.project_code, p.name, pay.paid_on,
 FROM payments pay
 JOIN projects p ON p.year = pay.year AND p.project_code = pay.project_code
 LEFT JOIN departments d ON d.dept_code = p.dept_code
-WHERE pay.year = $year AND pay.paid_on <= $as_of::DATE AND ($dept::TEXT IS NULL OR p.dept_code = $dept::TEXT)
+WHERE pay.year = $year AND pay.paid_on <= $as_of::DATE AND in_scope(p.dept_code, $dept::TEXT)

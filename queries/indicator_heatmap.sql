@@ -11,7 +11,7 @@ WITH cells AS (
            min(l.seq) AS first_seq  -- columns follow the order of the targets table
     FROM indicator_latest($year, $as_of::DATE) l
     LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
-    WHERE l.project_code IS NOT NULL AND ($dept::TEXT IS NULL OR l.dept_code = $dept::TEXT)
+    WHERE l.project_code IS NOT NULL AND in_scope(l.dept_code, $dept::TEXT)
     GROUP BY ALL
 ), shown AS (
     SELECT project_code FROM cells GROUP BY project_code ORDER BY sum(off_target) DESC, project_code LIMIT $limit

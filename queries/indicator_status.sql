@@ -9,7 +9,7 @@ SELECT l.dept_code, l.project_code, p.name AS project_name, l.indicator_id, l.se
        l.likelihood, l.reason, l.reason_detail, l.corrective_action
 FROM indicator_latest($year, $as_of::DATE) l
 LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
-WHERE ($dept::TEXT IS NULL OR l.dept_code = $dept::TEXT)
+WHERE in_scope(l.dept_code, $dept::TEXT)
   AND ($project::TEXT IS NULL OR coalesce(l.project_code, '') = $project::TEXT)
   AND ($level1::TEXT IS NULL OR l.level1 = $level1::TEXT)
   AND ($status::TEXT IS NULL OR l.status = $status::TEXT)

@@ -4,12 +4,12 @@
 -- and not reported.
 WITH d AS (
     SELECT * FROM disbursement_at($year, $as_of::DATE)
-    WHERE $dept::TEXT IS NULL OR dept_code = $dept::TEXT
+    WHERE in_scope(dept_code, $dept::TEXT)
 ), i AS (
     SELECT count(*) AS indicators, count(*) FILTER (WHERE off_target) AS off_target,
            count(*) FILTER (WHERE status = '达标') AS met, count(*) FILTER (WHERE status = '未填报') AS missing
     FROM indicator_latest($year, $as_of::DATE)
-    WHERE $dept::TEXT IS NULL OR dept_code = $dept::TEXT
+    WHERE in_scope(dept_code, $dept::TEXT)
 )
 SELECT count(*) AS projects,
        sum(budget)::DECIMAL(18, 2) AS budget,

@@ -18,5 +18,5 @@ FROM projects p
 JOIN departments d USING (dept_code)
 LEFT JOIN departments parent ON parent.dept_code = d.parent_code
 LEFT JOIN paid USING (project_code)
-WHERE p.year = $year AND ($dept::TEXT IS NULL OR p.dept_code = $dept::TEXT)
+WHERE p.year = $year AND in_scope(p.dept_code, $dept::TEXT)
 ORDER BY p.budget DESC, p.project_code

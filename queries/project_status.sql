@@ -14,7 +14,7 @@ WITH entered AS (  -- the latest 全年预计执行数 entered up to the as-of d
            e.forecast IS NOT NULL AS forecast_entered
     FROM disbursement_at($year, $as_of::DATE) d
     LEFT JOIN entered e USING (project_code)
-    WHERE $dept::TEXT IS NULL OR d.dept_code = $dept::TEXT
+    WHERE in_scope(d.dept_code, $dept::TEXT)
 ), rolled AS (
     SELECT dept_code, project_code, name,
            sum(budget)::DECIMAL(18, 2) AS budget,

@@ -8,7 +8,7 @@ JOIN round_tasks t USING (task_id)
 JOIN departments d ON d.dept_code = r.dept_code
 LEFT JOIN projects p ON p.year = t.year AND p.project_code = r.project_code
 WHERE t.year = $year
-  AND ($dept::TEXT IS NULL OR r.dept_code = $dept::TEXT)
+  AND in_scope(r.dept_code, $dept::TEXT)
   AND ($task::INTEGER IS NULL OR r.task_id = $task::INTEGER)
   AND (NOT $open_only::BOOLEAN OR (r.closed_at IS NULL AND r.needed))
 ORDER BY r.closed_at IS NOT NULL, r.due NULLS LAST, r.rect_id

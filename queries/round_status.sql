@@ -18,5 +18,5 @@ FROM round_tasks t
 JOIN round_units u USING (task_id)
 JOIN departments d USING (dept_code)
 LEFT JOIN latest l USING (task_id, dept_code)
-WHERE t.year = $year AND ($dept::TEXT IS NULL OR u.dept_code = $dept::TEXT)
+WHERE t.year = $year AND in_scope(u.dept_code, $dept::TEXT)
 ORDER BY t.deadline DESC, t.task_id DESC, u.dept_code

@@ -2,6 +2,20 @@
 -- temporary macros on every connection (read-only ones too) by monitor.db.connect. Each rule
 -- is defined once here and used by every query that needs it.
 
+-- The departments under `root` (itself included), down the region 财政区划 → department 部门 →
+-- unit 单位 hierarchy of departments.parent_code: a filter on a department or region covers
+-- every unit below it.
+CREATE OR REPLACE TEMP MACRO dept_scope(root) AS TABLE
+WITH RECURSIVE tree(dept_code) AS (
+    SELECT root
+    UNION
+    SELECT d.dept_code FROM departments d JOIN tree t ON d.parent_code = t.dept_code
+)
+SELECT dept_code FROM tree;
+
+-- Whether a unit is in the scope of the filter `root` (NULL = everything).
+CREATE OR REPLACE TEMP MACRO in_scope(code, root) AS root IS NULL OR code IN (SELECT dept_code FROM dept_scope(root));
+
 -- Plan segments of each project of fiscal year fy: from one checkpoint (d0, v0) to the next
 -- (d1, v1), starting from 0 on 1 January; the last segment has d1 NULL (flat afterwards).
 CREATE OR REPLACE TEMP MACRO plan_segments(fy) AS TABLE
@@ -149,7 +163,7 @@ CREATE OR REPLACE TEMP MACRO quarterly_at(fy, day, unit_code) AS TABLE
 WITH scope AS (
     SELECT project_code, budget
     FROM projects
-    WHERE year = fy AND (unit_code IS NULL OR dept_code = unit_code)
+    WHERE year = fy AND in_scope(dept_code, unit_code)
 ), quarters AS (
     SELECT * FROM fiscal_quarters(fy)
 ), ends AS (
@@ -219,7 +233,7 @@ WITH levels AS (
            p.output_points, p.effect_points, p.satisfaction_points, coalesce(p.indicator_points, 0) AS indicator_points
     FROM disbursement_at(fy, day) d
     LEFT JOIN indicator_points p USING (project_code)
-    WHERE unit_code IS NULL OR d.dept_code = unit_code
+    WHERE in_scope(d.dept_code, unit_code)
 ), scored AS (
     SELECT *, execution_points + indicator_points AS score FROM projects_scored
 ), with_total AS (

@@ -5,7 +5,7 @@ WITH scope AS (
     SELECT project_code, budget
     FROM projects
     WHERE year = $year
-      AND ($dept::TEXT IS NULL OR dept_code = $dept::TEXT)
+      AND in_scope(dept_code, $dept::TEXT)
       AND ($project::TEXT IS NULL OR project_code = $project::TEXT)
 ), days AS (
     SELECT d::DATE AS day

@@ -53,3 +53,22 @@ def test_plain_makes_markup_inert():
     assert plain("**粗体** [链接](javascript:alert(1)) <b>x</b> $x$") == (
         "\\*\\*粗体\\*\\* \\[链接\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>x\\</b\\> \\$x\\$"
     )
+
+
+def test_a_department_or_region_filter_covers_the_units_below(targets_only):
+    from monitor.batches import insert_rows
+
+    insert_rows(
+        targets_only,
+        "departments",
+        ("dept_code", "name", "parent_code", "region_code", "level"),
+        [("130529", "巨鹿县", None, "130529", "财政区划"), ("7310", "巨鹿县科学技术协会", "130529", "130529", "部门")],
+    )
+    targets_only.execute("UPDATE departments SET parent_code = '7310' WHERE dept_code = '731001'")
+    for scope in ("130529", "7310", "731001"):
+        rows = query_df(targets_only, "project_status", year=2023, dept=scope, as_of="2023-06-30", **threshold_params())
+        assert len(rows) == 6 and float(rows[rows["project_code"].isna()].iloc[0]["budget"]) == 940000.0, scope
+    assert query_df(targets_only, "project_status", year=2023, dept="130530", as_of="2023-06-30", **threshold_params()).empty
+    listed = query_df(targets_only, "filter_departments", year=2023)
+    assert list(listed["dept_code"]) == ["130529", "7310", "731001"]
+    assert list(listed["name"]) == ["巨鹿县（财政区划）", "巨鹿县科学技术协会（部门）", "巨鹿县科学技术协会本级"]
