@@ -19,9 +19,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from monitor.batches import already_imported, insert_rows, new_batch, sha256_of_bytes
+from monitor.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.db import query_rows
 from monitor.errors import InputError, InputProblem
+from monitor.limits import check_size
 from monitor.tables import Sheet, read_table
 
 KIND = "payments"
@@ -136,8 +137,7 @@ def import_payments(
     Returns the check; `batch_id` is set when rows were written, else the check says why not
     (already imported, problems, or likely duplicates not confirmed).
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         check = check_payments(con, data, file_name, unit=unit, year=year)
         if check.can_import(accept_duplicates):
             note = f"{check.year} 年度；原文件金额单位 {check.unit}"
@@ -153,10 +153,6 @@ def import_payments(
                     for p in check.payments
                 ],
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return check
 
 
@@ -202,6 +198,7 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 def _read(data: bytes, name: str) -> Sheet:
+    check_size(len(data), name)
     if Path(name).suffix.lower() not in SUFFIXES:
         raise InputError([InputProblem(name, None, None, None, "文件类型应为 .xlsx 或 .csv（逗号或制表符分隔）；旧版 .xls 请另存为 .xlsx")])
     with tempfile.TemporaryDirectory() as folder:  # the readers take a path and name problems by file name
