@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from monitor.errors import InputError, InputProblem
+from monitor.limits import MAX_UNPACKED_BYTES
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -44,7 +45,7 @@ def read_csv(path: Path) -> Sheet:
 
 
 def read_xlsx_sheets(path: Path) -> dict[str, Sheet]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = _open_workbook(path)
     try:
         return {ws.title: _worksheet(f"{path.name}[{ws.title}]", ws) for ws in workbook.worksheets}
     finally:
@@ -55,15 +56,32 @@ def read_table(path: Path) -> Sheet:
     """One table from a CSV/TSV file or from the first worksheet of an xlsx workbook (other sheets,
     often empty leftovers, are not read)."""
     if path.suffix.lower() == ".xlsx":
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-            raise InputError([InputProblem(path.name, None, None, None, f"不是可读的 xlsx 工作簿（{error}）")]) from None
+        workbook = _open_workbook(path)
         try:
             return _worksheet(path.name, workbook.worksheets[0])
         finally:
             workbook.close()
     return read_csv(path)
+
+
+def _open_workbook(path: Path):
+    """An xlsx workbook for reading values; other files named .xlsx (an .xls, another archive, text)
+    and workbooks that would unpack to more than MAX_UNPACKED_BYTES are refused with a message."""
+
+    def refuse(expected: str) -> InputError:
+        return InputError([InputProblem(path.name, None, None, None, expected)])
+
+    if not zipfile.is_zipfile(path):
+        raise refuse("不是 xlsx 工作簿（内容不是 Excel 2007 及以后的格式）；旧版 .xls 请在 Excel 中另存为 .xlsx")
+    with zipfile.ZipFile(path) as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            raise refuse("是压缩包而不是 xlsx 工作簿（缺少 xl/workbook.xml）：请上传 Excel 保存的 .xlsx 文件")
+        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise refuse(f"工作簿解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，不予读取：请拆分后分别导入")
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        raise refuse(f"不是可读的 xlsx 工作簿（{error}）") from None
 
 
 def _worksheet(source: str, ws) -> Sheet:

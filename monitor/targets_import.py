@@ -22,6 +22,7 @@ from monitor.document import RawDocument, to_targets
 from monitor.document_pdf import read_pdf
 from monitor.document_text import read_text
 from monitor.errors import InputError, InputProblem
+from monitor.limits import check_size, read_file
 from monitor.tables import decode
 from monitor.targets import TargetSet, validate, write_targets
 from monitor.template import OPTIONAL_TABLES, TABLES, read_template, template_files
@@ -55,9 +56,12 @@ class CommitResult:
 def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Preview:
     """Read and check a targets file; raises `InputError` naming file, line/row and problem."""
     if isinstance(source, Path) and source.is_dir():
+        files = template_files(source)
+        check_size(sum(p.stat().st_size for p in files), file_name)
         targets = read_template(source, year)
-        return _checked(Preview(targets, file_name, sha256_of(template_files(source)), False))
-    data = source.read_bytes() if isinstance(source, Path) else source
+        return _checked(Preview(targets, file_name, sha256_of(files), False))
+    data = read_file(source) if isinstance(source, Path) else source
+    check_size(len(data), file_name)
     if not data.strip():
         raise InputError([InputProblem(file_name, None, None, None, "文件为空")])
     suffix = Path(file_name).suffix.lower()
