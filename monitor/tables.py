@@ -28,7 +28,12 @@ class Sheet:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312. NUL bytes
+    (UTF-16 text, binary files) never occur in these encodings' text, but GB18030 would accept them."""
+    if b"\x00" in data:
+        raise InputError(
+            [InputProblem(source, None, None, None, "不是文本文件（含二进制内容或为 UTF-16 编码），应为 UTF-8 或 GBK 编码的文本")]
+        )
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -109,7 +114,20 @@ def _sheet(source: str, records: list[list[str]]) -> Sheet:
         raise InputError([InputProblem(source, None, None, None, "文件为空，应有表头行和数据行")])
     header = [h.strip() for h in numbered[0][1]]
     rows = []
+    overflow = []
     for number, record in numbered[1:]:
         cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
+        if any(cells[len(header) :]):  # would be dropped: often a comma inside an unquoted text cell
+            overflow.append(
+                InputProblem(
+                    source,
+                    number,
+                    None,
+                    "，".join(cells[len(header) :]),
+                    f"该行有数据超出表头的 {len(header)} 列：请检查单元格中是否有未加引号的逗号或制表符",
+                )
+            )
         rows.append((number, dict(zip(header, cells))))
+    if overflow:
+        raise InputError(overflow)
     return Sheet(source, header, rows)

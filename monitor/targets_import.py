@@ -71,7 +71,7 @@ def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Pr
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         doc = read_pdf(data, file_name)
     elif suffix == ".txt":
-        doc = read_text(_text(data, file_name), file_name)
+        doc = read_text(decode(data, file_name), file_name)
     else:
         expected = "应为结构化模板（.xlsx 工作簿或 CSV 文件夹）、绩效目标 PDF 或其提取文本（.txt）"
         raise InputError([InputProblem(file_name, None, None, None, expected)])
@@ -83,12 +83,6 @@ def _read_workbook(data: bytes, file_name: str, year: int | None) -> TargetSet:
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         return read_template(path, year)
-
-
-def _text(data: bytes, file_name: str) -> str:
-    if b"\x00" in data:
-        raise InputError([InputProblem(file_name, None, None, None, "不是文本文件（含二进制内容），应为绩效目标 PDF 提取的文本")])
-    return decode(data, file_name)
 
 
 def _document_preview(doc: RawDocument, file_name: str, digest: str, year: int | None) -> Preview:
