@@ -7,7 +7,6 @@ Quick by default (MONITOR_CRASH_KILLS, default 12); e.g. MONITOR_CRASH_KILLS=200
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
 import shutil
@@ -19,27 +18,12 @@ from contextlib import closing
 from pathlib import Path
 
 from db_state import fingerprint
-from payment_files import demo_codes, write_csv
+from payment_files import big_ledger
 
 from monitor.db import REPO_ROOT, connect
 
 KILLS = int(os.environ.get("MONITOR_CRASH_KILLS", "12"))
 ROWS = 3000  # enough rows that checking and writing take a good part of the run
-
-
-def big_ledger(path: Path) -> Path:
-    codes = demo_codes()
-    rows = [
-        [
-            codes[i % len(codes)],
-            (dt.date(2023, 10, 1) + dt.timedelta(days=i % 90)).isoformat(),
-            f"{1 + i % 97}.{i % 100:02d}",
-            f"K-{i}",
-            f"批量 {i}",
-        ]
-        for i in range(ROWS)
-    ]
-    return write_csv(path, ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"], rows)
 
 
 def start_import(db: Path, ledger: Path) -> subprocess.Popen:
@@ -67,7 +51,7 @@ def opened_state(db: Path):
 
 
 def test_killed_imports_leave_the_old_or_the_new_state(demo_db, tmp_path):
-    ledger = big_ledger(tmp_path / "ledger.csv")
+    ledger = big_ledger(tmp_path / "ledger.csv", ROWS)
     old = fingerprint(demo_db)
 
     reference = tmp_path / "reference.duckdb"
@@ -104,7 +88,7 @@ def test_killed_imports_leave_the_old_or_the_new_state(demo_db, tmp_path):
 
 
 def test_a_killed_import_can_be_run_again(demo_db, tmp_path):
-    ledger = big_ledger(tmp_path / "ledger.csv")
+    ledger = big_ledger(tmp_path / "ledger.csv", ROWS)
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, db)
     process = start_import(db, ledger)
