@@ -18,7 +18,8 @@ def fingerprint(source: duckdb.DuckDBPyConnection | Path) -> Fingerprint:
     """Every table's row count and an order-independent checksum of its rows (the sum of the
     rows' hashes), leaving out columns that record the time of a write."""
     if isinstance(source, Path):
-        with closing(duckdb.connect(str(source), read_only=True)) as con:
+        # The default configuration, so that it shares the instance when this process already has the file open.
+        with closing(duckdb.connect(str(source))) as con:
             return fingerprint(con)
     tables = source.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1"
