@@ -3,11 +3,10 @@ database and every output hold password hashes only; failed sign-ins slow down i
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from contextlib import closing
 
 import pytest
+from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import ledger_csv
 from streamlit.testing.v1 import AppTest
@@ -85,25 +84,8 @@ def test_each_write_needs_an_editor(db, monkeypatch, tmp_path, action, page, off
 def test_passwords_are_nowhere_but_as_hashes(db, monkeypatch, tmp_path):
     at = app_as(db, monkeypatch, "ed", "pages/data.py", password="wrong-" + PASSWORD)  # a failure is recorded too
     app_as(db, monkeypatch, "ed", "pages/data.py")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "monitor",
-            "add-user",
-            "cli-user",
-            "--role",
-            "viewer",
-            "--password-stdin",
-            "--db",
-            str(tmp_path / "cli.duckdb"),
-        ],
-        input=PASSWORD + "\n",
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    cli_db = str(tmp_path / "cli.duckdb")
+    done = run_cli("add-user", "cli-user", "--role", "viewer", "--password-stdin", "--db", cli_db, stdin=PASSWORD + "\n")
     assert done.returncode == 0 and PASSWORD not in done.stdout + done.stderr
     assert not [e for e in at.get("text_input") if PASSWORD in str(e.value)]  # the sign-in form is cleared
     with closing(connect(db)) as con:

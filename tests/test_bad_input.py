@@ -5,8 +5,6 @@ as it was (every table's rows and checksum, tests/db_state.py)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -14,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from bad_files import SCAN_PDF, TEXT_PDF, pdf, replace_in, template_copy, xlsx, zip_bomb, zipped
+from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import demo_codes, ledger_csv
 
-from monitor.db import REPO_ROOT, connect
+from monitor.db import connect
 from monitor.errors import InputError
 from monitor.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
 from monitor.payments import import_payments
@@ -250,12 +249,6 @@ def test_cli_refuses_a_huge_file_without_reading_it(demo_copy, tmp_path):
     with open(huge, "wb") as f:
         f.truncate(MAX_UPLOAD_BYTES + 1)  # sparse: takes no disk space
     before = fingerprint(demo_copy)
-    done = subprocess.run(
-        [sys.executable, "-m", "monitor", "import", "payments", str(huge), "--db", str(demo_copy)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("import", "payments", str(huge), "--db", str(demo_copy))
     assert done.returncode == 2 and "huge.csv" in done.stderr and "文件过大" in done.stderr and "Traceback" not in done.stderr
     assert fingerprint(demo_copy) == before

@@ -9,17 +9,16 @@ In-process sessions use the app's pattern: one connection per process, a cursor 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import threading
 from contextlib import closing
 from decimal import Decimal
 
 import pytest
+from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import big_ledger, ledger_csv
 
-from monitor.db import REPO_ROOT, connect, cursor, query_df
+from monitor.db import connect, cursor, query_df
 from monitor.disbursement import threshold_params
 from monitor.payments import import_payments
 from monitor.undo import UndoRefused, undo_batch
@@ -158,13 +157,7 @@ def test_one_batch_undone_twice_at_once(con, tmp_path):
 def test_the_command_line_while_the_app_holds_the_database(con, demo_copy, tmp_path, command):
     ledger = ledger_csv(tmp_path / "q4.csv")
     before = fingerprint(con)
-    done = subprocess.run(
-        [sys.executable, "-m", "monitor", *[str(ledger) if a == "LEDGER" else a for a in command], "--db", str(demo_copy)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli(*[str(ledger) if a == "LEDGER" else a for a in command], "--db", str(demo_copy))
     assert done.returncode == 3, done.stderr
     assert "正被另一个进程" in done.stderr and "未写入任何数据" in done.stderr and "Traceback" not in done.stderr
     assert fingerprint(con) == before
@@ -174,11 +167,5 @@ def test_the_command_line_works_once_the_app_has_let_go(demo_copy, tmp_path):
     ledger = ledger_csv(tmp_path / "q4.csv")
     with closing(connect(demo_copy)):
         pass
-    done = subprocess.run(
-        [sys.executable, "-m", "monitor", "import", "payments", str(ledger), "--db", str(demo_copy)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("import", "payments", str(ledger), "--db", str(demo_copy))
     assert done.returncode == 0 and "imported as batch" in done.stdout
