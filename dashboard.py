@@ -14,6 +14,7 @@ PAGES = [  # (file, url path, title key); the first is the home page
     ("pages/indicators.py", "indicators", "page_indicators"),
     ("pages/project.py", "project", "page_project"),
     ("pages/explore.py", "explore", "page_explore"),
+    ("pages/rounds.py", "rounds", "page_rounds"),
     ("pages/data.py", "data", "page_data"),
 ]
 

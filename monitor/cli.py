@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = imports.add_subparsers(dest="kind", required=True)
     _add_import_targets(kinds)
     _add_import_payments(kinds)
+    _add_import_actuals(kinds)
     _add_undo(commands)
     _add_add_user(commands)
     args = parser.parse_args(argv)
@@ -200,6 +201,19 @@ def _cli_user() -> str:
     return f"cli:{getpass.getuser()}"
 
 
+def _refused(file_name: str, imported_as: int | None, problems: list) -> int | None:
+    """The exit status when a checked file is not written (already imported, or problems), else None."""
+    if imported_as is not None:
+        print(f"{file_name}: already imported as batch {imported_as}; nothing added")
+        return 0
+    for problem in problems:
+        print(f"错误 {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
+        return 2
+    return None
+
+
 def _add_import_payments(kinds) -> None:
     parser = kinds.add_parser("payments", help="import a payment ledger 支付流水 (xlsx or CSV)")
     parser.add_argument("file", type=Path)
@@ -225,16 +239,11 @@ def _import_payments(args: argparse.Namespace) -> int:
             check = import_payments(con, data, args.file.name, _cli_user(), accept_duplicates=args.accept_duplicates, **options)
     finally:
         con.close()
-    if check.imported_as is not None:
-        print(f"{check.file_name}: already imported as batch {check.imported_as}; nothing added")
-        return 0
-    for problem in check.problems:
-        print(f"错误 {problem}", file=sys.stderr)
     for problem in check.duplicates:
         print(f"疑似重复 {problem}", file=sys.stderr)
-    if check.problems:
-        print(f"{len(check.problems)} problem(s); nothing written", file=sys.stderr)
-        return 2
+    refused = _refused(check.file_name, check.imported_as, check.problems)
+    if refused is not None:
+        return refused
     year = f"{check.year} (inferred: all payment dates fall in it)" if check.year_inferred else str(check.year)
     summary = f"{len(check.payments)} payments, total {check.total:,.2f} 元, fiscal year {year}, amounts read in {check.unit}"
     if check.batch_id is not None:
@@ -248,6 +257,34 @@ def _import_payments(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 2
+
+
+def _add_import_actuals(kinds) -> None:
+    parser = kinds.add_parser("actuals", help="import indicator actuals 指标完成值 (xlsx or CSV)")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--year", type=int, help="fiscal year (default: the one year all period ends fall in)")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report only; write nothing")
+    _db_option(parser)
+    parser.set_defaults(run=_import_actuals)
+
+
+def _import_actuals(args: argparse.Namespace) -> int:
+    from monitor.actuals import check_file, save
+    from monitor.limits import read_file
+
+    con = _open(args)
+    try:
+        check = check_file(con, read_file(args.file), args.file.name, args.year)
+        if not args.dry_run:
+            save(con, check, _cli_user())
+    finally:
+        con.close()
+    refused = _refused(args.file.name, check.imported_as, check.problems)
+    if refused is not None:
+        return refused
+    summary = f"{len(check.actuals)} indicator actuals, fiscal year {check.year}"
+    print(f"imported as batch {check.batch_id}: {summary}" if check.batch_id is not None else f"dry run, nothing written: {summary}")
+    return 0
 
 
 def _add_undo(commands) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import duckdb
 
+from monitor.actuals import COLUMNS_STORED
 from monitor.batches import insert_rows, new_batch
 from monitor.db import query_rows
 from monitor.targets import Project, TargetSet
@@ -78,19 +79,7 @@ def write_demo_actuals(con: duckdb.DuckDBPyConnection, targets: TargetSet, user:
     insert_rows(
         con,
         "indicator_actuals",
-        (
-            "year",
-            "project_code",
-            "indicator_id",
-            "period_end",
-            "actual_value",
-            "actual_text",
-            "likelihood",
-            "reason",
-            "reason_detail",
-            "corrective_action",
-            "batch_id",
-        ),
+        COLUMNS_STORED,
         [(*row, batch) for row in actuals],
     )
 

@@ -47,7 +47,8 @@ WIDTHS = [14, 18, 24, 14, 16, 20, 14, 14, 40]
 
 
 def build_workbook(run: Run, year: int, dept: str | None, as_of: dt.date) -> bytes:
-    """The workbook for `dept` (None = all units) at the end of `as_of`, as xlsx bytes."""
+    """The workbook for `dept` (None = all units) at the end of `as_of`, as xlsx bytes. `run` may
+    also serve a monitoring round's frozen snapshot (monitor.rounds.Snapshot.query)."""
     status = run("project_status", year=year, dept=dept, as_of=as_of, **threshold_params())
     funds = run("project_funds", year=year, dept=dept, as_of=as_of).set_index("project_code")
     indicators = run("indicator_status", year=year, dept=dept, as_of=as_of, **NO_FILTERS)
@@ -232,7 +233,7 @@ def _project_sheet(
                 i.level3,
                 i.target_text,
                 actual,
-                LIKELIHOOD_NOTE.get(i.likelihood, ""),
+                _forecast_text(i),
                 i.reason or "",
                 i.likelihood or "",
                 detail,
@@ -245,6 +246,12 @@ def _project_sheet(
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A11"
+
+
+def _forecast_text(indicator) -> str:
+    """全年预计完成情况: what staff wrote in a monitoring round's snapshot, else worded from 完成目标可能性."""
+    written = getattr(indicator, "forecast_text", None)
+    return written if isinstance(written, str) and written else LIKELIHOOD_NOTE.get(indicator.likelihood, "")
 
 
 def _merge_runs(sheet: Worksheet, first_row: int, count: int, column: int) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,8 +21,7 @@ import pyarrow as pa
 from monitor.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.db import query_rows
 from monitor.errors import InputError, InputProblem
-from monitor.limits import check_size
-from monitor.tables import Sheet, read_table
+from monitor.tables import Sheet, read_upload
 
 KIND = "payments"
 SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt")
@@ -101,7 +99,7 @@ def check_payments(
     if check.imported_as is not None:
         return check
     try:
-        sheet = _read(data, name)
+        sheet = read_upload(data, name)
     except InputError as error:
         check.problems = list(error.problems)
         return check
@@ -195,16 +193,6 @@ def parse_amount(text: str) -> Decimal | None:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
         return None
-
-
-def _read(data: bytes, name: str) -> Sheet:
-    check_size(len(data), name)
-    if Path(name).suffix.lower() not in SUFFIXES:
-        raise InputError([InputProblem(name, None, None, None, "文件类型应为 .xlsx 或 .csv（逗号或制表符分隔）；旧版 .xls 请另存为 .xlsx")])
-    with tempfile.TemporaryDirectory() as folder:  # the readers take a path and name problems by file name
-        path = Path(folder) / name
-        path.write_bytes(data)
-        return read_table(path)
 
 
 def _map_header(sheet: Sheet, unit: str | None, check: PaymentCheck) -> dict[str, str] | None:

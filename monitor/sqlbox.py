@@ -34,6 +34,7 @@ import pandas as pd
 
 from monitor import db
 
+SECRET_TABLE = "users"
 MAX_CHARS = 10_000
 ROW_LIMIT = 1_000
 SECONDS = 10
@@ -106,6 +107,7 @@ def snapshot(con: duckdb.DuckDBPyConnection, path: Path, version: tuple) -> Path
     """A read-only copy of the database behind `con` for this data version, made once."""
     folder = Path(tempfile.gettempdir()) / "monitor-sqlbox"
     folder.mkdir(exist_ok=True)
+    folder.chmod(0o700)  # it holds copies of the data: this account only
     stem = hashlib.sha256(str(path).encode()).hexdigest()[:16]
     target = folder / f"{stem}-{'-'.join(map(str, version))}.duckdb"
     if not target.exists():
@@ -115,6 +117,7 @@ def snapshot(con: duckdb.DuckDBPyConnection, path: Path, version: tuple) -> Path
         con.execute("ATTACH $path AS sqlbox_snapshot", {"path": str(part)})
         try:
             con.execute(f'COPY FROM DATABASE "{name}" TO sqlbox_snapshot')  # our own catalog name, not user input
+            con.execute(f"DROP TABLE IF EXISTS sqlbox_snapshot.{SECRET_TABLE}")  # password hashes never reach the SQL box
         finally:
             con.execute("DETACH sqlbox_snapshot")
         os.replace(part, target)

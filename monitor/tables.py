@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from monitor.errors import InputError, InputProblem
-from monitor.limits import MAX_UNPACKED_BYTES
+from monitor.limits import MAX_UNPACKED_BYTES, check_size
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -131,3 +132,46 @@ def _sheet(source: str, records: list[list[str]]) -> Sheet:
     if overflow:
         raise InputError(overflow)
     return Sheet(source, header, rows)
+
+
+UPLOAD_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt")
+
+
+def read_upload(data: bytes, name: str) -> Sheet:
+    """One table from uploaded bytes (xlsx, or CSV/TSV in UTF-8 or GBK), problems named by file name."""
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        raise InputError([InputProblem(name, None, None, None, "文件类型应为 .xlsx 或 .csv（逗号或制表符分隔）；旧版 .xls 请另存为 .xlsx")])
+    check_size(len(data), name)
+    with tempfile.TemporaryDirectory() as folder:  # the readers take a path and name problems by file name
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return read_table(path)
+
+
+def map_header(
+    sheet: Sheet, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[dict[str, str], list[InputProblem], list[str]]:
+    """Data-model column → the file's header for it, matched without case against the column's
+    name and its Chinese aliases; with the problems (missing or doubled columns) and the headers
+    not used."""
+    aliases = {alias.lower(): column for column, names in columns.items() for alias in (column, *names)}
+    found: dict[str, list[str]] = {}
+    ignored = []
+    for header in sheet.header:
+        column = aliases.get(header.lower())
+        if column is None:
+            if header:
+                ignored.append(header)
+            continue
+        found.setdefault(column, []).append(header)
+    problems = [
+        InputProblem(sheet.source, 1, columns[c][0], None, f"缺少必需的列「{columns[c][0]}」（表头可写作：{'、'.join((*columns[c], c))}）")
+        for c in required
+        if c not in found
+    ]
+    problems += [
+        InputProblem(sheet.source, 1, "、".join(headers), None, f"多列都表示「{columns[c][0]}」，应只保留一列")
+        for c, headers in found.items()
+        if len(headers) > 1
+    ]
+    return {c: headers[0] for c, headers in found.items()}, problems, ignored

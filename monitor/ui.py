@@ -304,28 +304,14 @@ def review_downloads(f: Filters) -> None:
         return db.query_df(con, name, **params)
 
     stem = f"{f.year}-{f.dept or 'all'}-{f.as_of.isoformat()}"
-    left, middle, right = st.columns(3)
-    left.download_button(
-        f.t("download_table"),
-        lambda: build_workbook(run, f.year, f.dept, f.as_of),
-        f"绩效运行监控表-{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/table:",
-    )
-    middle.download_button(
-        f.t("download_report_html"),
-        lambda: build_html(run, f.year, f.dept, f.as_of, f.unit, f.lang),
-        f"季度报告-{stem}.html",
-        mime="text/html",
-        on_click="ignore",
-        icon=":material/description:",
-    )
-    right.download_button(
-        f.t("download_report_pdf"),
-        lambda: html_to_pdf(build_html(run, f.year, f.dept, f.as_of, f.unit, f.lang)),
-        f"季度报告-{stem}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
+
+    def report() -> str:
+        return build_html(run, f.year, f.dept, f.as_of, f.unit, f.lang)
+
+    files = [
+        ("download_table", lambda: build_workbook(run, f.year, f.dept, f.as_of), f"绩效运行监控表-{stem}.xlsx", XLSX_MIME, "table"),
+        ("download_report_html", report, f"季度报告-{stem}.html", "text/html", "description"),
+        ("download_report_pdf", lambda: html_to_pdf(report()), f"季度报告-{stem}.pdf", "application/pdf", "picture_as_pdf"),
+    ]
+    for column, (label, build, file_name, mime, icon) in zip(st.columns(3), files):
+        column.download_button(f.t(label), build, file_name, mime=mime, on_click="ignore", icon=f":material/{icon}:")

@@ -1,15 +1,21 @@
-"""数据管理: imports with a validation report, the import history and undo."""
+"""数据管理: imports with a validation report or preview, the import history and undo."""
 
 import streamlit as st
 
+from monitor.import_targets_ui import actuals_section, targets_section
 from monitor.import_ui import history_section, payments_section
 from monitor.ui import filters
 
 f = filters()
 st.header(f.t("page_data"))
-# One tab per kind of import, then the history; a 绩效目标 tab joins the first ones.
-payments_tab, history_tab = st.tabs([f.t("tab_payments"), f.t("tab_history")])
+targets_tab, payments_tab, actuals_tab, history_tab = st.tabs(
+    [f.t("tab_targets"), f.t("tab_payments"), f.t("tab_actuals"), f.t("tab_history")]
+)
+with targets_tab:
+    targets_section(f)
 with payments_tab:
     payments_section(f)
+with actuals_tab:
+    actuals_section(f)
 with history_tab:
     history_section(f)

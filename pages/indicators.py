@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from monitor.actuals_editor import actuals_editor
 from monitor.charts import status_heatmap
 from monitor.fmt import number
 from monitor.indicators import STATUS_BACKGROUND, STATUSES, status_word
@@ -139,4 +140,4 @@ score_config = {
 }
 st.dataframe(score_table, hide_index=True, column_order=score_order, column_config=score_config)
 download_buttons(score_table, "scores", columns=score_order, labels=score_config)
-st.info(f.t("editor_needs_signin"))
+actuals_editor(f, {code: name for code, name in projects.items() if code})

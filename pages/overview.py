@@ -8,6 +8,7 @@ from monitor.disbursement import reason_text, status_badge, threshold_params
 from monitor.fmt import money, number, plain
 from monitor.indicators import STATUS_BACKGROUND, status_word
 from monitor.review import headline, previous_quarter_end
+from monitor.rounds import overdue_rounds
 from monitor.ui import filters, query, review_downloads, status_colours
 
 f = filters()
@@ -19,6 +20,8 @@ if now is None:
 before = headline(query, f.year, f.dept, previous_quarter_end(f.as_of))
 since = f.t("since", date=before.as_of.isoformat())
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+for r in overdue_rounds(query, f.year, f.dept).itertuples():
+    st.warning(f.t("round_overdue", title=plain(r.title), dept=plain(r.dept_name), deadline=r.deadline.date().isoformat()))
 review_downloads(f)
 
 

@@ -180,3 +180,77 @@ CREATE TABLE IF NOT EXISTS saved_views (
     created_at    TIMESTAMP NOT NULL,
     UNIQUE (page, name)
 );
+
+-- Monitoring rounds (issue 12): the bureau opens a task for some units at a period end; each
+-- unit submits a frozen snapshot, the bureau returns or approves it; every step is a row of
+-- round_transitions, so a unit's state is its latest action (none = 未填报).
+CREATE SEQUENCE IF NOT EXISTS round_task_seq START 1;
+CREATE TABLE IF NOT EXISTS round_tasks (
+    task_id     INTEGER PRIMARY KEY DEFAULT nextval('round_task_seq'),
+    year        INTEGER NOT NULL,
+    title       TEXT NOT NULL,
+    period_end  DATE NOT NULL,          -- the figures are taken at the end of this day
+    deadline    DATE NOT NULL,          -- 报送截止日期
+    created_by  TEXT NOT NULL,
+    created_at  TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS round_units (  -- the task's scope: every project of these units
+    task_id    INTEGER NOT NULL,
+    dept_code  TEXT NOT NULL,
+    PRIMARY KEY (task_id, dept_code)
+);
+-- Written once, never updated: payload is the JSON of monitor/rounds.py (computed figures and
+-- what staff entered); sha256 of the payload shows it is unchanged.
+CREATE SEQUENCE IF NOT EXISTS round_snapshot_seq START 1;
+CREATE TABLE IF NOT EXISTS round_snapshots (
+    snapshot_id   INTEGER PRIMARY KEY DEFAULT nextval('round_snapshot_seq'),
+    task_id       INTEGER NOT NULL,
+    dept_code     TEXT NOT NULL,
+    payload       TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    submitted_by  TEXT NOT NULL,
+    submitted_at  TIMESTAMP NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS round_transition_seq START 1;
+CREATE TABLE IF NOT EXISTS round_transitions (
+    transition_id  INTEGER PRIMARY KEY DEFAULT nextval('round_transition_seq'),
+    task_id        INTEGER NOT NULL,
+    dept_code      TEXT NOT NULL,
+    action         TEXT NOT NULL CHECK (action IN ('submit', 'return', 'approve')),
+    reason         TEXT,               -- why it was returned
+    snapshot_id    INTEGER,            -- the submission acted on
+    by_user        TEXT NOT NULL,
+    acted_at       TIMESTAMP NOT NULL
+);
+-- 整改: per off-target indicator or lagging project of an approved round.
+CREATE SEQUENCE IF NOT EXISTS rectification_seq START 1;
+CREATE TABLE IF NOT EXISTS rectifications (
+    rect_id       INTEGER PRIMARY KEY DEFAULT nextval('rectification_seq'),
+    task_id       INTEGER NOT NULL,
+    dept_code     TEXT NOT NULL,
+    project_code  TEXT,                 -- NULL for a department-wide indicator
+    indicator_id  TEXT,                 -- NULL for the project's disbursement
+    issue         TEXT NOT NULL,        -- what was off, worded from the snapshot
+    needed        BOOLEAN NOT NULL,     -- 是否需要整改
+    requirement   TEXT,                 -- 整改要求和建议
+    due           DATE,
+    created_by    TEXT NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    result        TEXT,                 -- 整改结果和结论; set once, closing it
+    closed_by     TEXT,
+    closed_at     TIMESTAMP
+);
+-- Evidence files, stored outside the database in <db>.attachments/<sha256>.
+CREATE SEQUENCE IF NOT EXISTS attachment_seq START 1;
+CREATE TABLE IF NOT EXISTS attachments (
+    attachment_id  INTEGER PRIMARY KEY DEFAULT nextval('attachment_seq'),
+    year           INTEGER NOT NULL,
+    target_kind    TEXT NOT NULL CHECK (target_kind IN ('project', 'indicator', 'round')),
+    target_key     TEXT NOT NULL,       -- project code, indicator id, or "<task_id>/<dept_code>"
+    sha256         TEXT NOT NULL,
+    size_bytes     BIGINT NOT NULL,
+    file_type      TEXT NOT NULL,       -- as detected from the content: pdf, png, jpeg, docx, …
+    original_name  TEXT NOT NULL,
+    uploaded_by    TEXT NOT NULL,
+    uploaded_at    TIMESTAMP NOT NULL
+);

@@ -23,6 +23,7 @@ PAGES = {  # url path → the page's heading
     "indicators": "绩效指标",
     "project": "项目详情",
     "explore": "即席查询",
+    "rounds": "监控任务",
     "data": "数据管理",
 }
 

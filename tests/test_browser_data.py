@@ -48,7 +48,8 @@ def test_sign_in_and_import_a_csv(browser, demo_db, tmp_path, artifacts):
         wait_until_idle(page)
 
         main = page.get_by_test_id("stMainBlockContainer")
-        main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ledger))
+        main.get_by_role("tab", name="支付流水").click()
+        main.get_by_role("tabpanel", name="支付流水").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ledger))
         main.get_by_text("校验通过：2 笔支付").wait_for(timeout=30000)
         wait_until_idle(page)
         page.screenshot(path=str(artifacts / "data-checked.png"), full_page=True)

@@ -51,8 +51,10 @@ def open_data_page(at: AppTest) -> None:
     assert not at.exception, at.exception
 
 
-def upload(at: AppTest, name: str, data: bytes) -> None:
-    at.file_uploader[0].set_value((name, data, "text/csv"))
+def upload(at: AppTest, name: str, data: bytes, kind: str = "payments") -> None:
+    """Upload into the tab of `kind` (payments, targets or actuals)."""
+    uploader = next(u for u in at.file_uploader if u.key.startswith(f"{kind}_file_"))
+    uploader.set_value((name, data, "text/csv"))
     at.run()
     assert not at.exception, at.exception
 
@@ -135,7 +137,7 @@ def test_a_bad_file_gets_a_report_and_no_import_button(app, db, tmp_path):
     report = app.dataframe[0].value
     assert list(report["行"]) == [3, 3]
     assert set(report["列"]) == {"项目编码", "金额（元）"}
-    assert len(app.get("download_button")) == 1
+    assert [b.key for b in app.get("download_button") if b.key] == ["payments_report_download"]
     assert confirm_buttons(app) == []
     assert totals(db) == before
 
@@ -169,3 +171,104 @@ def test_viewing_can_require_sign_in(db, monkeypatch):
     assert len(at.metric) == 0
     sign_in(at, "vi")
     assert [m.value for m in at.metric if m.label == "预算总额（万元）"] == ["94.00"]
+
+
+SEED_LIKE = REPO_ROOT / "tests" / "fixtures" / "documents" / "county_a.txt"
+
+
+def test_targets_preview_then_confirm(app, db):
+    sign_in(app, "ed")
+    open_data_page(app)
+    before = totals(db)
+    upload(app, "county_a.txt", SEED_LIKE.read_bytes(), "targets")
+    assert any("按项目编码推定为 2024 年" in s for s in texts(app.caption))
+    assert any(s.startswith("预览：") and "2024 年度" in s for s in texts(app.success))
+    assert totals(db) == before  # nothing written by the preview
+    app.button(key="targets_confirm").click().run()
+    assert not app.exception, app.exception
+    assert any(s.startswith("已导入批次") for s in texts(app.success))
+    con = connect(db)
+    try:
+        assert con.execute("SELECT count(*) FROM projects WHERE year = 2024").fetchone()[0] > 0
+        assert con.execute("SELECT imported_by FROM import_batches WHERE kind = 'targets' ORDER BY batch_id DESC LIMIT 1").fetchone() == (
+            "ed",
+        )
+    finally:
+        con.close()
+
+
+def test_bad_targets_file_is_reported_not_written(app, db):
+    sign_in(app, "ed")
+    open_data_page(app)
+    upload(app, "empty.txt", b"   ", "targets")
+    assert any("问题" in s for s in texts(app.error))
+    assert not [b for b in app.button if b.key == "targets_confirm"]
+
+
+def test_actuals_upload_needs_an_editor_and_writes_one_batch(app, db):
+    data = (
+        "项目编码,三级指标,截至日期,实际完成值,偏差原因,原因说明,完成目标可能性\n"
+        "13052923P00584011183Y,研究院利用率,2023-10-31,88%,硬件条件保障,设备已到位,有可能\n"
+    ).encode()
+    open_data_page(app)
+    upload(app, "oct.csv", data, "actuals")
+    assert any(s.startswith("校验通过：1 条完成值") for s in texts(app.success))
+    assert not [b for b in app.button if b.key == "actuals_confirm"]  # not signed in
+
+
+def test_actuals_upload_by_editor(app, db):
+    data = ("项目编码,三级指标,截至日期,实际完成值\n13052923P00584011183Y,研究院利用率,2023-10-31,88%\n").encode()
+    sign_in(app, "ed")
+    open_data_page(app)
+    upload(app, "oct.csv", data, "actuals")
+    app.button(key="actuals_confirm").click().run()
+    assert not app.exception, app.exception
+    con = connect(db)
+    try:
+        assert con.execute("SELECT actual_value FROM indicator_actuals WHERE period_end = DATE '2023-10-31'").fetchall() == [(88.0,)]
+    finally:
+        con.close()
+
+
+def test_actuals_editor_only_for_editors(app):
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception and not app.data_editor
+    assert any("修改数据需要以「编辑」或更高角色登录" in s for s in texts(app.info))
+
+
+def test_actuals_editor_shows_the_project_for_an_editor(app):
+    sign_in(app, "ed")
+    app.switch_page("pages/indicators.py").run()
+    assert not app.exception, app.exception
+    editors = app.data_editor
+    assert len(editors) == 1
+    save = next(b for b in app.button if b.key == "editor_save")
+    assert save.disabled  # nothing changed yet
+
+
+def test_an_editor_saves_actuals_from_the_editor(app, db):
+    code = "13052923P00584011183Y"  # 巨鹿县研究院专项经费; row 1 is 研究院利用率
+    sign_in(app, "ed")
+    app.switch_page("pages/indicators.py").run()
+    app.selectbox(key="editor_project").set_value(code).run()
+    period = app.date_input(key="editor_period").value
+    row = list(app.data_editor[0].value["level3"]).index("研究院利用率")
+    app.session_state[f"editor_{code}_{period}"] = {
+        "edited_rows": {row: {"actual": "91", "reason": "经费保障", "likelihood": "有可能"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    save = next(b for b in app.button if b.key == "editor_save")
+    assert not save.disabled and "1" in save.label
+    save.click().run()
+    assert not app.exception, app.exception
+    con = connect(db)
+    try:
+        assert con.execute(
+            "SELECT a.actual_value, a.reason, a.likelihood, b.imported_by FROM indicator_actuals a JOIN import_batches b USING (batch_id)"
+            " WHERE a.indicator_id = ? AND a.period_end = ?",
+            [f"{code}-02", period],
+        ).fetchall() == [(91.0, "经费保障", "有可能", "ed")]
+    finally:
+        con.close()

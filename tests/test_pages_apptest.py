@@ -17,7 +17,15 @@ from monitor.db import REPO_ROOT, connect
 from monitor.disbursement import status_report
 from monitor.indicators import indicator_report
 
-PAGES = ["pages/overview.py", "pages/disbursement.py", "pages/indicators.py", "pages/project.py", "pages/explore.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/disbursement.py",
+    "pages/indicators.py",
+    "pages/project.py",
+    "pages/explore.py",
+    "pages/rounds.py",
+    "pages/data.py",
+]
 
 
 @pytest.fixture

@@ -114,3 +114,15 @@ def test_snapshot_is_made_once_per_version_and_leaves_the_database_writable(demo
         second = sqlbox.snapshot(con, demo_copy, (2, 2))
         assert not first.exists()
     assert sqlbox.run(second, "SELECT count(*) AS n FROM payments").frame["n"][0] == 0
+
+
+def test_password_hashes_never_reach_the_sql_box(demo_copy):
+    from monitor import auth
+
+    with closing(connect(demo_copy)) as con:
+        auth.add_user(con, "admin1", "admin", "a-long-enough-password")
+        path = sqlbox.snapshot(con, demo_copy, (9, 9))
+    with pytest.raises(sqlbox.Refused) as refused:
+        sqlbox.run(path, "SELECT password_hash FROM users")
+    assert refused.value.key == "sql_error" and "users" in refused.value.detail
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
