@@ -249,7 +249,7 @@ def _value(target: dict, text: str, bad) -> tuple[float | None, str | None]:
     if target["op"] == "qual":
         return None, text
     match = VALUE.fullmatch(text)
-    if not match:
+    if not match or cn_number(match.group(1)) is None:
         bad(f"应为数值{('（单位 ' + target['unit'] + '）') if target['unit'] else ''}，如 96 或 96%")
         return None, None
     number, unit = cn_number(match.group(1)), match.group(2)

@@ -39,10 +39,31 @@ def app_as(db, monkeypatch, user: str | None, page: str, password: str = PASSWOR
     return at
 
 
-def _payments_import(at: AppTest, tmp_path) -> bool:
-    at.file_uploader[0].set_value(("q4.csv", ledger_csv(tmp_path / "q4.csv").read_bytes(), "text/csv"))
+def _upload(at: AppTest, kind: str, name: str, data: bytes) -> None:
+    (uploader,) = [u for u in at.file_uploader if u.key.startswith(f"{kind}_file")]
+    uploader.set_value((name, data, "application/octet-stream"))
     at.run()
+
+
+def _payments_import(at: AppTest, tmp_path) -> bool:
+    _upload(at, "payments", "q4.csv", ledger_csv(tmp_path / "q4.csv").read_bytes())
     return any(b.key == "payments_confirm" for b in at.button)
+
+
+def _targets_import(at: AppTest, tmp_path) -> bool:
+    _upload(at, "targets", "county_a.txt", (REPO_ROOT / "tests" / "fixtures" / "documents" / "county_a.txt").read_bytes())
+    return any(b.key == "targets_confirm" for b in at.button)
+
+
+def _actuals_import(at: AppTest, tmp_path) -> bool:
+    row = "13052923P00584011183Y,,研究院利用率,2023-12-31,97%,,,确定能,"
+    _upload(
+        at,
+        "actuals",
+        "q4.csv",
+        f"项目编码,二级指标,三级指标,截至日期,实际完成值,偏差原因,原因说明,完成目标可能性,纠偏措施\n{row}\n".encode(),
+    )
+    return any(b.key == "actuals_confirm" for b in at.button)
 
 
 def _undo(at: AppTest, tmp_path) -> bool:
@@ -60,7 +81,9 @@ def _saved_view(at: AppTest, tmp_path) -> bool:
 
 # (action, page, whether the page offers the write)
 ACTIONS = [
+    ("targets import", "pages/data.py", _targets_import),
     ("payments import", "pages/data.py", _payments_import),
+    ("actuals import", "pages/data.py", _actuals_import),
     ("undo", "pages/data.py", _undo),
     ("project note", "pages/project.py", _note),
     ("saved view", "pages/explore.py", _saved_view),

@@ -16,6 +16,7 @@ from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import demo_codes, ledger_csv
 
+from monitor.actuals import import_file
 from monitor.db import connect
 from monitor.errors import InputError
 from monitor.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
@@ -108,6 +109,41 @@ PAYMENTS = [
     Case("old_excel.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), ("不是 xlsx 工作簿", "另存为 .xlsx")),
     Case("bomb.xlsx", zip_bomb(MAX_UNPACKED_BYTES), ("解压后超过",)),
     Case("ledger.pdf", TEXT_PDF, ("文件类型应为 .xlsx 或 .csv",)),
+]
+
+
+ACTUALS_HEADER = "项目编码,二级指标,三级指标,截至日期,实际完成值,偏差原因,原因说明,完成目标可能性,纠偏措施"
+
+
+def actual(value: str = "88%", period: str = "2023-09-30", level3: str = "研究院利用率", reason: str = "", likely: str = "有可能") -> str:
+    return ",".join([CODE, "", level3, period, value, reason, "", likely, ""])
+
+
+def actuals(*rows: str) -> bytes:
+    return ledger(*rows, header=ACTUALS_HEADER)
+
+
+ACTUALS = [
+    Case(
+        "unknown_code.csv",
+        actuals(actual().replace(CODE, "NOPE")),
+        ("第 2 行", "列「项目编码」", "'NOPE'", "没有这个项目编码"),
+    ),
+    Case("feb30.csv", actuals(actual(period="2023-02-30")), ("第 2 行", "列「截至日期」", "'2023-02-30'", "应为日期")),
+    Case("words.csv", actuals(actual(value="很好")), ("第 2 行", "列「实际完成值」", "'很好'", "应为数值")),
+    Case("bad_numeral.csv", actuals(actual(value="二二")), ("第 2 行", "'二二'", "应为数值")),
+    Case(
+        "likelihood.csv",
+        actuals(actual(likely="也许")),
+        ("列「完成目标可能性」", "'也许'", "确定能 / 有可能 / 完全不可能"),
+    ),
+    Case("reason.csv", actuals(actual(reason="天气")), ("列「偏差原因」", "'天气'", "经费保障")),
+    Case("wrong_unit.csv", actuals(actual(value="88 家")), ("第 2 行", "单位「家」与指标值的单位「%」不一致")),
+    Case("no_indicator.csv", actuals(actual(level3="不存在的指标")), ("列「三级指标」", "该项目没有这个三级指标")),
+    Case("no_period.csv", ledger(f"{CODE},88%", header="项目编码,实际完成值"), ("第 1 行", "缺少必需的列「截至日期」")),
+    Case("empty.csv", b"", ("文件为空",)),
+    Case("huge.csv", actuals(actual()) + b" " * MAX_UPLOAD_BYTES, ("文件过大",)),
+    Case("archive.xlsx", zipped({"a.csv": b"x"}), ("是压缩包而不是 xlsx 工作簿",)),
 ]
 
 
@@ -229,8 +265,18 @@ def test_targets_refused(con, original, case, tmp_path):
     assert fingerprint(con) == original
 
 
+@pytest.mark.parametrize("case", ACTUALS, ids=lambda c: c.name)
+def test_actuals_refused(con, original, case, tmp_path):
+    check = import_file(con, _source(case, tmp_path), case.name, "test")
+    message = "\n".join(str(p) for p in check.problems)
+    assert check.batch_id is None
+    for fragment in (case.name, *case.expected):
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    assert fingerprint(con) == original
+
+
 def test_the_corpus_is_large_enough():
-    assert len(PAYMENTS) + len(TARGETS) >= 40
+    assert len(PAYMENTS) + len(TARGETS) + len(ACTUALS) >= 40
 
 
 def test_the_same_file_twice_adds_nothing(demo_copy, tmp_path):

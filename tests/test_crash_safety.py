@@ -2,7 +2,7 @@
 at spread-out moments of its run, each time on a fresh copy of the demo database. Afterwards the
 database must open and hold exactly the old content or exactly the new one.
 
-Quick by default (MONITOR_CRASH_KILLS, default 12); e.g. MONITOR_CRASH_KILLS=200 for a long run.
+Quick by default (MONITOR_CRASH_KILLS, default 10); e.g. MONITOR_CRASH_KILLS=200 for a long run.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from payment_files import big_ledger
 
 from monitor.db import REPO_ROOT, connect
 
-KILLS = int(os.environ.get("MONITOR_CRASH_KILLS", "12"))
-ROWS = 3000  # enough rows that checking and writing take a good part of the run
+KILLS = int(os.environ.get("MONITOR_CRASH_KILLS", "10"))
+ROWS = 2000  # enough rows that checking and writing take a good part of the run
 
 
 def start_import(db: Path, ledger: Path) -> subprocess.Popen:

@@ -116,6 +116,7 @@ PAGES = [
     ("pages/project.py", {"project": CODE}),
     ("pages/explore.py", {"subject": "payments", "group": "payee"}),
     ("pages/data.py", {}),
+    ("pages/rounds.py", {}),
 ]
 
 
