@@ -24,7 +24,7 @@ from monitor.payments import import_payments
 from monitor.undo import UndoRefused, undo_batch
 
 READERS = 6
-ROWS = 3000
+ROWS = 1500
 YEAR_END = dt.date(2023, 12, 31)
 
 
