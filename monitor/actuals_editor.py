@@ -25,7 +25,9 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
     left, right = st.columns([3, 1])
     code = left.selectbox(f.t("filter_project"), list(projects), format_func=projects.get, key="editor_project")
     period = right.date_input(f.t("col_period"), value=f.as_of, key="editor_period")
-    rows = query("indicator_status", year=f.year, dept=None, as_of=period, project=code, level1=None, status=None, off_only=False)
+    rows = query(
+        "indicator_status", year=f.year, dept=None, as_of=period, project=code, level1=None, status=None, off_only=False, limit=None
+    )
     current = rows.assign(
         actual=[number(v) if pd.notna(v) else (t or "") for v, t in zip(rows["latest_actual"], rows["actual_text"])],
     )[["indicator_id", "level3", "target_text", *EDITABLE]].fillna("")

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m monitor", description="绩效运行监控 command line")
     commands = parser.add_subparsers(dest="command", required=True)
     _add_build_demo(commands)
+    _add_gen_scale(commands)
     _add_status(commands)
     _add_report(commands)
     imports = commands.add_parser("import", help="import a file (all-or-nothing, idempotent)")
@@ -59,6 +60,39 @@ def _build_demo(args: argparse.Namespace) -> int:
     path = db_path(args.db)
     build_demo(path)
     print(f"demo database built: {path}")
+    return 0
+
+
+def _add_gen_scale(commands) -> None:
+    parser = commands.add_parser("gen-scale", help="generate a synthetic province (演示数据) into a new database, for benchmarks")
+    parser.add_argument("--projects", type=int, required=True, help="number of projects (a province: 100000)")
+    parser.add_argument("--payments", type=int, required=True, help="number of payments (a province: 10000000)")
+    parser.add_argument("--db", required=True, help="the new database file to write")
+    parser.add_argument("--year", type=int, default=2024, help="fiscal year (default 2024)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed: the same arguments give the same data")
+    parser.set_defaults(run=_gen_scale)
+
+
+def _gen_scale(args: argparse.Namespace) -> int:
+    import time
+
+    from monitor.scale import generate
+
+    path = Path(args.db)
+    if path.exists():
+        print(f"{path} exists: gen-scale writes a new database file", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    con = connect(path)
+    try:
+        counts = generate(con, args.projects, args.payments, args.year, args.seed)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    print(
+        f"{path}: {counts.units:,} units, {counts.projects:,} projects, {counts.indicators:,} indicators, "
+        f"{counts.payments:,} payments ({args.year}) in {time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

@@ -35,6 +35,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "projects_behind": ("进度滞后项目", "Projects behind plan"),
     "projects_behind_help": ("状态为滞后、严重滞后或超预算的项目数 / 项目总数", "Projects amber or red / all projects"),
     "attention": ("需要关注", "Needs attention"),
+    "table_capped": (
+        "只显示前 {rows} 行（偏离目标的在前）；请用上面的筛选条件缩小范围，或在「即席查询」中汇总。",
+        "Only the first {rows} rows are shown (off target first); narrow them with the filters above, or summarise in Explore.",
+    ),
+    "attention_worst": (
+        "共有 {behind} 个项目进度滞后、{off} 个指标偏离目标；以下各列出最严重的 {rows} 项，完整清单见「预算执行」「绩效指标」。",
+        "{behind} projects behind plan and {off} indicators off target; the worst {rows} of each are listed, all of them on "
+        "Budget execution and Indicators.",
+    ),
     "tab_targets": ("绩效目标", "Targets"),
     "tab_actuals": ("指标完成值", "Indicator actuals"),
     "targets_intro": (

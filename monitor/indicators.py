@@ -19,7 +19,7 @@ from monitor.i18n import t
 STATUSES = ("达标", "未达标", "未填报", "定性待评")
 STATUS_KEYS = {"达标": "ind_met", "未达标": "ind_unmet", "未填报": "ind_missing", "定性待评": "ind_qualitative"}
 STATUS_BACKGROUND = {"达标": "#d7f0df", "未达标": "#f8cfca", "未填报": "#ececec", "定性待评": "#dfe8f5"}
-NO_FILTERS = {"project": None, "level1": None, "status": None, "off_only": False}
+NO_FILTERS = {"project": None, "level1": None, "status": None, "off_only": False, "limit": None}
 SCORE_PARTS = ("execution_points", "output_points", "effect_points", "satisfaction_points")
 
 

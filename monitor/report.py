@@ -22,7 +22,7 @@ from monitor.disbursement import reason_text, status_label, threshold_params
 from monitor.fmt import money, number
 from monitor.i18n import t
 from monitor.indicators import status_word
-from monitor.review import Run, headline, previous_quarter_end
+from monitor.review import ATTENTION_ROWS, Run, headline, previous_quarter_end
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 24px; color: #222; }
@@ -53,8 +53,8 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
             f"{now.execution_rate * 100:.2f}%",
             f"{(now.execution_rate - before.execution_rate) * 100:+.1f} pp",
         ),
-        (t("projects_behind", lang), f"{now.behind} / {now.projects}", f"{now.behind - before.behind:+d}"),
-        (t("ind_off", lang), f"{now.off_target} / {now.indicators}", f"{now.off_target - before.off_target:+d}"),
+        (t("projects_behind", lang), f"{now.behind:,} / {now.projects:,}", f"{now.behind - before.behind:+d}"),
+        (t("ind_off", lang), f"{now.off_target:,} / {now.indicators:,}", f"{now.off_target - before.off_target:+d}"),
     ]
     if now.score is not None:
         delta = f"{now.score - before.score:+.1f}" if before.score is not None else None
@@ -65,8 +65,8 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
         + "</div>"
         for label, value, delta in figures
     )
-    quarters = run("quarterly_disbursement", year=year, dept=dept, as_of=as_of)
-    chart = quarterly_chart(quarters[quarters["project_code"].isna()], unit, lang, t("chart_quarterly", lang, scope=t("scope_all", lang)))
+    quarters = run("quarterly_totals", year=year, dept=dept, as_of=as_of)
+    chart = quarterly_chart(quarters, unit, lang, t("chart_quarterly", lang, scope=t("scope_all", lang)))
     image = base64.b64encode(chart.to_image(format="png", width=1000, height=520, scale=2)).decode()
     return f"""<!DOCTYPE html>
 <html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8"><title>{e(t("review_report_title", lang))}</title>
@@ -121,7 +121,7 @@ def _projects_table(run: Run, year: int, dept: str | None, as_of: dt.date, unit:
 
 
 def _attention(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str) -> str:
-    off = run("indicator_status", year=year, dept=dept, as_of=as_of, project=None, level1=None, status=None, off_only=True)
+    off = run("attention_indicators", year=year, dept=dept, as_of=as_of, limit=ATTENTION_ROWS)
     if off.empty:
         return f"<p>{html.escape(t('all_on_track', lang))}</p>"
     rows = [
@@ -146,7 +146,7 @@ def _attention(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str)
 
 
 def _dept_goals(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str) -> str:
-    rows = run("indicator_status", year=year, dept=dept, as_of=as_of, project="", level1=None, status=None, off_only=False)
+    rows = run("indicator_status", year=year, dept=dept, as_of=as_of, project="", level1=None, status=None, off_only=False, limit=None)
     css = {"达标": "green", "未达标": "red"}
     return _table(
         [t(k, lang) for k in ("col_status", "col_dept_indicator", "col_target", "col_latest", "col_likelihood")],

@@ -1,7 +1,7 @@
 """The quarterly review: headline figures at the as-of date and at the previous quarter end.
 
 Used by 总览 and by the exported review report, so both show the same numbers. Figures come
-from the named queries (queries/project_status.sql, indicator_status.sql, project_scores.sql);
+from the named queries (queries/overview_summary.sql, department_score.sql);
 `run` is any function that runs a named query with bound parameters and returns a DataFrame
 (monitor.ui.query in the app, a connection-bound db.query_df in reports and tests).
 """
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from monitor.disbursement import threshold_params
-from monitor.indicators import NO_FILTERS
 
 Run = Callable[..., pd.DataFrame]
+ATTENTION_ROWS = 10  # 总览 and the report list the worst few; the counts say how many there are
 
 
 @dataclass(frozen=True)
@@ -44,28 +44,25 @@ def previous_quarter_end(day: dt.date) -> dt.date:
 
 
 def headline(run: Run, year: int, dept: str | None, as_of: dt.date) -> Headline | None:
-    """The 总览 figures for `dept` (None = all units) at the end of `as_of`; None without projects."""
-    status = run("project_status", year=year, dept=dept, as_of=as_of, **threshold_params())
-    total = status[status["project_code"].isna()]
-    if total.empty:
+    """The 总览 figures for `dept` (None = all units) at the end of `as_of`; None without projects.
+
+    Two one-row queries, so the cost does not grow with what would be pulled out of the database."""
+    summary = run("overview_summary", year=year, dept=dept, as_of=as_of, **threshold_params()).iloc[0]
+    if not summary["projects"]:
         return None
-    total = total.iloc[0]
-    projects = status[status["project_code"].notna()]
-    indicators = run("indicator_status", year=year, dept=dept, as_of=as_of, **NO_FILTERS)
-    scores = run("project_scores", year=year, dept=dept, as_of=as_of)
-    department = scores[scores["project_code"].isna()]
+    department = run("department_score", year=year, dept=dept, as_of=as_of)
     return Headline(
         as_of=as_of,
-        projects=len(projects),
-        budget=float(total["budget"]),
-        actual=float(total["actual_cumulative"]),
-        planned=float(total["planned_cumulative"]),
-        execution_rate=float(total["execution_rate"]),
-        time_progress=float(total["time_progress"]),
-        gap_pp=float(total["gap_pp"]),
-        behind=int((projects["status"] != "green").sum()),
-        indicators=len(indicators),
-        off_target=int(indicators["off_target"].sum()),
+        projects=int(summary["projects"]),
+        budget=float(summary["budget"]),
+        actual=float(summary["actual"]),
+        planned=float(summary["planned"]),
+        execution_rate=float(summary["execution_rate"]),
+        time_progress=float(summary["time_progress"]),
+        gap_pp=float(summary["gap_pp"]),
+        behind=int(summary["behind"]),
+        indicators=int(summary["indicators"]),
+        off_target=int(summary["off_target"]),
         score=None if department.empty else float(department.iloc[0]["score"]),
         grade=None if department.empty else department.iloc[0]["grade"],
     )

@@ -259,7 +259,9 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
     if editor is None:
         return
     projects = query("project_list", year=f.year, dept=f.dept)
-    indicators = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=False)
+    indicators = query(
+        "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=False, limit=None
+    )
     targets = {
         "project": dict(zip(projects["project_code"], projects["name"])),
         "indicator": dict(zip(indicators["indicator_id"], indicators["level3"])),

@@ -5,6 +5,7 @@ import streamlit as st
 
 from monitor.actuals_editor import actuals_editor
 from monitor.charts import status_heatmap
+from monitor.disbursement import threshold_params
 from monitor.fmt import number
 from monitor.indicators import STATUS_BACKGROUND, STATUSES, status_word
 from monitor.ui import download_buttons, filters, keep_in_url, parse_flag, query, status_colours, url_param
@@ -16,15 +17,14 @@ if f.year is None:
     st.stop()
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
-every = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=False)
-scores = query("project_scores", year=f.year, dept=f.dept, as_of=f.as_of)
-department = scores[scores["project_code"].isna()]
+summary = query("overview_summary", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params()).iloc[0]
+department = query("department_score", year=f.year, dept=f.dept, as_of=f.as_of)
 
 c = st.columns(5)
-c[0].metric(f.t("ind_total"), len(every), border=True)
-c[1].metric(f.t("ind_met"), int((every["status"] == "达标").sum()), border=True)
-c[2].metric(f.t("ind_off"), int(every["off_target"].sum()), help=f.t("ind_off_help"), border=True)
-c[3].metric(f.t("ind_missing"), int((every["status"] == "未填报").sum()), border=True)
+c[0].metric(f.t("ind_total"), int(summary["indicators"]), border=True)
+c[1].metric(f.t("ind_met"), int(summary["met"]), border=True)
+c[2].metric(f.t("ind_off"), int(summary["off_target"]), help=f.t("ind_off_help"), border=True)
+c[3].metric(f.t("ind_missing"), int(summary["missing"]), border=True)
 if not department.empty:
     score = department.iloc[0]
     c[4].metric(
@@ -39,10 +39,14 @@ if not department.empty:
 
 # Page filters, kept in the URL. "" in the project filter means the department-wide indicators.
 ALL = "*"
-projects = dict(every[["project_code", "project_name"]].fillna("").drop_duplicates().itertuples(index=False))
+LEVEL1 = ("产出指标", "效益指标", "满意度指标", "部门整体指标")
+HEATMAP_PROJECTS = 30  # those with the most off-target indicators
+TABLE_ROWS = 2000  # a province has ~10^6 indicators: the table shows the first (off-target first); filters narrow it
+listing = query("project_list", year=f.year, dept=f.dept)
+projects = {**dict(zip(listing["project_code"], listing["name"])), "": ""}
 choices = {
     "ind_project": [ALL, *projects],
-    "ind_level1": [ALL, *dict.fromkeys(every["level1"])],
+    "ind_level1": [ALL, *LEVEL1],
     "ind_status": [ALL, *STATUSES],
 }
 labels = {
@@ -74,7 +78,11 @@ rows = query(
     level1=chosen("ind_level1"),
     status=chosen("ind_status"),
     off_only=st.session_state["ind_off"],
+    limit=TABLE_ROWS + 1,
 )
+if len(rows) > TABLE_ROWS:
+    st.caption(f.t("table_capped", rows=TABLE_ROWS))
+    rows = rows.head(TABLE_ROWS)
 st.subheader(f.t("indicator_table"))
 table = rows.assign(
     status_word=[status_word(s, f.lang) for s in rows["status"]],
@@ -122,11 +130,12 @@ applied = [(f.t(title), labels[key](st.session_state[key])) for key, title in FI
 applied.append((f.t("filter_off_only"), f.t("explore_yes" if st.session_state["ind_off"] else "explore_no")))
 download_buttons(table, "indicators", applied, order, config)
 
-cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of)
+cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of, limit=HEATMAP_PROJECTS)
 if not cells.empty:
     st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
 
 st.subheader(f.t("scores"), help=f.t("scores_help"))
+scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
 score_table = scores.assign(name=scores["name"].fillna(f.t("dept_total")))
 score_order = ["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"]
 score_config = {

@@ -7,7 +7,7 @@ from monitor.charts import quarterly_chart
 from monitor.disbursement import reason_text, status_badge, threshold_params
 from monitor.fmt import money, number, plain
 from monitor.indicators import STATUS_BACKGROUND, status_word
-from monitor.review import headline, previous_quarter_end
+from monitor.review import ATTENTION_ROWS, headline, previous_quarter_end
 from monitor.rounds import overdue_rounds
 from monitor.ui import filters, query, review_downloads, status_colours
 
@@ -47,21 +47,22 @@ show(
     f"{(now.execution_rate - before.execution_rate) * 100:+.1f} pp",
     "execution_rate_help",
 )
-show(row2[0], f.t("projects_behind"), f"{now.behind} / {now.projects}", f"{now.behind - before.behind:+d}", "projects_behind_help")
-show(row2[1], f.t("ind_off"), f"{now.off_target} / {now.indicators}", f"{now.off_target - before.off_target:+d}", "ind_off_help")
+show(row2[0], f.t("projects_behind"), f"{now.behind:,} / {now.projects:,}", f"{now.behind - before.behind:+d}", "projects_behind_help")
+show(row2[1], f.t("ind_off"), f"{now.off_target:,} / {now.indicators:,}", f"{now.off_target - before.off_target:+d}", "ind_off_help")
 if now.score is not None:
     score_delta = f"{now.score - before.score:+.1f}" if before.score is not None else None
     show(row2[2], f.t("dept_score_grade", grade=now.grade), f"{now.score:.1f}", score_delta, "dept_score_help")
 
-quarters = query("quarterly_disbursement", year=f.year, dept=f.dept, as_of=f.as_of)
-st.plotly_chart(quarterly_chart(quarters[quarters["project_code"].isna()], f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
+quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
+st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
 
 st.subheader(f.t("attention"))
-status = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params())
-lagging = status[status["project_code"].notna() & (status["status"] != "green")]
-off = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=True)
+lagging = query("attention_projects", year=f.year, dept=f.dept, as_of=f.as_of, limit=ATTENTION_ROWS, **threshold_params())
+off = query("attention_indicators", year=f.year, dept=f.dept, as_of=f.as_of, limit=ATTENTION_ROWS)
 if lagging.empty and off.empty:
     st.success(f.t("all_on_track"))
+if now.behind > len(lagging) or now.off_target > len(off):
+    st.caption(f.t("attention_worst", rows=ATTENTION_ROWS, behind=now.behind, off=now.off_target))
 for p in lagging.itertuples():
     reason = reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget, f.lang)
     st.markdown(f"{status_badge(p.status, p.status_reason, f.lang)} **{plain(p.name)}** — {plain(reason)}")
@@ -76,7 +77,9 @@ for i in off.itertuples():
     )
 
 st.subheader(f.t("dept_goals"))
-dept_rows = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project="", level1=None, status=None, off_only=False)
+dept_rows = query(
+    "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project="", level1=None, status=None, off_only=False, limit=None
+)
 if not dept_rows.empty:
     st.dataframe(
         status_colours(

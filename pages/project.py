@@ -11,7 +11,7 @@ from monitor.errors import InputError
 from monitor.fmt import money, money_frame, number, percent, plain
 from monitor.indicators import STATUS_BACKGROUND, status_word
 from monitor.notes import MAX_LENGTH, add_note
-from monitor.ui import cursor, filters, keep_in_url, query, status_colours, url_param
+from monitor.ui import cursor, download_buttons, filters, keep_in_url, query, status_colours, url_param
 
 f = filters()
 st.header(f.t("page_project"))
@@ -74,7 +74,9 @@ days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
 right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
 
 st.subheader(f.t("indicator_table"))
-rows = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=code, level1=None, status=None, off_only=False)
+rows = query(
+    "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=code, level1=None, status=None, off_only=False, limit=None
+)
 history = query("indicator_history", year=f.year, project=code, as_of=f.as_of)
 periods = sorted(history["period_end"].astype(str).unique())
 by_period = history.assign(
@@ -82,36 +84,40 @@ by_period = history.assign(
     period=history["period_end"].astype(str),
 ).pivot(index="indicator_id", columns="period", values="value")
 table = rows.join(by_period, on="indicator_id").assign(status_word=[status_word(s, f.lang) for s in rows["status"]])
+indicator_order = [
+    "status_word",
+    "level1",
+    "level2",
+    "level3",
+    "target_text",
+    *periods,
+    "gap",
+    "likelihood",
+    "reason",
+    "reason_detail",
+    "corrective_action",
+]
+indicator_config = {
+    "status_word": f.t("col_status"),
+    "level1": f.t("col_level1"),
+    "level2": f.t("col_level2"),
+    "level3": f.t("col_level3"),
+    "target_text": f.t("col_target"),
+    "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+    "likelihood": f.t("col_likelihood"),
+    "reason": f.t("col_reason_cat"),
+    "reason_detail": f.t("col_reason_detail"),
+    "corrective_action": f.t("col_action"),
+    **{p: f.t("actual_at", period=p) for p in periods},
+}
+chosen = [(f.t("pick_project"), f"{names[code]}（{code}）")]
 st.dataframe(
     status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND),
     hide_index=True,
-    column_order=[
-        "status_word",
-        "level1",
-        "level2",
-        "level3",
-        "target_text",
-        *periods,
-        "gap",
-        "likelihood",
-        "reason",
-        "reason_detail",
-        "corrective_action",
-    ],
-    column_config={
-        "status_word": f.t("col_status"),
-        "level1": f.t("col_level1"),
-        "level2": f.t("col_level2"),
-        "level3": f.t("col_level3"),
-        "target_text": f.t("col_target"),
-        "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
-        "likelihood": f.t("col_likelihood"),
-        "reason": f.t("col_reason_cat"),
-        "reason_detail": f.t("col_reason_detail"),
-        "corrective_action": f.t("col_action"),
-        **{p: f.t("actual_at", period=p) for p in periods},
-    },
+    column_order=indicator_order,
+    column_config=indicator_config,
 )
+download_buttons(table, "project-indicators", chosen, indicator_order, indicator_config)
 
 left, right = st.columns([3, 2])
 with left:
@@ -120,19 +126,18 @@ with left:
     if payments.empty:
         st.info(f.t("no_payments"))
     else:
-        st.dataframe(
-            money_frame(payments, ["amount"], f.unit),
-            hide_index=True,
-            column_order=["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"],
-            column_config={
-                "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
-                "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format="%,.2f"),
-                "summary": f.t("col_summary"),
-                "voucher_no": f.t("col_voucher"),
-                "fund_source": f.t("col_fund_source"),
-                "payee": f.t("col_payee"),
-            },
-        )
+        payment_order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
+        payment_config = {
+            "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format="%,.2f"),
+            "summary": f.t("col_summary"),
+            "voucher_no": f.t("col_voucher"),
+            "fund_source": f.t("col_fund_source"),
+            "payee": f.t("col_payee"),
+        }
+        shown = money_frame(payments, ["amount"], f.unit)
+        st.dataframe(shown, hide_index=True, column_order=payment_order, column_config=payment_config)
+        download_buttons(shown, "project-payments", chosen, payment_order, payment_config)
 with right:
     st.subheader(f.t("score_breakdown"), help=f.t("scores_help"))
     parts = [

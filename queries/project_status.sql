@@ -36,16 +36,7 @@ SELECT dept_code, project_code, name, budget, planned_cumulative, actual_cumulat
        gap, gap_pp,
        time_progress($year, $as_of::DATE) AS time_progress,
        forecast, forecast_entered,
-       CASE WHEN actual_cumulative > budget THEN 'red'
-            WHEN gap_pp < -$red_pp THEN 'red'
-            WHEN gap_pp < -$amber_pp THEN 'amber'
-            WHEN actual_cumulative <= 0 AND planned_cumulative > 0 THEN 'amber'
-            ELSE 'green' END AS status,
-       CASE WHEN actual_cumulative > budget THEN 'over_budget'
-            WHEN gap_pp < -$red_pp THEN 'far_behind'
-            WHEN actual_cumulative <= 0 AND planned_cumulative > 0 THEN 'not_started'
-            WHEN gap_pp < -$amber_pp THEN 'behind'
-            WHEN gap_pp > 0 THEN 'ahead'
-            ELSE 'on_plan' END AS status_reason
+       disbursement_status(actual_cumulative, planned_cumulative, budget, $amber_pp, $red_pp) AS status,
+       disbursement_reason(actual_cumulative, planned_cumulative, budget, $amber_pp, $red_pp) AS status_reason
 FROM gaps
 ORDER BY project_code IS NOT NULL, CASE status WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END, gap_pp, project_code

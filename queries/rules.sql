@@ -51,6 +51,26 @@ LEFT JOIN (SELECT project_code, sum(amount) AS actual_cumulative
            FROM payments WHERE year = fy AND paid_on <= as_of GROUP BY project_code) a USING (project_code)
 WHERE p.year = fy;
 
+-- Disbursement status of a project (or a total) from its actual and planned cumulative
+-- spending and budget (元), with thresholds in percentage points of the budget, in this order:
+-- red when over budget; red when behind plan by more than red_pp; amber when nothing is spent
+-- although the plan is due, or when behind by more than amber_pp; else green.
+CREATE OR REPLACE TEMP MACRO disbursement_status(actual, planned, budget, amber_pp, red_pp) AS
+    CASE WHEN actual > budget THEN 'red'
+         WHEN (actual - planned) / nullif(budget, 0) * 100 < -red_pp THEN 'red'
+         WHEN (actual - planned) / nullif(budget, 0) * 100 < -amber_pp THEN 'amber'
+         WHEN actual <= 0 AND planned > 0 THEN 'amber'
+         ELSE 'green' END;
+
+-- The reason for that status, as a code the UI words (monitor.disbursement.reason_text).
+CREATE OR REPLACE TEMP MACRO disbursement_reason(actual, planned, budget, amber_pp, red_pp) AS
+    CASE WHEN actual > budget THEN 'over_budget'
+         WHEN (actual - planned) / nullif(budget, 0) * 100 < -red_pp THEN 'far_behind'
+         WHEN actual <= 0 AND planned > 0 THEN 'not_started'
+         WHEN (actual - planned) / nullif(budget, 0) * 100 < -amber_pp THEN 'behind'
+         WHEN actual > planned THEN 'ahead'
+         ELSE 'on_plan' END;
+
 -- Quarters of fiscal year fy with their first and last day.
 CREATE OR REPLACE TEMP MACRO fiscal_quarters(fy) AS TABLE
 SELECT q AS quarter, make_date(fy, 3 * q - 2, 1) AS q_start, last_day(make_date(fy, 3 * q, 1)) AS q_end
@@ -119,3 +139,98 @@ FROM judged;
 -- Self-evaluation grade of a score out of 100.
 CREATE OR REPLACE TEMP MACRO grade(score) AS
     CASE WHEN score >= 90 THEN '优' WHEN score >= 80 THEN '良' WHEN score >= 60 THEN '中' ELSE '差' END;
+
+-- Planned vs actual disbursement (元) by quarter of fiscal year fy for the projects of unit unit_code
+-- (NULL = all) up to day: one row per project and quarter, plus total rows with
+-- project_code NULL. Quarterly planned = difference of planned cumulative at quarter ends;
+-- actual counts payments up to the as-of date and is NULL for quarters not yet begun.
+-- time_progress_amount is the budget times 序时进度 at the quarter end, the reference line.
+CREATE OR REPLACE TEMP MACRO quarterly_at(fy, day, unit_code) AS TABLE
+WITH scope AS (
+    SELECT project_code, budget
+    FROM projects
+    WHERE year = fy AND (unit_code IS NULL OR dept_code = unit_code)
+), quarters AS (
+    SELECT * FROM fiscal_quarters(fy)
+), ends AS (
+    SELECT sc.project_code, q.quarter, q.q_start, sc.budget * time_progress(fy, q.q_end) AS time_progress_amount,
+           coalesce(planned_value(q.q_end, s.d0, s.v0, s.d1, s.v1), 0) AS planned_cumulative
+    FROM scope sc
+    CROSS JOIN quarters q
+    LEFT JOIN plan_segments(fy) s ON s.project_code = sc.project_code AND in_segment(q.q_end, s.d0, s.d1)
+), paid AS (
+    -- quarter() as an equality key: a range join to the quarters costs seven times more over 10^7 rows
+    SELECT pay.project_code, quarter(pay.paid_on) AS quarter, sum(pay.amount) AS actual
+    FROM payments pay
+    WHERE pay.year = fy AND pay.paid_on <= day
+      AND pay.project_code IN (SELECT project_code FROM scope)
+    GROUP BY ALL
+), per_project AS (
+    SELECT e.project_code, e.quarter, e.planned_cumulative, e.time_progress_amount,
+           e.planned_cumulative - coalesce(lag(e.planned_cumulative) OVER w, 0) AS planned,
+           CASE WHEN e.q_start <= day THEN coalesce(p.actual, 0) END AS actual,
+           CASE WHEN e.q_start <= day THEN sum(coalesce(p.actual, 0)) OVER w END AS actual_cumulative
+    FROM ends e
+    LEFT JOIN paid p USING (project_code, quarter)
+    WINDOW w AS (PARTITION BY e.project_code ORDER BY e.quarter)
+)
+SELECT project_code, quarter,
+       sum(planned)::DECIMAL(18, 2) AS planned,
+       sum(actual)::DECIMAL(18, 2) AS actual,
+       sum(planned_cumulative)::DECIMAL(18, 2) AS planned_cumulative,
+       sum(actual_cumulative)::DECIMAL(18, 2) AS actual_cumulative,
+       sum(time_progress_amount)::DECIMAL(18, 2) AS time_progress_amount
+FROM per_project
+GROUP BY GROUPING SETS ((project_code, quarter), (quarter));
+
+-- Self-evaluation score (自评) of each project of fiscal year fy (unit unit_code, NULL = all) at day,
+-- with its breakdown, and a department row (project_code NULL, budget-weighted mean):
+--   budget execution 10 points: actual / planned to date, capped at 1 (at year end, when the
+--     plan has reached the budget, this is 执行率 × 10; nothing planned yet counts as full);
+--   indicators 90 points: 产出指标 50, 效益指标 30, 满意度指标 10, each split over its
+--     indicators by weight (equal when none is given); an indicator earns its share times its
+--     attainment (1 when met or 定性待评, 0 when 未填报, proportional when an unmet number).
+--     A project without indicators in a level has the other levels scaled up to 90.
+CREATE OR REPLACE TEMP MACRO scores_at(fy, day, unit_code) AS TABLE
+WITH levels AS (
+    SELECT * FROM (VALUES ('产出指标', 50.0), ('效益指标', 30.0), ('满意度指标', 10.0)) v(level1, points)
+), ind AS (
+    SELECT l.project_code, l.level1, l.attainment, coalesce(i.weight, 1.0) AS weight
+    FROM indicator_latest(fy, day) l
+    JOIN indicators i ON i.year = fy AND i.indicator_id = l.indicator_id
+), per_level AS (
+    SELECT ind.project_code, ind.level1, any_value(levels.points) AS points,
+           any_value(levels.points) * sum(ind.attainment * ind.weight) / sum(ind.weight) AS earned
+    FROM ind
+    JOIN levels USING (level1)
+    GROUP BY ind.project_code, ind.level1
+), indicator_points AS (
+    SELECT project_code,
+           sum(earned) FILTER (WHERE level1 = '产出指标') AS output_points,
+           sum(earned) FILTER (WHERE level1 = '效益指标') AS effect_points,
+           sum(earned) FILTER (WHERE level1 = '满意度指标') AS satisfaction_points,
+           sum(earned) * 90 / sum(points) AS indicator_points
+    FROM per_level
+    GROUP BY project_code
+), projects_scored AS (
+    SELECT d.dept_code, d.project_code, d.name, d.budget,
+           10 * CASE WHEN d.planned_cumulative > 0 THEN least(1.0, d.actual_cumulative / d.planned_cumulative) ELSE 1.0 END
+               AS execution_points,
+           p.output_points, p.effect_points, p.satisfaction_points, coalesce(p.indicator_points, 0) AS indicator_points
+    FROM disbursement_at(fy, day) d
+    LEFT JOIN indicator_points p USING (project_code)
+    WHERE unit_code IS NULL OR d.dept_code = unit_code
+), scored AS (
+    SELECT *, execution_points + indicator_points AS score FROM projects_scored
+), with_total AS (
+    SELECT dept_code, project_code, name, budget, execution_points, output_points, effect_points, satisfaction_points, score
+    FROM scored
+    UNION ALL
+    SELECT NULL, NULL, NULL, sum(budget),
+           sum(execution_points * budget) / sum(budget), sum(output_points * budget) / sum(budget),
+           sum(effect_points * budget) / sum(budget), sum(satisfaction_points * budget) / sum(budget),
+           sum(score * budget) / sum(budget)
+    FROM scored
+    HAVING count(*) > 0
+)
+SELECT *, grade(score) AS grade FROM with_total;
