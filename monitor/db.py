@@ -54,10 +54,21 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             f"数据库 {path} 正被另一个进程（{pid}，例如正在运行的看板或另一次导入）打开，一个数据库同一时间只能由一个进程使用。"
             "看板运行时请在「数据管理」页导入，或等该进程结束后再运行此命令。未写入任何数据。"
         ) from None
+    con.execute(f"SET memory_limit = '{memory_limit()}'")  # a checked size, see memory_limit()
     if not read_only:
         con.execute(sql("schema"))
     con.execute(sql("rules"))
     return con
+
+
+def memory_limit() -> str:
+    """DuckDB's memory budget for this process: MONITOR_MEMORY_LIMIT (e.g. 4GB), default 2GB.
+    DuckDB's own default (80% of RAM) let one app process reach 8 GB at province scale; beyond
+    the budget DuckDB spills to disk beside the database file."""
+    value = os.environ.get("MONITOR_MEMORY_LIMIT", "2GB").strip().upper()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB)", value):
+        raise ValueError(f"MONITOR_MEMORY_LIMIT: expected a size such as 2GB, got {value!r}")
+    return value
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
