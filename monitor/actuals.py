@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from monitor.batches import already_imported, insert_rows, new_batch, sha256_of_bytes
+from monitor.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.errors import InputError, InputProblem
 from monitor.notation import cn_number
 from monitor.payments import parse_date
@@ -114,8 +114,10 @@ def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> Actu
     """Write a passed check as one batch, in one transaction; a check with problems writes nothing."""
     if check.problems or check.imported_as is not None or not check.actuals:
         return check
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
+        if check.sha256 and (held := already_imported(con, KIND, check.sha256)) is not None:  # written meanwhile by another session
+            check.imported_as = held
+            return check
         sha256 = check.sha256 or f"editor:{user}:{dt.datetime.now().isoformat()}"  # editor entries are never the same file
         check.batch_id = new_batch(con, KIND, check.source, sha256, len(check.actuals), user, note=f"{check.year} 年度")
         insert_rows(
@@ -139,10 +141,6 @@ def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> Actu
                 for a in check.actuals
             ],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return check
 
 
@@ -251,7 +249,7 @@ def _value(target: dict, text: str, bad) -> tuple[float | None, str | None]:
     if target["op"] == "qual":
         return None, text
     match = VALUE.fullmatch(text)
-    if not match:
+    if not match or cn_number(match.group(1)) is None:
         bad(f"应为数值{('（单位 ' + target['unit'] + '）') if target['unit'] else ''}，如 96 或 96%")
         return None, None
     number, unit = cn_number(match.group(1)), match.group(2)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from monitor import auth
 from monitor.auth import User
+from monitor.fmt import plain
 from monitor.i18n import LANGUAGES, t
 from monitor.ui import cursor
 
@@ -57,7 +58,7 @@ def account_box() -> None:
     user = current_user()
     with st.sidebar:
         if user:
-            st.caption(t("signed_in_as", lang, name=user.name, role=role_label(user.role, lang)))
+            st.caption(t("signed_in_as", lang, name=plain(user.name), role=role_label(user.role, lang)))
             st.button(t("signout", lang), key="auth_signout", on_click=_sign_out)
         else:
             with st.expander(t("signin_title", lang), expanded=signin_required_to_view()), st.form("auth_form", clear_on_submit=True):
@@ -81,7 +82,7 @@ def require_role(role: str) -> User | None:
         st.info(t("signin_needed", lang, role=role_label(role, lang)))
         return None
     if not user.can(role):
-        st.warning(t("role_refused", lang, name=user.name, role=role_label(user.role, lang), needed=role_label(role, lang)))
+        st.warning(t("role_refused", lang, name=plain(user.name), role=role_label(user.role, lang), needed=role_label(role, lang)))
         return None
     return user
 

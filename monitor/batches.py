@@ -4,10 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+# One write at a time in this process. Each import checks the stored data inside its transaction
+# (file already imported? voucher taken? batch already undone?), and under snapshot isolation two
+# concurrent transactions would both pass those checks and both write. Other processes cannot
+# open the file for writing while this one holds it (DuckDB's file lock), so a process lock suffices.
+WRITE_LOCK = threading.Lock()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One write transaction, after any other write of this process has finished; rolled back on any error."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 def sha256_of(paths: Iterable[Path]) -> str:

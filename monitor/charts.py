@@ -5,6 +5,8 @@ Colours: blues and greys for amounts; red, amber and green are kept for status o
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,13 +18,19 @@ ACTUAL = "#1f5fa8"
 REFERENCE = "#7f7f7f"
 
 
+def inert(text: object) -> str:
+    """Text from data for a chart: Plotly reads tags such as <a href>, <b> and <br> in titles,
+    labels and hover text, and turns entities back into characters, so escaped text shows as written."""
+    return html.escape(str(text), quote=False)
+
+
 def _in_unit(values: pd.Series, unit: str) -> pd.Series:
     return values.astype(float) / float(MONEY_UNITS[unit])
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, unit: str, lang: str) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": inert(title), "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
         yaxis_title=t("axis_amount", lang, unit=unit),
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},  # below the axis: never over the title
@@ -74,6 +82,7 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     `cells` is queries/indicator_heatmap.sql (worst: 0 all met, 1 not reported or
     qualitative, 2 off target).
     """
+    cells = cells.assign(project_name=cells["project_name"].map(inert), level2=cells["level2"].map(inert))
     order = list(cells.sort_values("first_seq")["level2"].drop_duplicates())  # 数量, 质量, … as in the targets table
     z = cells.pivot(index="project_name", columns="level2", values="worst")[order]
     labels = cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str))
@@ -100,7 +109,7 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
         )
     )
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": inert(title), "x": 0, "xanchor": "left"},
         xaxis_title=t("axis_level2", lang),
         yaxis_title=t("axis_project", lang),
         margin={"t": 60, "l": 60, "r": 20, "b": 50},
@@ -115,7 +124,7 @@ def explore_chart(
 ) -> go.Figure:
     """The 即席查询 result as bars by one dimension, or by two as grouped bars (second dimension
     in the legend) or a heatmap. `result` has the group columns and `value` in display units."""
-    frame = result.assign(**{g: result[g].astype("string").fillna("—") for g in groups})
+    frame = result.assign(**{g: result[g].astype("string").fillna("—").map(inert) for g in groups})
     fig = go.Figure()
     if len(groups) == 1:
         fig.add_bar(x=frame[groups[0]], y=frame["value"], name=value_label, marker_color=ACTUAL)
@@ -130,7 +139,7 @@ def explore_chart(
                 fig.add_bar(x=list(table.columns), y=row.values, name=str(name))
             fig.update_layout(barmode="group", legend_title_text=axis_labels[1])
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": inert(title), "x": 0, "xanchor": "left"},
         xaxis_title=axis_labels[0],
         yaxis_title=axis_labels[1] if heatmap and len(groups) == 2 else value_label,
         margin={"t": 60, "l": 60, "r": 20, "b": 50},

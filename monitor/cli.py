@@ -13,8 +13,10 @@ import json
 import sys
 from pathlib import Path
 
-from monitor.db import connect, db_path
+from monitor.db import DatabaseBusy, connect, db_path
 from monitor.errors import InputError
+
+BUSY = 3  # exit status when another process holds the database: nothing was done, try again later
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
+    except DatabaseBusy as busy:
+        print(busy, file=sys.stderr)
+        return BUSY
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -255,9 +260,10 @@ def _add_import_payments(kinds) -> None:
 
 
 def _import_payments(args: argparse.Namespace) -> int:
+    from monitor.limits import read_file
     from monitor.payments import check_payments, import_payments
 
-    data = args.file.read_bytes()
+    data = read_file(args.file)
     con = _open(args)
     try:
         options = {"unit": args.unit, "year": args.year}
@@ -298,10 +304,11 @@ def _add_import_actuals(kinds) -> None:
 
 def _import_actuals(args: argparse.Namespace) -> int:
     from monitor.actuals import check_file, save
+    from monitor.limits import read_file
 
     con = _open(args)
     try:
-        check = check_file(con, args.file.read_bytes(), args.file.name, args.year)
+        check = check_file(con, read_file(args.file), args.file.name, args.year)
         if not args.dry_run:
             save(con, check, _cli_user())
     finally:

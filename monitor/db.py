@@ -35,10 +35,25 @@ def sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+class DatabaseBusy(Exception):
+    """Another process has the database file open; DuckDB lets only one process open it for writing."""
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database: a writable one gets any missing tables of queries/schema.sql, and
-    every connection gets the rule macros of queries/rules.sql."""
-    con = duckdb.connect(str(path), read_only=read_only)
+    every connection gets the rule macros of queries/rules.sql. Raises `DatabaseBusy` while
+    another process (the running dashboard, an import) holds the file."""
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "Could not set lock" not in str(error):
+            raise
+        holder = re.search(r"\(PID (\d+)\)", str(error))
+        pid = f"PID {holder.group(1)}" if holder else "另一进程"
+        raise DatabaseBusy(
+            f"数据库 {path} 正被另一个进程（{pid}，例如正在运行的看板或另一次导入）打开，一个数据库同一时间只能由一个进程使用。"
+            "看板运行时请在「数据管理」页导入，或等该进程结束后再运行此命令。未写入任何数据。"
+        ) from None
     con.execute(f"SET memory_limit = '{memory_limit()}'")  # a checked size, see memory_limit()
     if not read_only:
         con.execute(sql("schema"))

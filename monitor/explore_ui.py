@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import db, sqlbox
+from monitor.auth_ui import require_role
 from monitor.charts import explore_chart
 from monitor.disbursement import threshold_params
 from monitor.explore import MAX_TEXT, RANGE_KINDS, ROW_LIMIT, SUBJECTS, Condition, Field, Measure, Query, Subject, build, options_sql
@@ -260,27 +261,30 @@ def _column(f: Filters, field: Field) -> Any:
 
 
 def saved_views(f: Filters) -> None:
-    """Save the current address under a name; reopen the saved ones as links."""
+    """Reopen the saved views as links; an editor can save the current address under a name
+    (saved views are shown to everyone, so saving is a data change like any other)."""
     with st.expander(f.t("views_title")):
-        with st.form("save_view", clear_on_submit=True, border=False):
-            name = st.text_input(f.t("view_name"), max_chars=MAX_NAME)
-            if st.form_submit_button(f.t("view_save")):
-                save_as(f, name, user="anonymous")
+        user = require_role("editor")
+        if user:
+            with st.form("save_view", clear_on_submit=True, border=False):
+                name = st.text_input(f.t("view_name"), max_chars=MAX_NAME)
+                if st.form_submit_button(f.t("view_save")):
+                    save_as(f, name, user.name)
         views = list_views(cursor(), PAGE)
         if views.empty:
             st.caption(f.t("views_none"))
         for v in views.itertuples():
             st.page_link(
                 "pages/explore.py",
-                label=v.name,
+                label=plain(v.name),  # link labels and help texts are markdown
                 query_params=parse_qsl(v.query_string),
-                help=f.t("view_by", by=v.created_by, at=f"{v.created_at:%Y-%m-%d %H:%M}"),
+                help=f.t("view_by", by=plain(v.created_by), at=f"{v.created_at:%Y-%m-%d %H:%M}"),
                 icon=":material/bookmark:",
             )
 
 
 def save_as(f: Filters, name: str, user: str) -> None:
-    """Save the current view; `user` is "anonymous" until sign-in arrives."""
+    """Save the current view as `user`."""
     try:
         save_view(cursor(), name, PAGE, query_string(), user)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 MONEY_UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
@@ -31,12 +32,17 @@ def money_frame(frame, columns: list[str], unit: str):
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+# GFM turns bare addresses into links after parsing, so escapes do not stop it; an invisible word
+# joiner (U+2060) inside "https://", "www." and "x@y" does.
+_AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?://)|(?<=\bwww)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
-    """Data text made inert inside st.markdown: every markup character is escaped, so names
-    containing `**`, links, HTML or `$…$` show literally."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    """Data text made inert inside st.markdown: every markup character is escaped and bare
+    addresses are kept from becoming links, so names containing `**`, links, HTML or `$…$` show literally."""
+    unlinked = _AUTOLINK.sub(WORD_JOINER, str(text))
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in unlinked)
 
 
 def number(value: object) -> str:

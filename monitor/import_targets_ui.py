@@ -10,6 +10,7 @@ from monitor.actuals import check_file, save
 from monitor.auth_ui import require_role
 from monitor.errors import InputError
 from monitor.fmt import money
+from monitor.limits import MAX_UPLOAD_MB
 from monitor.targets_import import Preview, blank_template_xlsx, commit, preview, removed_indicators
 from monitor.ui import XLSX_MIME, Filters, cursor
 
@@ -21,7 +22,10 @@ def targets_section(f: Filters) -> None:
     )
     _done("targets_done")
     upload = st.file_uploader(
-        f.t("upload_targets"), type=["xlsx", "pdf", "txt"], key=f"targets_file_{st.session_state.get('targets_gen', 0)}"
+        f.t("upload_targets"),
+        type=["xlsx", "pdf", "txt"],
+        key=f"targets_file_{st.session_state.get('targets_gen', 0)}",
+        max_upload_size=MAX_UPLOAD_MB,
     )
     if upload is None:
         return
@@ -65,7 +69,10 @@ def actuals_section(f: Filters) -> None:
     st.caption(f.t("actuals_intro"))
     _done("actuals_done")
     upload = st.file_uploader(
-        f.t("upload_actuals"), type=["xlsx", "csv", "tsv", "txt"], key=f"actuals_file_{st.session_state.get('actuals_gen', 0)}"
+        f.t("upload_actuals"),
+        type=["xlsx", "csv", "tsv", "txt"],
+        key=f"actuals_file_{st.session_state.get('actuals_gen', 0)}",
+        max_upload_size=MAX_UPLOAD_MB,
     )
     if upload is None:
         return

@@ -11,7 +11,8 @@ import streamlit as st
 
 from monitor.auth_ui import require_role
 from monitor.export import csv_bytes
-from monitor.fmt import money
+from monitor.fmt import money, plain
+from monitor.limits import MAX_UPLOAD_MB
 from monitor.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.ui import Filters, cursor, query
 from monitor.undo import UndoRefused, refusal, undo_batch
@@ -29,7 +30,9 @@ def payments_section(f: Filters) -> None:
         st.success(done)
     # A new key after each import empties the uploader, so the result is not shown as "already imported".
     generation = st.session_state.setdefault("payments_upload", 0)
-    upload = st.file_uploader(f.t("upload_payments"), type=["xlsx", "csv", "tsv", "txt"], key=f"payments_file_{generation}")
+    upload = st.file_uploader(
+        f.t("upload_payments"), type=["xlsx", "csv", "tsv", "txt"], key=f"payments_file_{generation}", max_upload_size=MAX_UPLOAD_MB
+    )
     left, right = st.columns(2)
     unit = left.segmented_control(
         f.t("amount_unit"),
@@ -127,7 +130,7 @@ def history_section(f: Filters) -> None:
 
 def _summary(f: Filters, check: PaymentCheck) -> None:
     if check.ignored_columns:
-        st.caption(f.t("ignored_columns", columns="、".join(check.ignored_columns)))
+        st.caption(f.t("ignored_columns", columns=plain("、".join(check.ignored_columns))))
     if check.problems:
         st.error(f.t("check_failed", n=len(check.problems)))
         return

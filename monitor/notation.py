@@ -33,14 +33,20 @@ class Target:
     unit: str | None
 
 
-def cn_number(token: str) -> float:
-    """`12.5` → 12.5; Chinese numerals up to 九十九 (`十二` → 12, `一` → 1)."""
-    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+_CN_FORM = re.compile(r"(?:([一二两三四五六七八九]?)十)?([零一二两三四五六七八九]?)")
+
+
+def cn_number(token: str) -> float | None:
+    """`12.5` → 12.5, `-5` → -5.0; Chinese numerals up to 九十九 (`十二` → 12, `一` → 1); None for
+    what is not a number written either way (`二二`, `十十`)."""
+    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", token):
         return float(token)
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return float(_CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
-    return float(_CN_DIGITS[token])
+    match = _CN_FORM.fullmatch(token)
+    if not token or match is None:
+        return None
+    tens, ones = match.groups()
+    value = _CN_DIGITS[ones] if ones else 0
+    return float(value + ((_CN_DIGITS[tens] if tens else 1) * 10 if "十" in token else 0))
 
 
 def default_op(level2: str) -> str:
@@ -53,7 +59,7 @@ def parse_target(text: str, level2: str = "") -> Target:
     if not compact:
         return Target("qual", None, None)
     freq = re.fullmatch(r"(一年|每年|全年|每半年|每季度|每季|每月)" + _NUMBER + r"次", compact)
-    if freq:
+    if freq and cn_number(freq.group(2)) is not None:
         return Target(">=", _PER_YEAR[freq.group(1)] * cn_number(freq.group(2)), "次")
     match = re.fullmatch(r"(\D*?)" + _NUMBER + _UNIT + r"(\D*)", compact)
     if not match:
@@ -66,7 +72,8 @@ def parse_target(text: str, level2: str = "") -> Target:
             return Target("qual", None, None)
         op = default_op(level2)
     unit = {"％": "%"}.get(unit, unit or None)
-    return Target(op, cn_number(number), unit)
+    value = cn_number(number)
+    return Target("qual", None, None) if value is None else Target(op, value, unit)
 
 
 _SUFFIXES = ("及以上", "及以下", "以上", "以内", "以下", "目标")

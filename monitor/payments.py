@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from monitor.batches import already_imported, new_batch, sha256_of_bytes
+from monitor.batches import already_imported, new_batch, sha256_of_bytes, transaction
 from monitor.db import query_rows, sql
 from monitor.errors import InputError, InputProblem
 from monitor.tables import Sheet, read_upload
@@ -135,8 +135,7 @@ def import_payments(
     Returns the check; `batch_id` is set when rows were written, else the check says why not
     (already imported, problems, or likely duplicates not confirmed).
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         check = check_payments(con, data, file_name, unit=unit, year=year)
         if check.can_import(accept_duplicates):
             note = f"{check.year} 年度；原文件金额单位 {check.unit}"
@@ -145,14 +144,10 @@ def import_payments(
             check.batch_id = new_batch(con, KIND, check.file_name, check.sha256, len(check.payments), user, note=note)
             # One set-based INSERT from Arrow: row-by-row executemany costs about a millisecond a row.
             # (a failed insert leaves it registered until the next import replaces it: an aborted
-            # transaction refuses even unregister, and the ROLLBACK below must run first)
+            # transaction refuses even unregister, and the rollback must run first)
             con.register("incoming", _arrow(check.payments))
             con.execute(sql("insert_payments"), {"year": check.year, "batch_id": check.batch_id})
             con.unregister("incoming")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return check
 
 

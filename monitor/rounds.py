@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from monitor.auth import User
-from monitor.batches import insert_rows
+from monitor.batches import insert_rows, transaction
 from monitor.db import query_df, query_rows
 from monitor.disbursement import threshold_params
 from monitor.errors import InputError, InputProblem
@@ -74,17 +72,6 @@ def require(user: User | None, role: str) -> User:
     if not user.can(role):
         raise NotAllowed(f"{user.name} 的角色是 {user.role}，此操作需要 {role}")
     return user
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def create_task(

@@ -1,7 +1,6 @@
 """Saved views: a named page address (its URL query string), to reopen a set of filters.
 
-Saving is a data change made by a person; until sign-in exists the caller passes
-"anonymous" as `user`.
+Saving is a data change: the page lets only an editor or admin save, recorded as `created_by`.
 """
 
 from __future__ import annotations

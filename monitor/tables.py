@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from monitor.errors import InputError, InputProblem
+from monitor.limits import MAX_UNPACKED_BYTES, check_size
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -28,7 +29,12 @@ class Sheet:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312. NUL bytes
+    (UTF-16 text, binary files) never occur in these encodings' text, but GB18030 would accept them."""
+    if b"\x00" in data:
+        raise InputError(
+            [InputProblem(source, None, None, None, "不是文本文件（含二进制内容或为 UTF-16 编码），应为 UTF-8 或 GBK 编码的文本")]
+        )
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -45,7 +51,7 @@ def read_csv(path: Path) -> Sheet:
 
 
 def read_xlsx_sheets(path: Path) -> dict[str, Sheet]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = _open_workbook(path)
     try:
         return {ws.title: _worksheet(f"{path.name}[{ws.title}]", ws) for ws in workbook.worksheets}
     finally:
@@ -56,15 +62,32 @@ def read_table(path: Path) -> Sheet:
     """One table from a CSV/TSV file or from the first worksheet of an xlsx workbook (other sheets,
     often empty leftovers, are not read)."""
     if path.suffix.lower() == ".xlsx":
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-            raise InputError([InputProblem(path.name, None, None, None, f"不是可读的 xlsx 工作簿（{error}）")]) from None
+        workbook = _open_workbook(path)
         try:
             return _worksheet(path.name, workbook.worksheets[0])
         finally:
             workbook.close()
     return read_csv(path)
+
+
+def _open_workbook(path: Path):
+    """An xlsx workbook for reading values; other files named .xlsx (an .xls, another archive, text)
+    and workbooks that would unpack to more than MAX_UNPACKED_BYTES are refused with a message."""
+
+    def refuse(expected: str) -> InputError:
+        return InputError([InputProblem(path.name, None, None, None, expected)])
+
+    if not zipfile.is_zipfile(path):
+        raise refuse("不是 xlsx 工作簿（内容不是 Excel 2007 及以后的格式）；旧版 .xls 请在 Excel 中另存为 .xlsx")
+    with zipfile.ZipFile(path) as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            raise refuse("是压缩包而不是 xlsx 工作簿（缺少 xl/workbook.xml）：请上传 Excel 保存的 .xlsx 文件")
+        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise refuse(f"工作簿解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，不予读取：请拆分后分别导入")
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        raise refuse(f"不是可读的 xlsx 工作簿（{error}）") from None
 
 
 def _worksheet(source: str, ws) -> Sheet:
@@ -92,9 +115,22 @@ def _sheet(source: str, records: list[list[str]]) -> Sheet:
         raise InputError([InputProblem(source, None, None, None, "文件为空，应有表头行和数据行")])
     header = [h.strip() for h in numbered[0][1]]
     rows = []
+    overflow = []
     for number, record in numbered[1:]:
         cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
+        if any(cells[len(header) :]):  # would be dropped: often a comma inside an unquoted text cell
+            overflow.append(
+                InputProblem(
+                    source,
+                    number,
+                    None,
+                    "，".join(cells[len(header) :]),
+                    f"该行有数据超出表头的 {len(header)} 列：请检查单元格中是否有未加引号的逗号或制表符",
+                )
+            )
         rows.append((number, dict(zip(header, cells))))
+    if overflow:
+        raise InputError(overflow)
     return Sheet(source, header, rows)
 
 
@@ -105,6 +141,7 @@ def read_upload(data: bytes, name: str) -> Sheet:
     """One table from uploaded bytes (xlsx, or CSV/TSV in UTF-8 or GBK), problems named by file name."""
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         raise InputError([InputProblem(name, None, None, None, "文件类型应为 .xlsx 或 .csv（逗号或制表符分隔）；旧版 .xls 请另存为 .xlsx")])
+    check_size(len(data), name)
     with tempfile.TemporaryDirectory() as folder:  # the readers take a path and name problems by file name
         path = Path(folder) / name
         path.write_bytes(data)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import duckdb
 
-from monitor.batches import insert_rows, new_batch
+from monitor.batches import insert_rows, new_batch, transaction
 from monitor.errors import InputProblem
 from monitor.notation import OPS
 
@@ -172,8 +172,7 @@ def write_targets(
     already entered stay attached.
     """
     rows = sum(len(p.indicators) + len(p.plan) + 1 for p in targets.projects)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         batch_id = new_batch(con, "targets", file_name, sha256, rows, user, is_demo=is_demo)
         y = targets.year
         for d in targets.departments:
@@ -185,10 +184,6 @@ def write_targets(
             _delete_department_year(con, y, d.dept_code)
         for p in targets.projects:
             _insert_project(con, y, p, batch_id, ids, reserved)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return batch_id
 
 

@@ -22,6 +22,7 @@ from monitor.document import RawDocument, to_targets
 from monitor.document_pdf import read_pdf
 from monitor.document_text import read_text
 from monitor.errors import InputError, InputProblem
+from monitor.limits import check_size, read_file
 from monitor.tables import decode
 from monitor.targets import TargetSet, validate, write_targets
 from monitor.template import OPTIONAL_TABLES, TABLES, read_template, template_files
@@ -55,9 +56,12 @@ class CommitResult:
 def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Preview:
     """Read and check a targets file; raises `InputError` naming file, line/row and problem."""
     if isinstance(source, Path) and source.is_dir():
+        files = template_files(source)
+        check_size(sum(p.stat().st_size for p in files), file_name)
         targets = read_template(source, year)
-        return _checked(Preview(targets, file_name, sha256_of(template_files(source)), False))
-    data = source.read_bytes() if isinstance(source, Path) else source
+        return _checked(Preview(targets, file_name, sha256_of(files), False))
+    data = read_file(source) if isinstance(source, Path) else source
+    check_size(len(data), file_name)
     if not data.strip():
         raise InputError([InputProblem(file_name, None, None, None, "文件为空")])
     suffix = Path(file_name).suffix.lower()
@@ -67,7 +71,7 @@ def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Pr
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         doc = read_pdf(data, file_name)
     elif suffix == ".txt":
-        doc = read_text(_text(data, file_name), file_name)
+        doc = read_text(decode(data, file_name), file_name)
     else:
         expected = "应为结构化模板（.xlsx 工作簿或 CSV 文件夹）、绩效目标 PDF 或其提取文本（.txt）"
         raise InputError([InputProblem(file_name, None, None, None, expected)])
@@ -79,12 +83,6 @@ def _read_workbook(data: bytes, file_name: str, year: int | None) -> TargetSet:
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
         return read_template(path, year)
-
-
-def _text(data: bytes, file_name: str) -> str:
-    if b"\x00" in data:
-        raise InputError([InputProblem(file_name, None, None, None, "不是文本文件（含二进制内容），应为绩效目标 PDF 提取的文本")])
-    return decode(data, file_name)
 
 
 def _document_preview(doc: RawDocument, file_name: str, digest: str, year: int | None) -> Preview:

@@ -43,7 +43,7 @@ def template_files(path: Path) -> list[Path]:
 def read_template(path: Path, year: int | None = None) -> TargetSet:
     """Read and check a template; raises `InputError` listing every problem found."""
     sheets = _load_sheets(path)
-    reader = _Reader()
+    reader = _Reader(path.name if path.suffix.lower() == ".xlsx" else None)
     tables = {name: reader.table(sheets, name) for name in TABLES}
     reader.raise_if_problems()
     targets = _assemble(tables, reader, year)
@@ -65,8 +65,9 @@ Row = tuple[str, int, dict[str, str]]  # (source, row number, cells)
 class _Reader:
     """Collects problems while converting cells, so one run reports all of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, workbook: str | None) -> None:
         self.problems: list[InputProblem] = []
+        self.workbook = workbook  # the xlsx file's name; None for a folder of CSV files
 
     def raise_if_problems(self) -> None:
         if self.problems:
@@ -83,7 +84,7 @@ class _Reader:
         required, optional = TABLES[name]
         if sheet is None:
             if name not in OPTIONAL_TABLES:
-                self.problem(None, None, None, f"缺少表 {name}（应有列：{', '.join(required)}）", source=f"{name}.csv")
+                self.problem(None, None, None, f"缺少表 {name}（应有列：{', '.join(required)}）", source=self.workbook or f"{name}.csv")
             return []
         missing = [c for c in required if c not in sheet.header]
         if missing:

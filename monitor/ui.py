@@ -47,8 +47,13 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the app's database, for named queries and for writes (imports, undo, sign-in):
-    one connection per process and file, a cursor per script run (thread)."""
-    return db.cursor(_connection(str(db.db_path())))
+    one connection per process and file, a cursor per script run (thread). While another process
+    holds the file (an import from the command line) the page says so and stops."""
+    try:
+        return db.cursor(_connection(str(db.db_path())))
+    except db.DatabaseBusy as busy:
+        st.error(plain(busy))
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from monitor.batches import new_batch
+from monitor.batches import new_batch, transaction
 
 UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals"}  # batch kind → the table holding its rows
 TARGETS_REFUSAL = (
@@ -53,8 +53,7 @@ def refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undone:
     """Delete exactly the rows of `batch_id` and record the undo, all in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         reason = refusal(con, batch_id)
         if reason:
             raise UndoRefused(reason)
@@ -63,8 +62,4 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undo
         deleted = con.execute(f"DELETE FROM {UNDOABLE[kind]} WHERE batch_id = ?", [batch_id]).fetchone()[0]
         undo_id = new_batch(con, "undo", file_name, f"undo-{batch_id}", deleted, user, note=f"撤销批次 {batch_id}（{kind}）")
         con.execute("UPDATE import_batches SET undone_by = ? WHERE batch_id = ?", [undo_id, batch_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return Undone(batch_id, undo_id, deleted)

@@ -30,7 +30,7 @@ row = status.loc[code]
 scores = query("project_scores", year=f.year, dept=f.dept, as_of=f.as_of).set_index("project_code", drop=False)
 score = scores.loc[code]
 
-st.subheader(info["name"])
+st.subheader(plain(info["name"]))
 reason = reason_text(row["status_reason"], row["gap_pp"], row["actual_cumulative"] - row["budget"], f.lang)
 st.markdown(
     f"{status_badge(row['status'], row['status_reason'], f.lang)} {plain(reason)} · "

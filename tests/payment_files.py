@@ -51,6 +51,22 @@ def ledger_csv(path: Path) -> Path:
     return write_csv(path, HEADER_YUAN, [[x.project_code, x.paid_on.isoformat(), str(x.yuan), x.voucher, x.summary] for x in ledger()])
 
 
+def big_ledger(path: Path, rows: int, voucher_prefix: str = "K") -> Path:
+    """`rows` payments in the 4th quarter of 2023 spread over the demo projects, each with its own voucher."""
+    codes = demo_codes()
+    lines = [
+        [
+            codes[i % len(codes)],
+            (dt.date(2023, 10, 1) + dt.timedelta(days=i % 90)).isoformat(),
+            f"{1 + i % 97}.{i % 100:02d}",
+            f"{voucher_prefix}-{i}",
+            f"批量 {i}",
+        ]
+        for i in range(rows)
+    ]
+    return write_csv(path, HEADER_YUAN, lines)
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
     with open(path, "w", encoding=encoding, newline="") as f:
         writer = csv.writer(f, delimiter=delimiter)

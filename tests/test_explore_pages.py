@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor.auth import add_user
 from monitor.db import REPO_ROOT, connect, sql
 from monitor.fmt import plain
 from monitor.saved_views import list_views, save_view
@@ -125,6 +126,12 @@ def test_sql_box_runs_a_select_and_refuses_the_rest(app):
 
 
 def test_saving_a_view_lists_it_as_a_link(app, demo_copy):
+    with closing(connect(demo_copy)) as con:
+        add_user(con, "ed", "editor", "explore-test-password")
+    app.run()
+    app.text_input(key="auth_name").input("ed")
+    app.text_input(key="auth_password").input("explore-test-password")
+    app.button(key="auth_submit").click()
     open_page(app, "pages/explore.py", subject="payments", group="fund_source")
     form = app.get("form")[0]
     form.text_input[0].input("6月 按资金来源 **bold**")
@@ -132,8 +139,10 @@ def test_saving_a_view_lists_it_as_a_link(app, demo_copy):
     app.run()
     assert not app.exception
     assert any("6月 按资金来源 \\*\\*bold\\*\\*" in s.value for s in app.success)
-    links = [link for link in app.get("page_link") if link.proto.label == "6月 按资金来源 **bold**"]
+    links = [link for link in app.get("page_link") if link.proto.label == plain("6月 按资金来源 **bold**")]  # shown as written
     assert links and "subject=payments" in links[0].proto.query_string and "group=fund_source" in links[0].proto.query_string
+    with closing(connect(demo_copy)) as con:
+        assert list_views(con, "explore")["created_by"].tolist() == ["ed"]
 
 
 def test_saved_views_are_idempotent_by_name(demo_copy):

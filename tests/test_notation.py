@@ -25,6 +25,10 @@ from monitor.notation import Target, parse_target
         ("优", "质量指标", Target("qual", None, None)),
         ("能够长期较好的利用研究院", "可持续影响指标", Target("qual", None, None)),
         ("", "数量指标", Target("qual", None, None)),
+        ("二十 人", "数量指标", Target(">=", 20.0, "人")),
+        ("二二 家", "数量指标", Target("qual", None, None)),  # not a numeral: kept verbatim (was a KeyError)
+        ("十十次", "数量指标", Target("qual", None, None)),  # was read as 20
+        ("每季度二二次", "数量指标", Target("qual", None, None)),
     ],
 )
 def test_parse_target(text, level2, expected):

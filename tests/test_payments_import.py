@@ -252,7 +252,7 @@ def test_empty_and_unreadable_files_are_refused(demo_copy, tmp_path, capsys):
     not_xlsx.write_text("项目编码,支付日期\n", encoding="utf-8")
     old_excel = tmp_path / "ledger.xls"
     old_excel.write_bytes(b"\xd0\xcf\x11\xe0")
-    for path, words in ((empty, "文件为空"), (not_xlsx, "不是可读的 xlsx 工作簿"), (old_excel, "另存为 .xlsx")):
+    for path, words in ((empty, "文件为空"), (not_xlsx, "不是 xlsx 工作簿"), (old_excel, "另存为 .xlsx")):
         code, _, err = run(capsys, "import", "payments", path, "--db", demo_copy)
         assert code == 2 and words in err and path.name in err
     assert totals(demo_copy) == before
