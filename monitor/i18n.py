@@ -231,23 +231,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "editor_title": ("录入指标完成值", "Enter indicator actuals"),
     "editor_save": ("保存修改（{n} 行）", "Save changes ({n} rows)"),
     "editor_source": ("页面录入（{name}）", "Entered on the page ({name})"),
-    "placeholder": (
-        "本页面尚在建设中，当前版本仅提供「总览」。计划内容：{what}",
-        "This page is not built yet; this version only has the Overview. Planned: {what}",
-    ),
-    "plan_disbursement": (
-        "按季度对比计划与实际支出、项目执行进度与状态、S 曲线、支付明细。",
-        "planned vs actual quarterly disbursement, project status, S-curves, payments.",
-    ),
-    "plan_indicators": (
-        "全部绩效指标的目标值、最新完成值、状态与偏差，完成值录入。",
-        "every indicator with target, latest actual, status and gap; entry of actuals.",
-    ),
-    "plan_project": (
-        "单个项目的全部信息：资金、目标、计划与实际、指标、支付、评分、备注。",
-        "one project on one page: funds, goals, plan vs actual, indicators, payments, score, notes.",
-    ),
-    "plan_explore": ("按任意字段筛选、分组汇总、下载和分享查询结果。", "filter, group, download and share any view."),
     # --- issue 7: sign-in, payments import, import history and undo ---
     "signin_title": ("登录（修改数据需要）", "Sign in (needed to change data)"),
     "signin_user": ("用户名", "User name"),

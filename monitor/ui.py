@@ -290,11 +290,6 @@ def parse_flag(text: str) -> bool:
     return text == "1"
 
 
-def placeholder_page(f: Filters, title_key: str, plan_key: str) -> None:
-    st.header(f.t(title_key))
-    st.info(f.t("placeholder", what=f.t(plan_key)))
-
-
 def review_downloads(f: Filters) -> None:
     """Download buttons for the 绩效运行监控表 and the quarterly review report of the current
     view; each file is built only when its button is clicked (in Streamlit's worker thread)."""
