@@ -35,6 +35,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "projects_behind": ("进度滞后项目", "Projects behind plan"),
     "projects_behind_help": ("状态为滞后、严重滞后或超预算的项目数 / 项目总数", "Projects amber or red / all projects"),
     "attention": ("需要关注", "Needs attention"),
+    "table_capped_projects": (
+        "只显示前 {rows} 个项目（进度最落后的在前）；请选择单位缩小范围，或在「即席查询」中筛选汇总。",
+        "Only the first {rows} projects are shown (furthest behind first); choose a unit to narrow them, or filter in Explore.",
+    ),
     "table_capped": (
         "只显示前 {rows} 行（偏离目标的在前）；请用上面的筛选条件缩小范围，或在「即席查询」中汇总。",
         "Only the first {rows} rows are shown (off target first); narrow them with the filters above, or summarise in Explore.",

@@ -18,6 +18,9 @@ limits = threshold_params()
 rows = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, **limits)
 total = rows[rows["project_code"].isna()].iloc[0]
 projects = rows[rows["project_code"].notna()]
+TABLE_ROWS = 2000  # a province has ~10^5 projects: the table and the picker show the first (worst first)
+capped = len(projects) > TABLE_ROWS
+projects = projects.head(TABLE_ROWS)
 
 c = st.columns(3) + st.columns(3)
 c[0].metric(f.t("total_budget", unit=f.unit), money(total["budget"], f.unit), border=True)
@@ -27,11 +30,12 @@ execution_rate_metric(c[3], f, total)
 c[4].metric(f.t("time_progress"), percent(total["time_progress"]), help=f.t("time_progress_help"), border=True)
 c[5].metric(f.t("gap_pp"), f"{total['gap_pp']:+.1f} pp", help=f.t("gap_pp_help"), border=True)
 
-quarters = query("quarterly_disbursement", year=f.year, dept=f.dept, as_of=f.as_of)
-scope = f.t("scope_all")
-st.plotly_chart(quarterly_chart(quarters[quarters["project_code"].isna()], f.unit, f.lang, f.t("chart_quarterly", scope=scope)))
+quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
+st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
 
 st.subheader(f.t("projects_status"))
+if capped:
+    st.caption(f.t("table_capped_projects", rows=TABLE_ROWS))
 money_cols = ["budget", "planned_cumulative", "actual_cumulative", "gap", "forecast"]
 table = money_frame(projects, money_cols, f.unit).assign(
     status=[status_label(s, r, f.lang) for s, r in zip(projects["status"], projects["status_reason"])],
