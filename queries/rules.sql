@@ -111,27 +111,28 @@ CREATE OR REPLACE TEMP MACRO attainment(op, actual, target) AS
 
 -- Every indicator of fiscal year fy (project indicators and department-wide ones, the latter
 -- with project_code NULL and level1 部门整体指标) with its latest actual up to the end of day
--- as_of (latest period, then latest batch), its status (达标 / 未达标 / 未填报 / 定性待评),
+-- as_of (latest period, then latest batch; only_project narrows it to one project, '' to the
+-- department-wide ones), its status (达标 / 未达标 / 未填报 / 定性待评),
 -- whether it is off target (fails its target, or reported 有可能 / 完全不可能 to be completed),
 -- the signed gap and the attainment used for scoring.
-CREATE OR REPLACE TEMP MACRO indicator_latest(fy, as_of) AS TABLE
+CREATE OR REPLACE TEMP MACRO indicator_latest(fy, as_of, only_project := NULL) AS TABLE
 WITH targets AS (
     SELECT p.dept_code, i.project_code, i.indicator_id, i.seq, i.level1, i.level2, i.level3, i.description,
            i.target_text, i.op, i.target_value, i.unit
     FROM indicators i
     JOIN projects p USING (year, project_code)
-    WHERE i.year = fy
+    WHERE i.year = fy AND (only_project IS NULL OR i.project_code = only_project)
     UNION ALL
     SELECT dept_code, NULL, indicator_id, seq, '部门整体指标', coalesce(source, ''), description, description,
            target_text, op, target_value, unit
     FROM dept_indicators
-    WHERE year = fy
+    WHERE year = fy AND (only_project IS NULL OR only_project = '')
 ), latest AS (
     SELECT indicator_id,
            max_by(struct_pack(period_end, actual_value, actual_text, likelihood, reason, reason_detail, corrective_action),
                   (period_end, batch_id)) AS a
     FROM indicator_actuals
-    WHERE year = fy AND period_end <= as_of
+    WHERE year = fy AND period_end <= as_of AND (only_project IS NULL OR coalesce(project_code, '') = only_project)
     GROUP BY indicator_id
 ), judged AS (
     SELECT t.*, l.a.period_end, l.a.actual_value, l.a.actual_text, l.a.likelihood, l.a.reason, l.a.reason_detail,
