@@ -21,7 +21,7 @@ import pyarrow as pa
 from monitor.batches import already_imported, new_batch, sha256_of_bytes, transaction
 from monitor.db import query_rows, sql
 from monitor.errors import InputError, InputProblem
-from monitor.tables import Sheet, read_upload
+from monitor.tables import Sheet, map_header, read_upload
 
 KIND = "payments"
 SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt")
@@ -40,7 +40,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "payee": ("收款单位", "收款人"),
 }
 REQUIRED = ("project_code", "paid_on", "amount")
-ALIASES = {alias.lower(): column for column, names in COLUMNS.items() for alias in (column, *names)}
 UNIT_IN_HEADER = re.compile(r"(.*?)\s*[（(]\s*(万元|元)\s*[)）]")
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system, after its leap-year bug)
@@ -194,41 +193,25 @@ def parse_amount(text: str) -> Decimal | None:
 
 def _map_header(sheet: Sheet, unit: str | None, check: PaymentCheck) -> dict[str, str] | None:
     """Data-model column → the file's header for it; sets the money unit. None when unusable."""
-    found: dict[str, list[str]] = {}
-    header_unit = None
-    for header in sheet.header:
-        match = UNIT_IN_HEADER.fullmatch(header)
-        base, stated = (match.group(1), match.group(2)) if match else (header, None)
-        column = ALIASES.get(base.lower())
-        if column is None:
-            if header:
-                check.ignored_columns.append(header)
-            continue
-        found.setdefault(column, []).append(header)
-        if column == "amount":
-            header_unit = stated
-    name = check.file_name
-    for column in REQUIRED:
-        if column not in found:
-            names = "、".join((*COLUMNS[column], column))
-            check.problems.append(
-                InputProblem(name, 1, COLUMNS[column][0], None, f"缺少必需的列「{COLUMNS[column][0]}」（表头可写作：{names}）")
-            )
-    for column, headers in found.items():
-        if len(headers) > 1:
-            check.problems.append(InputProblem(name, 1, "、".join(headers), None, f"多列都表示「{COLUMNS[column][0]}」，应只保留一列"))
-    if "amount" in found:
-        amount_header = found["amount"][0]
+    headers, check.problems, check.ignored_columns = map_header(sheet, COLUMNS, REQUIRED, _without_unit)
+    amount_header = headers.get("amount")
+    if amount_header is not None:
+        match = UNIT_IN_HEADER.fullmatch(amount_header)
+        header_unit = match.group(2) if match else None
         if header_unit and unit and header_unit != unit:
             check.problems.append(
                 InputProblem(
-                    name, 1, amount_header, amount_header, f"表头写明金额单位为「{header_unit}」，与指定的单位「{unit}」不一致，请核对"
+                    check.file_name,
+                    1,
+                    amount_header,
+                    amount_header,
+                    f"表头写明金额单位为「{header_unit}」，与指定的单位「{unit}」不一致，请核对",
                 )
             )
         elif not (header_unit or unit):
             check.problems.append(
                 InputProblem(
-                    name,
+                    check.file_name,
                     1,
                     amount_header,
                     amount_header,
@@ -237,9 +220,13 @@ def _map_header(sheet: Sheet, unit: str | None, check: PaymentCheck) -> dict[str
             )
         else:
             check.unit = header_unit or unit
-    if check.problems:
-        return None
-    return {column: headers[0] for column, headers in found.items()}
+    return None if check.problems else headers
+
+
+def _without_unit(header: str) -> str:
+    """金额（元） → 金额: the unit in a header is read separately."""
+    match = UNIT_IN_HEADER.fullmatch(header)
+    return match.group(1) if match else header
 
 
 def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str, str], check: PaymentCheck) -> Payment:

@@ -10,6 +10,7 @@ import csv
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,16 +150,16 @@ def read_upload(data: bytes, name: str) -> Sheet:
 
 
 def map_header(
-    sheet: Sheet, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+    sheet: Sheet, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], base: Callable[[str], str] = str
 ) -> tuple[dict[str, str], list[InputProblem], list[str]]:
     """Data-model column → the file's header for it, matched without case against the column's
-    name and its Chinese aliases; with the problems (missing or doubled columns) and the headers
-    not used."""
+    name and its Chinese aliases (after `base`, e.g. dropping a unit such as （元）); with the
+    problems (missing or doubled columns) and the headers not used."""
     aliases = {alias.lower(): column for column, names in columns.items() for alias in (column, *names)}
     found: dict[str, list[str]] = {}
     ignored = []
     for header in sheet.header:
-        column = aliases.get(header.lower())
+        column = aliases.get(base(header).lower())
         if column is None:
             if header:
                 ignored.append(header)
