@@ -117,11 +117,9 @@ def _status(args: argparse.Namespace) -> int:
     from monitor.disbursement import status_report
     from monitor.indicators import indicator_report
 
-    path = db_path(args.db)
-    if not path.is_file():
-        print(f"no database at {path} (build it with: python -m monitor build-demo)", file=sys.stderr)
+    con = _open_for_reading(args)
+    if con is None:
         return 2
-    con = connect(path, read_only=True)
     try:
         report = status_report(con, args.year, args.as_of, args.dept) | indicator_report(con, args.year, args.as_of, args.dept)
     finally:
@@ -160,11 +158,9 @@ def _report(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in builders:
         print(f"{out}: expected a .xlsx, .html or .pdf file name", file=sys.stderr)
         return 2
-    path = db_path(args.db)
-    if not path.is_file():
-        print(f"no database at {path} (build it with: python -m monitor build-demo)", file=sys.stderr)
+    con = _open_for_reading(args)
+    if con is None:
         return 2
-    con = connect(path, read_only=True)
     try:
         data = builders[out.suffix.lower()](lambda name, **params: query_df(con, name, **params))
     finally:
@@ -223,10 +219,16 @@ def _import_targets(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace):
     """The database named by --db / MONITOR_DB, brought up to the current schema."""
-    from monitor.db import connect
+    return connect(db_path(args.db))
 
-    con = connect(db_path(args.db))
-    return con
+
+def _open_for_reading(args: argparse.Namespace):
+    """The database named by --db / MONITOR_DB, read-only; None (with a message) when it does not exist."""
+    path = db_path(args.db)
+    if not path.is_file():
+        print(f"no database at {path} (build it with: python -m monitor build-demo)", file=sys.stderr)
+        return None
+    return connect(path, read_only=True)
 
 
 def _cli_user() -> str:
