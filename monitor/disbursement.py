@@ -16,7 +16,6 @@ from monitor.config import thresholds
 from monitor.db import query_df
 from monitor.i18n import t
 
-STATUSES = ("green", "amber", "red")
 STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red"}  # Streamlit badge colours
 STATUS_BACKGROUND = {"green": "#d7f0df", "amber": "#ffe9b3", "red": "#f8cfca"}  # table cells
 

@@ -29,7 +29,7 @@ MONEY = "#,##0.00"
 RATE = "0.00%"
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+HEADER = "DCE6F1"  # header cells
 STATUS_FILL = {"green": "D7F0DF", "amber": "FFE9B3", "red": "F8CFCA"}
 LIKELIHOOD_NOTE = {"确定能": "预计能完成年度目标", "有可能": "完成年度目标存在风险", "完全不可能": "预计无法完成年度目标"}
 INDICATOR_COLUMNS = [
@@ -137,7 +137,7 @@ def _summary(
     ]
     _title(sheet, "绩效运行监控汇总表", f"{year} 年度，截至 {as_of.isoformat()}　　金额单位：万元", len(headers))
     for column, header in enumerate(headers, start=1):
-        _cell(sheet, 3, column, header, bold=True, fill="DCE6F1")
+        _cell(sheet, 3, column, header, bold=True, fill=HEADER)
     off = indicators[indicators["project_code"].notna()].groupby("project_code")["off_target"].sum()
     row = 4
     for row, p in enumerate(projects.itertuples(), start=4):
@@ -197,10 +197,10 @@ def _project_sheet(
     _cell(sheet, 4, 6, "实施单位", bold=True)
     _merge(sheet, 4, 7, 9, funds["dept_name"])
 
-    _merge(sheet, 5, 1, 2, "项目资金（万元）", bold=True, fill="DCE6F1")
+    _merge(sheet, 5, 1, 2, "项目资金（万元）", bold=True, fill=HEADER)
     for column, header in enumerate(["年度预算数", "执行数", "执行率", "全年预计执行数", "全年预计执行率"], start=3):
-        _cell(sheet, 5, column, header, bold=True, fill="DCE6F1")
-    _merge(sheet, 5, 8, 9, "执行情况说明", bold=True, fill="DCE6F1")
+        _cell(sheet, 5, column, header, bold=True, fill=HEADER)
+    _merge(sheet, 5, 8, 9, "执行情况说明", bold=True, fill=HEADER)
     forecast = float(status["forecast"])
     lines = [
         ("年度资金总额", funds["budget"], funds["actual"], forecast),
@@ -222,7 +222,7 @@ def _project_sheet(
     _merge(sheet, 9, 2, 9, "\n".join(f"{g.seq}. {g.goal}" for g in goals.itertuples()))
     sheet.row_dimensions[9].height = 18 * max(1, len(goals))
     for column, header in enumerate(INDICATOR_COLUMNS, start=1):
-        _cell(sheet, 10, column, header.replace("实际完成值", f"实际完成值（截至 {as_of:%m-%d}）"), bold=True, fill="DCE6F1")
+        _cell(sheet, 10, column, header.replace("实际完成值", f"实际完成值（截至 {as_of:%m-%d}）"), bold=True, fill=HEADER)
     for row, i in enumerate(indicators.itertuples(), start=11):
         actual = number(i.latest_actual) + (i.unit or "") if pd.notna(i.latest_actual) else (i.actual_text or "未填报")
         detail = "；".join(x for x in (i.reason_detail, i.corrective_action) if isinstance(x, str))

@@ -24,7 +24,6 @@ from monitor.errors import InputError, InputProblem
 from monitor.tables import Sheet, map_header, read_upload
 
 KIND = "payments"
-SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt")
 UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 16  # DECIMAL(18,2)
