@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import duckdb
 
+from monitor import payment_months
 from monitor.actuals import COLUMNS_STORED
 from monitor.batches import insert_rows, new_batch
 from monitor.db import query_rows
@@ -65,11 +66,11 @@ def write_demo_actuals(con: duckdb.DuckDBPyConnection, targets: TargetSet, user:
     """Generate and store the demo payments and indicator actuals (two batches, both 演示数据)."""
     payments = [row for p in targets.projects for row in _payments(con, targets.year, p)]
     batch = new_batch(con, "payments", f"{DEMO_LABEL}（程序生成的支付流水）", "demo-payments", len(payments), user, is_demo=True)
-    insert_rows(
+    payment_months.insert(
         con,
-        "payments",
         ("year", "project_code", "paid_on", "amount", "voucher_no", "summary", "fund_source", "payee", "batch_id"),
         [(*row, batch) for row in payments],
+        batch,
     )
 
     actuals = _indicator_actuals(con, targets)

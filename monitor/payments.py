@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from monitor import payment_months
 from monitor.batches import already_imported, new_batch, sha256_of_bytes, transaction
 from monitor.db import query_rows, sql
 from monitor.errors import InputError, InputProblem
@@ -146,6 +147,7 @@ def import_payments(
             con.register("incoming", _arrow(check.payments))
             con.execute(sql("insert_payments"), {"year": check.year, "batch_id": check.batch_id})
             con.unregister("incoming")
+            payment_months.add_batch(con, check.batch_id)
     return check
 
 

@@ -55,10 +55,8 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
         ),
         (t("projects_behind", lang), f"{now.behind:,} / {now.projects:,}", f"{now.behind - before.behind:+d}"),
         (t("ind_off", lang), f"{now.off_target:,} / {now.indicators:,}", f"{now.off_target - before.off_target:+d}"),
+        (t("dept_score_grade", lang, grade=now.grade), f"{now.score:.1f}", f"{now.score - before.score:+.1f}"),
     ]
-    if now.score is not None:
-        delta = f"{now.score - before.score:+.1f}" if before.score is not None else None
-        figures.append((t("dept_score_grade", lang, grade=now.grade), f"{now.score:.1f}", delta))
     boxes = "".join(
         f'<div class="figure"><div class="label">{e(label)}</div><div class="value">{e(value)}</div>'
         + (f'<div class="delta">{e(delta)} {e(since)}</div>' if delta else "")

@@ -1,7 +1,7 @@
 """The quarterly review: headline figures at the as-of date and at the previous quarter end.
 
 Used by 总览 and by the exported review report, so both show the same numbers. Figures come
-from the named queries (queries/overview_summary.sql, department_score.sql);
+from one named query (queries/overview_summary.sql);
 `run` is any function that runs a named query with bound parameters and returns a DataFrame
 (monitor.ui.query in the app, a connection-bound db.query_df in reports and tests).
 """
@@ -33,8 +33,8 @@ class Headline:
     behind: int  # projects amber or red
     indicators: int
     off_target: int
-    score: float | None
-    grade: str | None
+    score: float  # the department's self-evaluation score (budget-weighted)
+    grade: str
 
 
 def previous_quarter_end(day: dt.date) -> dt.date:
@@ -46,11 +46,10 @@ def previous_quarter_end(day: dt.date) -> dt.date:
 def headline(run: Run, year: int, dept: str | None, as_of: dt.date) -> Headline | None:
     """The 总览 figures for `dept` (None = all units) at the end of `as_of`; None without projects.
 
-    Two one-row queries, so the cost does not grow with what would be pulled out of the database."""
+    One one-row query, so the cost does not grow with what would be pulled out of the database."""
     summary = run("overview_summary", year=year, dept=dept, as_of=as_of, **threshold_params()).iloc[0]
     if not summary["projects"]:
         return None
-    department = run("department_score", year=year, dept=dept, as_of=as_of)
     return Headline(
         as_of=as_of,
         projects=int(summary["projects"]),
@@ -63,6 +62,6 @@ def headline(run: Run, year: int, dept: str | None, as_of: dt.date) -> Headline 
         behind=int(summary["behind"]),
         indicators=int(summary["indicators"]),
         off_target=int(summary["off_target"]),
-        score=None if department.empty else float(department.iloc[0]["score"]),
-        grade=None if department.empty else department.iloc[0]["grade"],
+        score=float(summary["score"]),
+        grade=summary["grade"],
     )

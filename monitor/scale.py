@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from monitor import payment_months
 from monitor.batches import new_batch
 from monitor.db import sql
 
@@ -137,7 +138,9 @@ def _payments(put: _Writer, rng: np.random.Generator, budget_fen: np.ndarray, m:
             "other_funds": rng.random(rows) < 0.1,
         }
     )
-    put.insert(gen, "scale_payments", batch=put.batch("payments", f"{rows}-{seed}", rows))
+    batch = put.batch("payments", f"{rows}-{seed}", rows)
+    put.insert(gen, "scale_payments", batch=batch)
+    payment_months.add_batch(put.con, batch)
     return rows
 
 

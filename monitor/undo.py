@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from monitor import payment_months
 from monitor.batches import new_batch, transaction
 
 UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals"}  # batch kind → the table holding its rows
@@ -58,6 +59,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undo
         if reason:
             raise UndoRefused(reason)
         kind, file_name = con.execute("SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()
+        if kind == "payments":
+            payment_months.remove_batch(con, batch_id)
         # The table name comes from UNDOABLE, never from input; the batch id is bound.
         deleted = con.execute(f"DELETE FROM {UNDOABLE[kind]} WHERE batch_id = ?", [batch_id]).fetchone()[0]
         undo_id = new_batch(con, "undo", file_name, f"undo-{batch_id}", deleted, user, note=f"撤销批次 {batch_id}（{kind}）")

@@ -18,21 +18,19 @@ if f.year is None:
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
 summary = query("overview_summary", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params()).iloc[0]
-department = query("department_score", year=f.year, dept=f.dept, as_of=f.as_of)
 
 c = st.columns(5)
 c[0].metric(f.t("ind_total"), int(summary["indicators"]), border=True)
 c[1].metric(f.t("ind_met"), int(summary["met"]), border=True)
 c[2].metric(f.t("ind_off"), int(summary["off_target"]), help=f.t("ind_off_help"), border=True)
 c[3].metric(f.t("ind_missing"), int(summary["missing"]), border=True)
-if not department.empty:
-    score = department.iloc[0]
+if summary["projects"]:
     c[4].metric(
         f.t("dept_score"),
-        f"{score['score']:.1f}",
+        f"{summary['score']:.1f}",
         help=f.t("dept_score_help"),
         border=True,
-        delta=f.t("grade_is", grade=score["grade"]),
+        delta=f.t("grade_is", grade=summary["grade"]),
         delta_arrow="off",
         delta_color="off",
     )

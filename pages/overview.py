@@ -49,9 +49,7 @@ show(
 )
 show(row2[0], f.t("projects_behind"), f"{now.behind:,} / {now.projects:,}", f"{now.behind - before.behind:+d}", "projects_behind_help")
 show(row2[1], f.t("ind_off"), f"{now.off_target:,} / {now.indicators:,}", f"{now.off_target - before.off_target:+d}", "ind_off_help")
-if now.score is not None:
-    score_delta = f"{now.score - before.score:+.1f}" if before.score is not None else None
-    show(row2[2], f.t("dept_score_grade", grade=now.grade), f"{now.score:.1f}", score_delta, "dept_score_help")
+show(row2[2], f.t("dept_score_grade", grade=now.grade), f"{now.score:.1f}", f"{now.score - before.score:+.1f}", "dept_score_help")
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))

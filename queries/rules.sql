@@ -49,6 +49,17 @@ CREATE OR REPLACE TEMP MACRO time_progress(fy, d) AS
     greatest(0, least(1, (date_diff('day', make_date(fy, 1, 1), d) + 1)
                          / (date_diff('day', make_date(fy, 1, 1), make_date(fy + 1, 1, 1)))::DOUBLE));
 
+-- Payments (元) of fiscal year fy up to the end of day as_of, by project and month: whole months
+-- from payment_months, the as-of date's own month (unless as_of is its last day) from payments.
+CREATE OR REPLACE TEMP MACRO paid_by_month(fy, as_of) AS TABLE
+SELECT project_code, month, amount
+FROM payment_months
+WHERE year = fy AND last_day(month) <= as_of
+UNION ALL
+SELECT project_code, date_trunc('month', paid_on)::DATE, amount
+FROM payments
+WHERE year = fy AND as_of < last_day(as_of) AND paid_on >= date_trunc('month', as_of) AND paid_on <= as_of;
+
 -- Each project of fiscal year fy at the end of day as_of: budget, planned cumulative, planned
 -- total (the last checkpoint; checkpoints are cumulative) and actual cumulative (元).
 CREATE OR REPLACE TEMP MACRO disbursement_at(fy, as_of) AS TABLE
@@ -62,7 +73,7 @@ LEFT JOIN (SELECT project_code, planned_value(as_of, d0, v0, d1, v1) AS planned_
 LEFT JOIN (SELECT project_code, max(planned_cumulative) AS planned_total
            FROM plan_checkpoints WHERE year = fy GROUP BY project_code) t USING (project_code)
 LEFT JOIN (SELECT project_code, sum(amount) AS actual_cumulative
-           FROM payments WHERE year = fy AND paid_on <= as_of GROUP BY project_code) a USING (project_code)
+           FROM paid_by_month(fy, as_of) GROUP BY project_code) a USING (project_code)
 WHERE p.year = fy;
 
 -- Disbursement status of a project (or a total) from its actual and planned cumulative
@@ -118,13 +129,13 @@ CREATE OR REPLACE TEMP MACRO attainment(op, actual, target) AS
 CREATE OR REPLACE TEMP MACRO indicator_latest(fy, as_of, only_project := NULL) AS TABLE
 WITH targets AS (
     SELECT p.dept_code, i.project_code, i.indicator_id, i.seq, i.level1, i.level2, i.level3, i.description,
-           i.target_text, i.op, i.target_value, i.unit
+           i.target_text, i.op, i.target_value, i.unit, i.weight
     FROM indicators i
     JOIN projects p USING (year, project_code)
     WHERE i.year = fy AND (only_project IS NULL OR i.project_code = only_project)
     UNION ALL
     SELECT dept_code, NULL, indicator_id, seq, '部门整体指标', coalesce(source, ''), description, description,
-           target_text, op, target_value, unit
+           target_text, op, target_value, unit, NULL
     FROM dept_indicators
     WHERE year = fy AND (only_project IS NULL OR only_project = '')
 ), latest AS (
@@ -174,11 +185,10 @@ WITH scope AS (
     CROSS JOIN quarters q
     LEFT JOIN plan_segments(fy) s ON s.project_code = sc.project_code AND in_segment(q.q_end, s.d0, s.d1)
 ), paid AS (
-    -- quarter() as an equality key: a range join to the quarters costs seven times more over 10^7 rows
-    SELECT pay.project_code, quarter(pay.paid_on) AS quarter, sum(pay.amount) AS actual
-    FROM payments pay
-    WHERE pay.year = fy AND pay.paid_on <= day
-      AND pay.project_code IN (SELECT project_code FROM scope)
+    -- quarter() as an equality key: a range join to the quarters costs seven times more
+    SELECT pay.project_code, quarter(pay.month) AS quarter, sum(pay.amount) AS actual
+    FROM paid_by_month(fy, day) pay
+    WHERE pay.project_code IN (SELECT project_code FROM scope)
     GROUP BY ALL
 ), per_project AS (
     SELECT e.project_code, e.quarter, e.planned_cumulative, e.time_progress_amount,
@@ -206,45 +216,52 @@ GROUP BY GROUPING SETS ((project_code, quarter), (quarter));
 --     indicators by weight (equal when none is given); an indicator earns its share times its
 --     attainment (1 when met or 定性待评, 0 when 未填报, proportional when an unmet number).
 --     A project without indicators in a level has the other levels scaled up to 90.
+-- Each row also carries what the score is computed from, so that a headline needs no second pass
+-- over the payments or indicators: planned and actual cumulative (元) and the project's
+-- indicators counted (all, off target, met, not reported); the department row sums them.
 CREATE OR REPLACE TEMP MACRO scores_at(fy, day, unit_code) AS TABLE
 WITH levels AS (
     SELECT * FROM (VALUES ('产出指标', 50.0), ('效益指标', 30.0), ('满意度指标', 10.0)) v(level1, points)
-), ind AS (
-    SELECT l.project_code, l.level1, l.attainment, coalesce(i.weight, 1.0) AS weight
-    FROM indicator_latest(fy, day) l
-    JOIN indicators i ON i.year = fy AND i.indicator_id = l.indicator_id
 ), per_level AS (
-    SELECT ind.project_code, ind.level1, any_value(levels.points) AS points,
-           any_value(levels.points) * sum(ind.attainment * ind.weight) / sum(ind.weight) AS earned
-    FROM ind
-    JOIN levels USING (level1)
-    GROUP BY ind.project_code, ind.level1
+    SELECT l.project_code, l.level1, any_value(levels.points) AS points,
+           any_value(levels.points) * sum(l.attainment * coalesce(l.weight, 1.0)) / sum(coalesce(l.weight, 1.0)) AS earned,
+           count(*) AS indicators, count(*) FILTER (WHERE l.off_target) AS off_target,
+           count(*) FILTER (WHERE l.status = '达标') AS met, count(*) FILTER (WHERE l.status = '未填报') AS missing
+    FROM indicator_latest(fy, day) l
+    LEFT JOIN levels USING (level1)
+    WHERE l.project_code IS NOT NULL
+    GROUP BY l.project_code, l.level1
 ), indicator_points AS (
     SELECT project_code,
            sum(earned) FILTER (WHERE level1 = '产出指标') AS output_points,
            sum(earned) FILTER (WHERE level1 = '效益指标') AS effect_points,
            sum(earned) FILTER (WHERE level1 = '满意度指标') AS satisfaction_points,
-           sum(earned) * 90 / sum(points) AS indicator_points
+           sum(earned) * 90 / sum(points) AS indicator_points,
+           sum(indicators) AS indicators, sum(off_target) AS off_target, sum(met) AS met, sum(missing) AS missing
     FROM per_level
     GROUP BY project_code
 ), projects_scored AS (
-    SELECT d.dept_code, d.project_code, d.name, d.budget,
+    SELECT d.dept_code, d.project_code, d.name, d.budget, d.planned_cumulative, d.actual_cumulative,
            10 * CASE WHEN d.planned_cumulative > 0 THEN least(1.0, d.actual_cumulative / d.planned_cumulative) ELSE 1.0 END
                AS execution_points,
-           p.output_points, p.effect_points, p.satisfaction_points, coalesce(p.indicator_points, 0) AS indicator_points
+           p.output_points, p.effect_points, p.satisfaction_points, coalesce(p.indicator_points, 0) AS indicator_points,
+           coalesce(p.indicators, 0) AS indicators, coalesce(p.off_target, 0) AS off_target,
+           coalesce(p.met, 0) AS met, coalesce(p.missing, 0) AS missing
     FROM disbursement_at(fy, day) d
     LEFT JOIN indicator_points p USING (project_code)
     WHERE in_scope(d.dept_code, unit_code)
 ), scored AS (
     SELECT *, execution_points + indicator_points AS score FROM projects_scored
 ), with_total AS (
-    SELECT dept_code, project_code, name, budget, execution_points, output_points, effect_points, satisfaction_points, score
+    SELECT dept_code, project_code, name, budget, execution_points, output_points, effect_points, satisfaction_points, score,
+           planned_cumulative, actual_cumulative, indicators, off_target, met, missing
     FROM scored
     UNION ALL
     SELECT NULL, NULL, NULL, sum(budget),
            sum(execution_points * budget) / sum(budget), sum(output_points * budget) / sum(budget),
            sum(effect_points * budget) / sum(budget), sum(satisfaction_points * budget) / sum(budget),
-           sum(score * budget) / sum(budget)
+           sum(score * budget) / sum(budget),
+           sum(planned_cumulative), sum(actual_cumulative), sum(indicators), sum(off_target), sum(met), sum(missing)
     FROM scored
     HAVING count(*) > 0
 )

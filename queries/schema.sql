@@ -115,6 +115,24 @@ CREATE TABLE IF NOT EXISTS payments (
     batch_id      INTEGER NOT NULL
 );
 
+-- Payment totals per project and calendar month, kept in step with payments in the same
+-- transaction by every write (monitor.payment_months): cumulative actuals at a date read about
+-- 12 rows per project here plus the payments of the as-of date's own month (rules.sql, paid_by_month).
+CREATE TABLE IF NOT EXISTS payment_months (
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    month         DATE NOT NULL,            -- its first day
+    amount        DECIMAL(18,2) NOT NULL,   -- 元
+    payments      BIGINT NOT NULL,          -- how many payments; a month at 0 is removed
+    PRIMARY KEY (year, project_code, month)
+);
+-- A database written before the table existed gets it filled once from its payments.
+INSERT INTO payment_months
+SELECT year, project_code, date_trunc('month', paid_on)::DATE, sum(amount), count(*)
+FROM payments
+WHERE NOT EXISTS (SELECT 1 FROM payment_months)
+GROUP BY ALL;
+
 CREATE TABLE IF NOT EXISTS indicator_actuals (
     year               INTEGER NOT NULL,
     project_code       TEXT,            -- NULL for department-wide indicators

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from monitor import payment_months
 from monitor.batches import insert_rows, new_batch
 from monitor.db import REPO_ROOT, connect, query_df
 from monitor.disbursement import status_report, threshold_params
@@ -43,11 +44,11 @@ KEPU_PLAN = [
 
 def pay(con, project: str, *rows: tuple[str, str]) -> None:
     batch = new_batch(con, "payments", "constructed", f"test-{project}-{len(rows)}", len(rows), "test")
-    insert_rows(
+    payment_months.insert(
         con,
-        "payments",
         ("year", "project_code", "paid_on", "amount", "batch_id"),
         [(2023, project, dt.date.fromisoformat(d), Decimal(a), batch) for d, a in rows],
+        batch,
     )
 
 

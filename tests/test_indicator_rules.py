@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from monitor import payment_months
 from monitor.batches import insert_rows, new_batch
 from monitor.db import query_df
 from monitor.indicators import NO_FILTERS
@@ -114,11 +115,11 @@ def test_score_on_a_hand_computed_case(targets_only):
     满意度 (1 × 10): 85/95 → 8.947368…;
     total 7.5 + 32.5 + 30 + 8.947368 = 78.947368 → 中."""
     batch = new_batch(targets_only, "payments", "constructed", "p", 1, "test")
-    insert_rows(
+    payment_months.insert(
         targets_only,
-        "payments",
         ("year", "project_code", "paid_on", "amount", "batch_id"),
         [(2023, YJY, dt.date(2023, 5, 1), Decimal("7500.00"), batch)],
+        batch,
     )
     for level3, value in [
         ("研究院数量", 1.0),

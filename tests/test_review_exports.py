@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from monitor import auth
-from monitor.batches import insert_rows, new_batch
+from monitor import auth, payment_months
+from monitor.batches import new_batch
 from monitor.db import REPO_ROOT, connect, query_df
 from monitor.disbursement import status_report
 from monitor.indicators import indicator_report
@@ -179,11 +179,11 @@ def test_headline_change_since_previous_quarter(targets_only):
     from monitor.review import headline
 
     batch = new_batch(targets_only, "payments", "constructed", "h", 2, "test")
-    insert_rows(
+    payment_months.insert(
         targets_only,
-        "payments",
         ("year", "project_code", "paid_on", "amount", "batch_id"),
         [(2023, YJY, dt.date(2023, 5, 1), Decimal("4000.00"), batch), (2023, YJY, dt.date(2023, 8, 1), Decimal("6000.00"), batch)],
+        batch,
     )
     run = runner(targets_only)
     now, before = headline(run, 2023, None, dt.date(2023, 9, 30)), headline(run, 2023, None, dt.date(2023, 6, 30))

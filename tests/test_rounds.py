@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from monitor import attachments, auth, rectification, rounds
+from monitor import attachments, auth, payment_months, rectification, rounds
 from monitor.auth import User
 from monitor.db import REPO_ROOT, connect, query_df
 from monitor.errors import InputError
@@ -93,6 +93,7 @@ def test_the_snapshot_and_its_export_stay_while_the_diff_shows_the_change(con):
     paid = before.frames["project_status"].set_index("project_code").loc[YJY, "actual_cumulative"]
 
     con.execute("INSERT INTO payments (year, project_code, paid_on, amount, batch_id) VALUES (2023, ?, DATE '2023-09-15', 5000, 1)", [YJY])
+    payment_months.add_batch(con, 1)
 
     after = rounds.latest_snapshot(con, task_id, UNIT)
     assert after.sha256 == before.sha256
