@@ -86,9 +86,10 @@ def database(name: str, projects: int, payments: int) -> Path:
 
 
 def context(con: duckdb.DuckDBPyConnection) -> dict:
-    """The parameters every page runs with: the whole province (no unit filter), the biggest project."""
+    """The parameters every page runs with: the whole province (no unit filter), the biggest project,
+    and the previous quarter end (总览 shows the change since then)."""
     project = con.execute("SELECT project_code FROM projects WHERE year = ? ORDER BY budget DESC LIMIT 1", [YEAR]).fetchone()[0]
-    return {"year": YEAR, "as_of": AS_OF, "dept": None, "project": project, **threshold_params()}
+    return {"year": YEAR, "as_of": AS_OF, "previous": previous_quarter_end(AS_OF), "dept": None, "project": project, **threshold_params()}
 
 
 def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[], object]]:
@@ -103,7 +104,7 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
     return {
         "总览": lambda: (
             headline(run, y, d, a),
-            headline(run, y, d, previous_quarter_end(a)),
+            headline(run, y, d, c["previous"]),
             run("quarterly_totals", year=y, dept=d, as_of=a),
             run("attention_projects", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS, **limits),
             run("attention_indicators", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS),
@@ -226,15 +227,22 @@ class Frames:
 
 
 def pandas_pages(frames: Frames, c: dict) -> dict[str, Callable[[], object]]:
-    as_of, project = pd.Timestamp(c["as_of"]), c["project"]
+    as_of, previous, project = pd.Timestamp(c["as_of"]), pd.Timestamp(c["previous"]), c["project"]
     amber, red = c["amber_pp"], c["red_pp"]
 
-    def overview():
-        figures = frames.project_figures(as_of, amber, red)
-        rows = frames.latest(as_of)
+    def headline(day: pd.Timestamp):
+        figures = frames.project_figures(day, amber, red)
+        rows = frames.latest(day)
         scores = frames.scores(figures, rows)
-        return (figures["actual"].sum(), (figures["status"] != "green").sum(), rows["off_target"].sum(),
-                (scores * figures["budget"]).sum() / figures["budget"].sum(), frames.quarters(as_of))  # fmt: skip
+        totals = (figures["actual"].sum(), figures["planned"].sum(), (figures["status"] != "green").sum(), rows["off_target"].sum(),
+                  (scores * figures["budget"]).sum() / figures["budget"].sum())  # fmt: skip
+        return totals, figures, rows
+
+    def overview():
+        now, figures, rows = headline(as_of)
+        behind = figures[figures["status"] != "green"].assign(gap=lambda f: (f["actual"] - f["planned"]) / f["budget"])
+        off = rows[rows["off_target"]].assign(gap=lambda r: (r["actual_value"] - r["target_value"]).abs() / r["target_value"].abs())
+        return now, headline(previous)[0], frames.quarters(as_of), behind.nsmallest(10, "gap"), off.nlargest(10, "gap")
 
     def disbursement():
         return (

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from monitor import payment_months
@@ -210,3 +211,18 @@ def test_cli_json_agrees_with_the_queries(demo_db, as_of):
         "status_reason",
         "forecast",
     }
+
+
+@pytest.mark.parametrize("as_of", ["2023-02-15", "2023-06-30", "2023-09-24", "2023-12-31"])
+def test_quarterly_totals_equal_the_total_rows_of_the_per_project_query(demo_db, as_of):
+    """quarterly_totals takes the macro's totals-only path; it must agree with the per-project one."""
+    con = connect(demo_db, read_only=True)
+    try:
+        full = query_df(con, "quarterly_disbursement", year=2023, dept=None, as_of=as_of)
+        totals = query_df(con, "quarterly_totals", year=2023, dept=None, as_of=as_of)
+        per_project = full[full["project_code"].notna()].groupby("quarter")[["planned", "planned_cumulative"]].sum()
+    finally:
+        con.close()
+    expected = full[full["project_code"].isna()].drop(columns="project_code").reset_index(drop=True)
+    pd.testing.assert_frame_equal(totals.drop(columns="project_code").reset_index(drop=True), expected)
+    assert totals["planned"].tolist() == per_project["planned"].tolist()
