@@ -63,7 +63,7 @@ FLOORS = {
     "预算执行": ("project_figures", "s_curve", "project_payments"),
     "绩效指标": ("indicator_rows", "indicator_cells", "project_scores"),
     "即席查询": ("red_by_unit", "paid_by_month", "satisfaction_by_status"),
-    "项目详情": ("project_row", "project_indicators", "indicator_history", "project_payments", "s_curve"),
+    "项目详情": ("project_row", "project_figures_one", "project_indicators", "indicator_history", "project_payments", "s_curve"),
 }
 
 
@@ -110,8 +110,8 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             run("attention_indicators", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS),
         ),
         "预算执行": lambda: (
-            run("project_status", year=y, dept=d, as_of=a, **limits),
-            run("quarterly_disbursement", year=y, dept=d, as_of=a),
+            run("project_status", year=y, dept=d, as_of=a, limit=2002, **limits),
+            run("quarterly_totals", year=y, dept=d, as_of=a),
             run("s_curve", year=y, dept=d, project=p, as_of=a),
             run("project_payments", year=y, project=p, as_of=a),
         ),
@@ -124,6 +124,8 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
         "即席查询": lambda: [explore.run(con, q, explore_context) for q in EXPLORE],
         "项目详情": lambda: (
             run("project_info", year=y, project=p),
+            run("project_figures", year=y, project=p, as_of=a, **limits),
+            run("project_quarters", year=y, project=p, as_of=a),
             run("indicator_status", year=y, dept=d, as_of=a, **(NO_FILTERS | {"project": p})),
             run("indicator_history", year=y, project=p, as_of=a),
             run("project_payments", year=y, project=p, as_of=a),

@@ -42,7 +42,7 @@ def reason_text(reason: str, gap_pp: float, over: Decimal | float, lang: str = "
 
 def status_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, dept: str | None = None) -> dict[str, Any]:
     """The JSON of `monitor status`: per project figures and quarterly planned vs actual (元)."""
-    rows = query_df(con, "project_status", year=year, dept=dept, as_of=as_of, **threshold_params())
+    rows = query_df(con, "project_status", year=year, dept=dept, as_of=as_of, limit=None, **threshold_params())
     quarters = query_df(con, "quarterly_disbursement", year=year, dept=dept, as_of=as_of)
     figures = [_figures(r) for r in rows.itertuples()]
     return {

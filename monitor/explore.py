@@ -66,7 +66,6 @@ class Subject:
     en: str
     fields: dict[str, Field]
     ratios: dict[str, Measure] = field(default_factory=dict)  # measures beyond count/sum/mean
-    uses: tuple[str, ...] = ()  # named queries the base query reads as CTEs of the same name
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -114,7 +113,6 @@ SUBJECTS: dict[str, Subject] = {
             "forecast": Field("money", "全年预计执行数", "Year-end forecast"),
         },
         {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "执行率（合计）", "Execution rate (total)")},
-        ("project_status",),
     ),
     "quarters": Subject(
         "explore_quarters",
@@ -130,7 +128,6 @@ SUBJECTS: dict[str, Subject] = {
             "actual_cumulative": Field("money", "实际累计", "Spent, cumulative"),
         },
         {"vs_plan": Measure('sum("actual") / nullif(sum("planned"), 0)', "rate", "实际/计划（当季）", "Spent / planned in quarter")},
-        ("quarterly_disbursement",),
     ),
     "indicators": Subject(
         "explore_indicators",
@@ -204,12 +201,6 @@ class ExploreError(ValueError):
     """A query that names something outside the whitelist (never shown raw as SQL)."""
 
 
-def base_sql(subject: Subject) -> str:
-    """The subject's base query, with the named queries it reads given as CTEs."""
-    ctes = ",\n".join(f"{name} AS (\n{db.sql(name)}\n)" for name in subject.uses)
-    return (f"WITH {ctes}\n" if ctes else "") + db.sql(subject.query)
-
-
 def _column(subject: Subject, name: str) -> str:
     if name not in subject.fields:
         raise ExploreError(f"unknown field {name!r}")
@@ -241,7 +232,7 @@ def build(q: Query, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     subject = SUBJECTS.get(q.subject)
     if subject is None:
         raise ExploreError(f"unknown subject {q.subject!r}")
-    base = base_sql(subject)
+    base = db.sql(subject.query)
     where, params = _where(subject, q.conditions)
     params |= _context(base, context)
     source = f"FROM (\n{base}\n) AS base\nWHERE {where}"
@@ -266,5 +257,5 @@ def options_sql(subject_name: str, field_name: str, context: dict[str, Any]) -> 
     """The distinct values of a category field over the whole subject (unfiltered), for a multi-select."""
     subject = SUBJECTS[subject_name]
     column = _column(subject, field_name)
-    base = base_sql(subject)
+    base = db.sql(subject.query)
     return f"SELECT DISTINCT {column} AS value FROM (\n{base}\n) AS base WHERE {column} IS NOT NULL ORDER BY 1", _context(base, context)

@@ -49,7 +49,7 @@ WIDTHS = [14, 18, 24, 14, 16, 20, 14, 14, 40]
 def build_workbook(run: Run, year: int, dept: str | None, as_of: dt.date) -> bytes:
     """The workbook for `dept` (None = all units) at the end of `as_of`, as xlsx bytes. `run` may
     also serve a monitoring round's frozen snapshot (monitor.rounds.Snapshot.query)."""
-    status = run("project_status", year=year, dept=dept, as_of=as_of, **threshold_params())
+    status = run("project_status", year=year, dept=dept, as_of=as_of, limit=None, **threshold_params())
     funds = run("project_funds", year=year, dept=dept, as_of=as_of).set_index("project_code")
     indicators = run("indicator_status", year=year, dept=dept, as_of=as_of, **NO_FILTERS)
     scores = run("project_scores", year=year, dept=dept, as_of=as_of).set_index("project_code", drop=False)

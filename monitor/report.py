@@ -96,7 +96,7 @@ def _table(headers: list[str], rows: list[tuple[str, list[str]]]) -> str:
 
 
 def _projects_table(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str, lang: str) -> str:
-    status = run("project_status", year=year, dept=dept, as_of=as_of, **threshold_params())
+    status = run("project_status", year=year, dept=dept, as_of=as_of, limit=None, **threshold_params())
     rows = [
         (
             p.status,

@@ -131,7 +131,7 @@ def figures(run: Run, year: int, dept: str, period_end: dt.date) -> dict[str, pd
     funds = run("project_funds", year=year, dept=dept, as_of=period_end)
     goals = [run("project_goals", year=year, project=code).assign(project_code=code) for code in funds["project_code"]]
     return {
-        "project_status": run("project_status", year=year, dept=dept, as_of=period_end, **threshold_params()),
+        "project_status": run("project_status", year=year, dept=dept, as_of=period_end, limit=None, **threshold_params()),
         "project_funds": funds,
         "indicator_status": run("indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS),
         "project_scores": run("project_scores", year=year, dept=dept, as_of=period_end),

@@ -15,10 +15,11 @@ if f.year is None:
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
 limits = threshold_params()
-rows = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, **limits)
+TABLE_ROWS = 2000  # a province has ~10^5 projects: the table and the picker show the first (worst first)
+# the total row, then one more project than shown, to tell whether the table is capped
+rows = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS + 2, **limits)
 total = rows[rows["project_code"].isna()].iloc[0]
 projects = rows[rows["project_code"].notna()]
-TABLE_ROWS = 2000  # a province has ~10^5 projects: the table and the picker show the first (worst first)
 capped = len(projects) > TABLE_ROWS
 projects = projects.head(TABLE_ROWS)
 

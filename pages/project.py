@@ -25,10 +25,7 @@ code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func
 keep_in_url("project")
 
 info = query("project_info", year=f.year, project=code).iloc[0]
-status = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params()).set_index("project_code", drop=False)
-row = status.loc[code]
-scores = query("project_scores", year=f.year, dept=f.dept, as_of=f.as_of).set_index("project_code", drop=False)
-score = scores.loc[code]
+row = query("project_figures", year=f.year, project=code, as_of=f.as_of, **threshold_params()).iloc[0]
 
 st.subheader(plain(info["name"]))
 reason = reason_text(row["status_reason"], row["gap_pp"], row["actual_cumulative"] - row["budget"], f.lang)
@@ -51,10 +48,10 @@ c[4].metric(
 )
 c[5].metric(
     f.t("col_score"),
-    f"{score['score']:.1f}",
+    f"{row['score']:.1f}",
     border=True,
     help=f.t("scores_help"),
-    delta=f.t("grade_is", grade=score["grade"]),
+    delta=f.t("grade_is", grade=row["grade"]),
     delta_arrow="off",
     delta_color="off",
 )
@@ -67,9 +64,9 @@ with right:
     st.markdown(f"**{f.t('project_goals')}**")
     st.text("\n".join(f"{g.seq}. {g.goal}" for g in query("project_goals", year=f.year, project=code).itertuples()) or "—")
 
-quarters = query("quarterly_disbursement", year=f.year, dept=f.dept, as_of=f.as_of)
+quarters = query("project_quarters", year=f.year, project=code, as_of=f.as_of)
 left, right = st.columns(2)
-left.plotly_chart(quarterly_chart(quarters[quarters["project_code"] == code], f.unit, f.lang, f.t("chart_quarterly", scope=names[code])))
+left.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=names[code])))
 days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
 right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
 
@@ -148,10 +145,7 @@ with right:
     ]
     st.dataframe(
         pd.DataFrame(
-            [
-                {"part": f.t(key), "points": score[col], "lost": full - (score[col] if pd.notna(score[col]) else 0)}
-                for key, col, full in parts
-            ]
+            [{"part": f.t(key), "points": row[col], "lost": full - (row[col] if pd.notna(row[col]) else 0)} for key, col, full in parts]
         ),
         hide_index=True,
         column_config={

@@ -1,11 +1,10 @@
--- 即席查询, subject 项目: each project of $year (unit $dept, NULL = all) at $as_of with the
--- figures of project_status.sql (given to this query as the CTE `project_status` by
--- monitor.explore, so the status rule stays in one place), its unit and its funds (元).
+-- 即席查询, subject 项目: each project of $year (unit $dept, NULL = all) at $as_of with its
+-- disbursement figures and status (rule: project_status_at in rules.sql), its unit and its funds (元).
 SELECT s.dept_code, d.name AS dept_name, s.project_code, s.name, p.fiscal_funds, p.other_funds,
        s.budget, s.planned_cumulative, s.actual_cumulative, s.execution_rate, s.time_progress,
        s.execution_rate < s.time_progress AS below_time_progress,
        s.gap, s.gap_pp, s.forecast, s.status
-FROM project_status s
+FROM project_status_at($year, $as_of::DATE, $dept::TEXT, $amber_pp, $red_pp) s
 JOIN projects p ON p.year = $year AND p.project_code = s.project_code
 LEFT JOIN departments d ON d.dept_code = s.dept_code
 WHERE s.project_code IS NOT NULL

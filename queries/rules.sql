@@ -18,15 +18,16 @@ CREATE OR REPLACE TEMP MACRO in_scope(code, root) AS root IS NULL OR code IN (SE
 
 -- Plan segments of each project of fiscal year fy: from one checkpoint (d0, v0) to the next
 -- (d1, v1), starting from 0 on 1 January; the last segment has d1 NULL (flat afterwards).
-CREATE OR REPLACE TEMP MACRO plan_segments(fy) AS TABLE
+-- only_project narrows it to one project before the window runs over them all.
+CREATE OR REPLACE TEMP MACRO plan_segments(fy, only_project := NULL) AS TABLE
 WITH points AS (
     SELECT project_code, checkpoint_date AS d, planned_cumulative AS v
     FROM plan_checkpoints
-    WHERE year = fy
+    WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
     UNION ALL
     SELECT project_code, make_date(fy, 1, 1), 0
     FROM projects p
-    WHERE year = fy
+    WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
       AND NOT EXISTS (SELECT 1 FROM plan_checkpoints c
                       WHERE c.year = p.year AND c.project_code = p.project_code
                         AND c.checkpoint_date = make_date(fy, 1, 1))
@@ -51,30 +52,34 @@ CREATE OR REPLACE TEMP MACRO time_progress(fy, d) AS
 
 -- Payments (元) of fiscal year fy up to the end of day as_of, by project and month: whole months
 -- from payment_months, the as-of date's own month (unless as_of is its last day) from payments.
-CREATE OR REPLACE TEMP MACRO paid_by_month(fy, as_of) AS TABLE
+-- only_project narrows it to one project (项目详情), read without touching the others.
+CREATE OR REPLACE TEMP MACRO paid_by_month(fy, as_of, only_project := NULL) AS TABLE
 SELECT project_code, month, amount
 FROM payment_months
-WHERE year = fy AND last_day(month) <= as_of
+WHERE year = fy AND month < date_trunc('month', as_of + 1) AND (only_project IS NULL OR project_code = only_project)  -- months ended by as_of
 UNION ALL
 SELECT project_code, date_trunc('month', paid_on)::DATE, amount
 FROM payments
-WHERE year = fy AND as_of < last_day(as_of) AND paid_on >= date_trunc('month', as_of) AND paid_on <= as_of;
+WHERE year = fy AND as_of < last_day(as_of) AND paid_on >= date_trunc('month', as_of) AND paid_on <= as_of
+  AND (only_project IS NULL OR project_code = only_project);
 
 -- Each project of fiscal year fy at the end of day as_of: budget, planned cumulative, planned
--- total (the last checkpoint; checkpoints are cumulative) and actual cumulative (元).
-CREATE OR REPLACE TEMP MACRO disbursement_at(fy, as_of) AS TABLE
+-- total (the last checkpoint; checkpoints are cumulative) and actual cumulative (元); only_project
+-- narrows it to one project.
+CREATE OR REPLACE TEMP MACRO disbursement_at(fy, as_of, only_project := NULL) AS TABLE
 SELECT p.dept_code, p.project_code, p.name, p.budget,
        coalesce(pl.planned_cumulative, 0) AS planned_cumulative,
        coalesce(t.planned_total, 0) AS planned_total,
        coalesce(a.actual_cumulative, 0) AS actual_cumulative
 FROM projects p
 LEFT JOIN (SELECT project_code, planned_value(as_of, d0, v0, d1, v1) AS planned_cumulative
-           FROM plan_segments(fy) WHERE in_segment(as_of, d0, d1)) pl USING (project_code)
+           FROM plan_segments(fy, only_project := only_project) WHERE in_segment(as_of, d0, d1)) pl USING (project_code)
 LEFT JOIN (SELECT project_code, max(planned_cumulative) AS planned_total
-           FROM plan_checkpoints WHERE year = fy GROUP BY project_code) t USING (project_code)
+           FROM plan_checkpoints WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
+           GROUP BY project_code) t USING (project_code)
 LEFT JOIN (SELECT project_code, sum(amount) AS actual_cumulative
-           FROM paid_by_month(fy, as_of) GROUP BY project_code) a USING (project_code)
-WHERE p.year = fy;
+           FROM paid_by_month(fy, as_of, only_project := only_project) GROUP BY project_code) a USING (project_code)
+WHERE p.year = fy AND (only_project IS NULL OR p.project_code = only_project);
 
 -- Disbursement status of a project (or a total) from its actual and planned cumulative
 -- spending and budget (元), with thresholds in percentage points of the budget, in this order:
@@ -175,25 +180,25 @@ CREATE OR REPLACE TEMP MACRO grade(score) AS
 -- (NULL = all) up to day: one row per project and quarter, plus total rows with project_code NULL;
 -- with per_project := FALSE only the total rows, which then never group by project (a tenth of
 -- the time over 10^5 projects). Quarterly planned = difference of planned cumulative at quarter
--- ends; actual counts payments up to the as-of date and is NULL for quarters not yet begun.
--- time_progress_amount is the budget times 序时进度 at the quarter end, the reference line.
-CREATE OR REPLACE TEMP MACRO quarterly_at(fy, day, unit_code, per_project := TRUE) AS TABLE
+-- ends; actual counts payments up to the as-of date and is NULL for quarters not yet begun;
+-- only_project narrows it to one project. time_progress_amount is the budget times 序时进度 at the quarter end, the reference line.
+CREATE OR REPLACE TEMP MACRO quarterly_at(fy, day, unit_code, per_project := TRUE, only_project := NULL) AS TABLE
 WITH scope AS (
     SELECT project_code, budget
     FROM projects
-    WHERE year = fy AND in_scope(dept_code, unit_code)
+    WHERE year = fy AND in_scope(dept_code, unit_code) AND (only_project IS NULL OR project_code = only_project)
 ), ends AS (  -- per project, or all projects together (project_code NULL)
     SELECT CASE WHEN per_project THEN sc.project_code END AS project_code, q.quarter, q.q_start,
            sum(sc.budget * time_progress(fy, q.q_end)) AS time_progress_amount,
            sum(coalesce(planned_value(q.q_end, s.d0, s.v0, s.d1, s.v1), 0)) AS planned_cumulative
     FROM scope sc
     CROSS JOIN fiscal_quarters(fy) q
-    LEFT JOIN plan_segments(fy) s ON s.project_code = sc.project_code AND in_segment(q.q_end, s.d0, s.d1)
+    LEFT JOIN plan_segments(fy, only_project := only_project) s ON s.project_code = sc.project_code AND in_segment(q.q_end, s.d0, s.d1)
     GROUP BY ALL
 ), paid AS (
     -- quarter() as an equality key: a range join to the quarters costs seven times more
     SELECT CASE WHEN per_project THEN project_code END AS project_code, quarter(month) AS quarter, sum(amount) AS actual
-    FROM paid_by_month(fy, day)
+    FROM paid_by_month(fy, day, only_project := only_project)
     WHERE project_code IN (SELECT project_code FROM scope)
     GROUP BY ALL
 ), quarterly AS (
@@ -230,7 +235,8 @@ FROM with_total;
 -- Each row also carries what the score is computed from, so that a headline needs no second pass
 -- over the payments or indicators: planned and actual cumulative (元) and the project's
 -- indicators counted (all, off target, met, not reported); the department row sums them.
-CREATE OR REPLACE TEMP MACRO scores_at(fy, day, unit_code) AS TABLE
+-- only_project narrows it to one project (and a department row of that project alone).
+CREATE OR REPLACE TEMP MACRO scores_at(fy, day, unit_code, only_project := NULL) AS TABLE
 WITH levels AS (
     SELECT * FROM (VALUES ('产出指标', 50.0), ('效益指标', 30.0), ('满意度指标', 10.0)) v(level1, points)
 ), per_level AS (
@@ -238,7 +244,7 @@ WITH levels AS (
            any_value(levels.points) * sum(l.attainment * coalesce(l.weight, 1.0)) / sum(coalesce(l.weight, 1.0)) AS earned,
            count(*) AS indicators, count(*) FILTER (WHERE l.off_target) AS off_target,
            count(*) FILTER (WHERE l.status = '达标') AS met, count(*) FILTER (WHERE l.status = '未填报') AS missing
-    FROM indicator_latest(fy, day) l
+    FROM indicator_latest(fy, day, only_project := only_project) l
     LEFT JOIN levels USING (level1)
     WHERE l.project_code IS NOT NULL
     GROUP BY l.project_code, l.level1
@@ -258,7 +264,7 @@ WITH levels AS (
            p.output_points, p.effect_points, p.satisfaction_points, coalesce(p.indicator_points, 0) AS indicator_points,
            coalesce(p.indicators, 0) AS indicators, coalesce(p.off_target, 0) AS off_target,
            coalesce(p.met, 0) AS met, coalesce(p.missing, 0) AS missing
-    FROM disbursement_at(fy, day) d
+    FROM disbursement_at(fy, day, only_project := only_project) d
     LEFT JOIN indicator_points p USING (project_code)
     WHERE in_scope(d.dept_code, unit_code)
 ), scored AS (
@@ -277,3 +283,46 @@ WITH levels AS (
     HAVING count(*) > 0
 )
 SELECT *, grade(score) AS grade FROM with_total;
+
+-- Disbursement of each project of fiscal year fy (unit unit_code, NULL = all; only_project: one
+-- project) at the end of day, and a total row (project_code NULL): planned and actual cumulative
+-- (元), execution rate, gap to plan (元 and percentage points of the budget), 序时进度, year-end
+-- forecast, and status with its reason code; thresholds amber_pp / red_pp in percentage points.
+CREATE OR REPLACE TEMP MACRO project_status_at(fy, day, unit_code, amber_pp, red_pp, only_project := NULL) AS TABLE
+WITH entered AS (  -- the latest 全年预计执行数 entered up to the as-of date
+    SELECT project_code, arg_max(forecast, (entered_on, batch_id)) AS forecast
+    FROM forecasts
+    WHERE year = fy AND entered_on <= day
+    GROUP BY project_code
+), figures AS (
+    SELECT d.dept_code, d.project_code, d.name, d.budget, d.planned_cumulative, d.actual_cumulative,
+           -- the entered figure when there is one, else actual so far plus the plan still to come
+           coalesce(e.forecast, d.actual_cumulative + greatest(d.planned_total - d.planned_cumulative, 0)) AS forecast,
+           e.forecast IS NOT NULL AS forecast_entered
+    FROM disbursement_at(fy, day, only_project := only_project) d
+    LEFT JOIN entered e USING (project_code)
+    WHERE in_scope(d.dept_code, unit_code)
+), rolled AS (
+    SELECT dept_code, project_code, name,
+           sum(budget)::DECIMAL(18, 2) AS budget,
+           sum(planned_cumulative)::DECIMAL(18, 2) AS planned_cumulative,
+           sum(actual_cumulative)::DECIMAL(18, 2) AS actual_cumulative,
+           sum(forecast)::DECIMAL(18, 2) AS forecast,
+           bool_or(forecast_entered) AS forecast_entered
+    FROM figures
+    GROUP BY GROUPING SETS ((dept_code, project_code, name), ())
+), gaps AS (
+    SELECT *,
+           (actual_cumulative - planned_cumulative)::DECIMAL(18, 2) AS gap,
+           (actual_cumulative - planned_cumulative) / nullif(budget, 0) * 100 AS gap_pp
+    FROM rolled
+    WHERE budget IS NOT NULL  -- no total row when no project is in scope
+)
+SELECT dept_code, project_code, name, budget, planned_cumulative, actual_cumulative,
+       actual_cumulative / nullif(budget, 0) AS execution_rate,
+       gap, gap_pp,
+       time_progress(fy, day) AS time_progress,
+       forecast, forecast_entered,
+       disbursement_status(actual_cumulative, planned_cumulative, budget, amber_pp, red_pp) AS status,
+       disbursement_reason(actual_cumulative, planned_cumulative, budget, amber_pp, red_pp) AS status_reason
+FROM gaps;

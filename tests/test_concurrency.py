@@ -42,7 +42,7 @@ def totals(cur) -> tuple[int, Decimal]:
 def page_reads(cur) -> tuple[tuple[int, Decimal], Decimal, Decimal]:
     """What a viewer's page run reads: the payment totals in one statement, 预算执行's department
     total and the sum of 总览's quarterly actuals (each query a statement of its own)."""
-    status = query_df(cur, "project_status", year=2023, dept=None, as_of=YEAR_END, **threshold_params())
+    status = query_df(cur, "project_status", year=2023, dept=None, as_of=YEAR_END, limit=None, **threshold_params())
     quarters = query_df(cur, "quarterly_disbursement", year=2023, dept=None, as_of=YEAR_END)
     department = status[status["project_code"].isna()].iloc[0]["actual_cumulative"]
     by_quarter = quarters[quarters["project_code"].isna()]["actual"].sum()

@@ -54,7 +54,7 @@ def pay(con, project: str, *rows: tuple[str, str]) -> None:
 
 
 def project_row(con, project: str, as_of: str, dept: str | None = None) -> dict:
-    frame = query_df(con, "project_status", year=2023, dept=dept, as_of=as_of, **threshold_params())
+    frame = query_df(con, "project_status", year=2023, dept=dept, as_of=as_of, limit=None, **threshold_params())
     return (
         frame[frame["project_code"].isna()].iloc[0].to_dict() if project is None else frame.set_index("project_code").loc[project].to_dict()
     )
@@ -226,3 +226,24 @@ def test_quarterly_totals_equal_the_total_rows_of_the_per_project_query(demo_db,
     expected = full[full["project_code"].isna()].drop(columns="project_code").reset_index(drop=True)
     pd.testing.assert_frame_equal(totals.drop(columns="project_code").reset_index(drop=True), expected)
     assert totals["planned"].tolist() == per_project["planned"].tolist()
+
+
+@pytest.mark.parametrize("as_of", ["2023-05-17", "2023-09-24"])
+def test_project_page_queries_equal_the_rows_of_the_whole_unit(demo_db, as_of):
+    """项目详情 computes one project alone (only_project); it must agree with the unit-wide queries."""
+    con = connect(demo_db, read_only=True)
+    try:
+        status = query_df(con, "project_status", year=2023, dept=None, as_of=as_of, limit=None, **threshold_params())
+        scores = query_df(con, "project_scores", year=2023, dept=None, as_of=as_of).set_index("project_code")
+        quarters = query_df(con, "quarterly_disbursement", year=2023, dept=None, as_of=as_of)
+        for code in status["project_code"].dropna():
+            one = query_df(con, "project_figures", year=2023, project=code, as_of=as_of, **threshold_params()).iloc[0]
+            whole = status.set_index("project_code").loc[code]
+            for column in ("budget", "planned_cumulative", "actual_cumulative", "gap_pp", "forecast", "status", "status_reason"):
+                assert one[column] == whole[column], (code, column)
+            assert one["score"] == pytest.approx(scores.loc[code, "score"]) and one["grade"] == scores.loc[code, "grade"]
+            mine = query_df(con, "project_quarters", year=2023, project=code, as_of=as_of)
+            expected = quarters[quarters["project_code"] == code].reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, expected)
+    finally:
+        con.close()

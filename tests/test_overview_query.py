@@ -20,7 +20,7 @@ def con(demo_db):
 
 
 def total_row(con, day: str, dept: str | None):
-    rows = query_df(con, "project_status", year=2023, dept=dept, as_of=day, **threshold_params())
+    rows = query_df(con, "project_status", year=2023, dept=dept, as_of=day, limit=None, **threshold_params())
     return rows[rows["project_code"].isna()]
 
 
@@ -66,9 +66,9 @@ def test_a_department_or_region_filter_covers_the_units_below(targets_only):
     )
     targets_only.execute("UPDATE departments SET parent_code = '7310' WHERE dept_code = '731001'")
     for scope in ("130529", "7310", "731001"):
-        rows = query_df(targets_only, "project_status", year=2023, dept=scope, as_of="2023-06-30", **threshold_params())
+        rows = query_df(targets_only, "project_status", year=2023, dept=scope, as_of="2023-06-30", limit=None, **threshold_params())
         assert len(rows) == 6 and float(rows[rows["project_code"].isna()].iloc[0]["budget"]) == 940000.0, scope
-    assert query_df(targets_only, "project_status", year=2023, dept="130530", as_of="2023-06-30", **threshold_params()).empty
+    assert query_df(targets_only, "project_status", year=2023, dept="130530", as_of="2023-06-30", limit=None, **threshold_params()).empty
     listed = query_df(targets_only, "filter_departments", year=2023)
     assert list(listed["dept_code"]) == ["130529", "7310", "731001"]
     assert list(listed["name"]) == ["巨鹿县（财政区划）", "巨鹿县科学技术协会（部门）", "巨鹿县科学技术协会本级"]
