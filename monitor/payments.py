@@ -261,22 +261,27 @@ def _without_unit(header: str) -> str:
     return match.group(1) if match else header
 
 
+def parse_cells(con: duckdb.DuckDBPyConnection, cells: pa.Table, unit: str) -> pa.Table:
+    """Cells (`row`, and the text of each of COLUMNS, trimmed; null where the file lacks the column) read
+    as payments (SCHEMA) in one SQL pass. It reads what parse_date and _amount_in_yuan read, to the
+    same values, or leaves the value null: then the file is read row by row."""
+    con.register("ledger_cells", cells)
+    try:
+        return query_arrow(con, "payment_cells", shift=UNITS[unit].adjusted()).cast(SCHEMA)  # the point moves 4 places for 万元
+    finally:
+        con.unregister("ledger_cells")
+
+
 def _parse_columns(con: duckdb.DuckDBPyConnection, columns: Columns, headers: dict[str, str], unit: str) -> pa.Table | None:
-    """Every row parsed in one SQL pass; None when a row is not read cleanly that way."""
+    """Every row parsed at once; None unless every row is read cleanly that way."""
 
     def cells(column: str) -> pa.ChunkedArray | pa.Array:
         if column not in headers:
             return pa.nulls(columns.cells.num_rows, pa.string())
         return columns.cells[str(columns.header.index(headers[column]))]  # a mapped header occurs once
 
-    con.register("ledger_cells", pa.table({"row": columns.cells["row"], **{column: cells(column) for column in COLUMNS}}))
-    try:
-        payments = query_arrow(con, "payment_cells", shift=UNITS[unit].adjusted())  # 10^4 for 万元
-    finally:
-        con.unregister("ledger_cells")
-    if any(payments[column].null_count for column in REQUIRED):
-        return None
-    return payments.cast(SCHEMA)
+    payments = parse_cells(con, pa.table({"row": columns.cells["row"], **{column: cells(column) for column in COLUMNS}}), unit)
+    return None if any(payments[column].null_count for column in REQUIRED) else payments
 
 
 def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str, str], check: PaymentCheck) -> Payment:

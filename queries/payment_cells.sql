@@ -45,3 +45,4 @@ SELECT
     nullif(fund_source, '') AS fund_source,
     nullif(payee, '') AS payee
 FROM dates
+ORDER BY row
