@@ -46,10 +46,10 @@ def sha256_of_bytes(data: bytes) -> str:
 
 def already_imported(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int | None:
     """The batch that imported this exact content before and still holds it (not undone), if any."""
-    row = con.execute(
+    rows = con.execute(  # fetched to the end: an unfinished result would keep the connection from registering tables
         "SELECT max(batch_id) FROM import_batches WHERE kind = ? AND sha256 = ? AND undone_by IS NULL", [kind, sha256]
-    ).fetchone()
-    return row[0]
+    ).fetchall()
+    return rows[0][0]
 
 
 def new_batch(

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = REPO_ROOT / "queries"
@@ -85,3 +86,8 @@ def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.Dat
 
 def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
     return con.execute(sql(name), params).fetchall()
+
+
+def query_arrow(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:
+    """Run a named query with bound parameters and return an Arrow table."""
+    return con.sql(sql(name), params=params).to_arrow_table()

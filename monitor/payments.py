@@ -4,6 +4,10 @@
 validation report); `import_payments` checks it again inside one transaction and writes it as
 one batch, or writes nothing. Money is converted to 元 exactly: a value that would need
 rounding is an error, as is an amount whose unit is not stated.
+
+A CSV file is read column-wise and its cells parsed in one SQL pass (queries/payment_cells.sql);
+only a file that pass does not read cleanly is read row by row here, which words every problem.
+The checks against the file itself and the database are set-based over the payments as Arrow.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitor import payment_months
 from monitor.batches import already_imported, new_batch, sha256_of_bytes, transaction
-from monitor.db import query_rows, sql
+from monitor.db import query_arrow, query_rows, sql
 from monitor.errors import InputError, InputProblem
-from monitor.tables import Sheet, map_header, read_upload
+from monitor.tables import Columns, Sheet, map_header, read_upload, read_upload_columns
 
 KIND = "payments"
 UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -51,9 +56,25 @@ DATE_FORMS = (
 EXCEL_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # 45000 = 2023-03-15; a fraction is the time of day
 AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")  # thousands separators allowed
 
+# The payments of a file as Arrow, for the checks and the insert; a value that could not be read is null.
+SCHEMA = pa.schema(
+    [
+        ("row", pa.int32()),  # spreadsheet row number in the file
+        ("project_code", pa.string()),
+        ("paid_on", pa.date32()),
+        ("amount", pa.decimal128(18, 2)),  # 元
+        ("voucher_no", pa.string()),
+        ("summary", pa.string()),
+        ("fund_source", pa.string()),
+        ("payee", pa.string()),
+    ]
+)
+
 
 @dataclass(frozen=True)
 class Payment:
+    """One row of a file read row by row (see SCHEMA)."""
+
     row: int  # spreadsheet row number in the file
     project_code: str
     paid_on: dt.date | None  # None when the cell could not be read (reported as a problem)
@@ -74,7 +95,7 @@ class PaymentCheck:
     year: int | None = None
     year_inferred: bool = False  # taken from the dates, not given
     unit: str | None = None
-    payments: list[Payment] = field(default_factory=list)
+    payments: pa.Table = field(default_factory=SCHEMA.empty_table)  # SCHEMA, one row per data row of the file
     problems: list[InputProblem] = field(default_factory=list)  # errors: nothing is written
     duplicates: list[InputProblem] = field(default_factory=list)  # likely duplicates of stored rows: written only when confirmed
     ignored_columns: list[str] = field(default_factory=list)
@@ -82,10 +103,11 @@ class PaymentCheck:
 
     @property
     def total(self) -> Decimal:
-        return sum((p.amount for p in self.payments if p.amount is not None), Decimal(0))
+        total = pc.sum(self.payments["amount"]).as_py()
+        return Decimal(0) if total is None else total
 
     def can_import(self, accept_duplicates: bool) -> bool:
-        return self.imported_as is None and not self.problems and bool(self.payments) and (accept_duplicates or not self.duplicates)
+        return self.imported_as is None and not self.problems and self.payments.num_rows > 0 and (accept_duplicates or not self.duplicates)
 
 
 def check_payments(
@@ -97,24 +119,33 @@ def check_payments(
     check.imported_as = already_imported(con, KIND, check.sha256)
     if check.imported_as is not None:
         return check
+    columns = read_upload_columns(data, name)
     try:
-        sheet = read_upload(data, name)
+        sheet = Sheet(name, columns.header, []) if columns else read_upload(data, name)
     except InputError as error:
         check.problems = list(error.problems)
         return check
     headers = _map_header(sheet, unit, check)
     if headers is None:
         return check
-    if not sheet.rows:
+    if not (columns.cells.num_rows if columns else sheet.rows):
         check.problems.append(InputProblem(name, None, None, None, "文件只有表头，没有支付数据行"))
         return check
-    check.payments = [_parse_row(name, number, cells, headers, check) for number, cells in sheet.rows]
+    payments = _parse_columns(con, columns, headers, check.unit) if columns else None
+    if payments is None:  # read row by row, which words each problem
+        rows = read_upload(data, name).rows if columns else sheet.rows
+        payments = _arrow([_parse_row(name, number, cells, headers, check) for number, cells in rows])
+    check.payments = payments
     _settle_year(check, year, headers["paid_on"])
-    if check.year is not None:
-        _check_codes(con, check, headers["project_code"])
-    _check_vouchers_in_file(check, headers.get("voucher_no"))
-    if check.year is not None:
-        _check_against_stored(con, check, headers)
+    con.register("incoming", check.payments)
+    try:
+        if check.year is not None:
+            _check_codes(con, check, headers["project_code"])
+        _check_vouchers_in_file(con, check, headers.get("voucher_no"))
+        if check.year is not None:
+            _check_against_stored(con, check, headers)
+    finally:
+        con.unregister("incoming")
     check.problems.sort(key=lambda p: p.row or 0)
     return check
 
@@ -144,7 +175,7 @@ def import_payments(
             # One set-based INSERT from Arrow: row-by-row executemany costs about a millisecond a row.
             # (a failed insert leaves it registered until the next import replaces it: an aborted
             # transaction refuses even unregister, and the rollback must run first)
-            con.register("incoming", _arrow(check.payments))
+            con.register("incoming", check.payments)
             con.execute(sql("insert_payments"), {"year": check.year, "batch_id": check.batch_id})
             con.unregister("incoming")
             payment_months.add_batch(con, check.batch_id)
@@ -162,7 +193,7 @@ def report(check: PaymentCheck) -> pd.DataFrame:
 
 def by_project(check: PaymentCheck) -> pd.DataFrame:
     """Rows and total (元) per project code, for the confirmation screen."""
-    table = pd.DataFrame([(p.project_code, p.amount) for p in check.payments], columns=["project_code", "amount"])
+    table = check.payments.select(["project_code", "amount"]).to_pandas()
     return table.groupby("project_code", as_index=False).agg(rows=("amount", "size"), amount=("amount", "sum"))
 
 
@@ -230,6 +261,29 @@ def _without_unit(header: str) -> str:
     return match.group(1) if match else header
 
 
+def parse_cells(con: duckdb.DuckDBPyConnection, cells: pa.Table, unit: str) -> pa.Table:
+    """Cells (`row`, and the text of each of COLUMNS, trimmed; null where the file lacks the column) read
+    as payments (SCHEMA) in one SQL pass. It reads what parse_date and _amount_in_yuan read, to the
+    same values, or leaves the value null: then the file is read row by row."""
+    con.register("ledger_cells", cells)
+    try:
+        return query_arrow(con, "payment_cells", shift=UNITS[unit].adjusted()).cast(SCHEMA)  # the point moves 4 places for 万元
+    finally:
+        con.unregister("ledger_cells")
+
+
+def _parse_columns(con: duckdb.DuckDBPyConnection, columns: Columns, headers: dict[str, str], unit: str) -> pa.Table | None:
+    """Every row parsed at once; None unless every row is read cleanly that way."""
+
+    def cells(column: str) -> pa.ChunkedArray | pa.Array:
+        if column not in headers:
+            return pa.nulls(columns.cells.num_rows, pa.string())
+        return columns.cells[str(columns.header.index(headers[column]))]  # a mapped header occurs once
+
+    payments = parse_cells(con, pa.table({"row": columns.cells["row"], **{column: cells(column) for column in COLUMNS}}), unit)
+    return None if any(payments[column].null_count for column in REQUIRED) else payments
+
+
 def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str, str], check: PaymentCheck) -> Payment:
     def cell(column: str) -> str:
         return cells.get(headers[column], "") if column in headers else ""
@@ -275,15 +329,14 @@ def _amount_in_yuan(text: str, factor: Decimal, bad) -> Decimal | None:
 
 def _settle_year(check: PaymentCheck, year: int | None, date_header: str) -> None:
     """The fiscal year: as given (every date must fall in it), else the one year all dates share."""
+    years = pc.year(check.payments["paid_on"])
     if year is not None:
         check.year = year
-        for p in check.payments:
-            if p.paid_on is not None and p.paid_on.year != year:
-                check.problems.append(
-                    InputProblem(check.file_name, p.row, date_header, p.paid_on.isoformat(), f"支付日期不在 {year} 预算年度内")
-                )
+        outside = check.payments.filter(pc.not_equal(years, year))  # unread dates (null) are reported already
+        for row, paid_on in zip(outside["row"].to_pylist(), outside["paid_on"].to_pylist()):
+            check.problems.append(InputProblem(check.file_name, row, date_header, paid_on.isoformat(), f"支付日期不在 {year} 预算年度内"))
         return
-    years = sorted({p.paid_on.year for p in check.payments if p.paid_on is not None})
+    years = sorted(pc.unique(years.drop_null()).to_pylist())
     if len(years) == 1:
         check.year, check.year_inferred = years[0], True
     elif years:
@@ -298,56 +351,32 @@ def _settle_year(check: PaymentCheck, year: int | None, date_header: str) -> Non
         )
 
 
+def _arrow(payments: list[Payment]) -> pa.Table:
+    """Payments read row by row as Arrow (SCHEMA)."""
+    return pa.table({name: pa.array([getattr(p, name) for p in payments], SCHEMA.field(name).type) for name in SCHEMA.names})
+
+
+# The checks below read the payments registered as `incoming` and pull only the offending rows into Python.
 def _check_codes(con: duckdb.DuckDBPyConnection, check: PaymentCheck, code_header: str) -> None:
-    known = {row[0] for row in query_rows(con, "year_project_codes", year=check.year)}
-    if not known:
+    if not query_rows(con, "year_has_projects", year=check.year)[0][0]:
         check.problems.append(InputProblem(check.file_name, None, None, None, f"{check.year} 年度还没有项目：请先导入该年度的绩效目标"))
         return
-    for p in check.payments:
-        if p.project_code and p.project_code not in known:
-            check.problems.append(InputProblem(check.file_name, p.row, code_header, p.project_code, f"不是 {check.year} 年度的项目编码"))
+    for row, code in query_rows(con, "payment_unknown_codes", year=check.year):
+        check.problems.append(InputProblem(check.file_name, row, code_header, code, f"不是 {check.year} 年度的项目编码"))
 
 
-def _check_vouchers_in_file(check: PaymentCheck, voucher_header: str | None) -> None:
-    first: dict[str, int] = {}
-    for p in check.payments:
-        if p.voucher_no is None:
-            continue
-        if p.voucher_no in first:
-            check.problems.append(
-                InputProblem(
-                    check.file_name, p.row, voucher_header, p.voucher_no, f"凭证号与第 {first[p.voucher_no]} 行重复：每个凭证号只应出现一次"
-                )
-            )
-        else:
-            first[p.voucher_no] = p.row
-
-
-def _arrow(payments: list[Payment]) -> pa.Table:
-    """Payments as an Arrow table, for set-based checks and the insert."""
-    columns = {
-        "row": pa.int32(),
-        "project_code": pa.string(),
-        "paid_on": pa.date32(),
-        "amount": pa.decimal128(18, 2),
-        "voucher_no": pa.string(),
-        "summary": pa.string(),
-        "fund_source": pa.string(),
-        "payee": pa.string(),
-    }
-    return pa.table({name: pa.array([getattr(p, name) for p in payments], kind) for name, kind in columns.items()})
+def _check_vouchers_in_file(con: duckdb.DuckDBPyConnection, check: PaymentCheck, voucher_header: str | None) -> None:
+    for row, voucher, first in query_rows(con, "payment_repeated_vouchers"):
+        check.problems.append(
+            InputProblem(check.file_name, row, voucher_header, voucher, f"凭证号与第 {first} 行重复：每个凭证号只应出现一次")
+        )
 
 
 def _check_against_stored(con: duckdb.DuckDBPyConnection, check: PaymentCheck, headers: dict[str, str]) -> None:
     """Vouchers already stored are errors; same project, date and amount with the same voucher or
     summary (from another file) are likely duplicates the user must confirm."""
-    rows = [p for p in check.payments if p.paid_on is not None and p.amount is not None and p.project_code]
-    con.register("incoming", _arrow(rows))
-    try:
-        clashes = query_rows(con, "payment_voucher_clashes", year=check.year)
-        likely = query_rows(con, "payment_likely_duplicates", year=check.year)
-    finally:
-        con.unregister("incoming")
+    clashes = query_rows(con, "payment_voucher_clashes", year=check.year)
+    likely = query_rows(con, "payment_likely_duplicates", year=check.year)
     clashed = set()
     for row, voucher, batch_id, file_name, paid_on, amount in clashes:
         clashed.add(row)

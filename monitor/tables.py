@@ -12,14 +12,21 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from openpyxl import load_workbook
 
 from monitor.errors import InputError, InputProblem
-from monitor.limits import MAX_UNPACKED_BYTES, check_size
+from monitor.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, check_size
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+# The characters str.strip() removes (str.isspace), to trim Arrow cells exactly as _sheet trims them.
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
 
 
 @dataclass
@@ -27,6 +34,16 @@ class Sheet:
     source: str  # file name (and sheet) as shown in messages
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, column → text)
+
+
+@dataclass
+class Columns:
+    """A table read column-wise: the header, and one Arrow string column per header position
+    (named "0", "1", …) with the cells trimmed, plus `row`, the spreadsheet row number; blank rows left out."""
+
+    source: str
+    header: list[str]
+    cells: pa.Table
 
 
 def decode(data: bytes, source: str) -> str:
@@ -46,7 +63,7 @@ def decode(data: bytes, source: str) -> str:
 
 def read_csv(path: Path) -> Sheet:
     text = decode(path.read_bytes(), path.name)
-    dialect = csv.excel_tab if _looks_tab_separated(text) else csv.excel
+    dialect = _dialect(text)
     records = list(csv.reader(io.StringIO(text), dialect))
     return _sheet(path.name, records)
 
@@ -95,9 +112,10 @@ def _worksheet(source: str, ws) -> Sheet:
     return _sheet(source, [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)])
 
 
-def _looks_tab_separated(text: str) -> bool:
+def _dialect(text: str) -> type[csv.Dialect]:
+    """Tab-separated when the first line has more tabs than commas, else comma-separated."""
     first = text.split("\n", 1)[0]
-    return first.count("\t") > first.count(",")
+    return csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
 
 
 def _cell_text(value: object) -> str:
@@ -135,7 +153,8 @@ def _sheet(source: str, records: list[list[str]]) -> Sheet:
     return Sheet(source, header, rows)
 
 
-UPLOAD_SUFFIXES = (".xlsx", ".csv", ".tsv", ".txt")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+UPLOAD_SUFFIXES = (".xlsx", *CSV_SUFFIXES)
 
 
 def read_upload(data: bytes, name: str) -> Sheet:
@@ -147,6 +166,47 @@ def read_upload(data: bytes, name: str) -> Sheet:
         path = Path(folder) / name
         path.write_bytes(data)
         return read_table(path)
+
+
+def read_upload_columns(data: bytes, name: str) -> Columns | None:
+    """The table of an uploaded CSV/TSV file read column-wise by Arrow's CSV reader (some 20 times
+    faster than a dict per row), when it is certain to hold exactly what read_upload reads: the same
+    header, cells and row numbers. Else None, and read_upload reads the file and words its problems
+    (type, size, encoding, rows longer or shorter than the header, an unclosed quote, …)."""
+    if Path(name).suffix.lower() not in CSV_SUFFIXES or len(data) > MAX_UPLOAD_BYTES:
+        return None
+    try:
+        text = decode(data, name)
+    except InputError:
+        return None
+    if text.count("\r") != text.count("\r\n"):  # a lone CR ends a record for Arrow, for Python's csv it is an error
+        return None
+    dialect = _dialect(text)
+    try:
+        first = next(csv.reader(io.StringIO(text), dialect), [])  # the header record, as read_csv reads it
+    except csv.Error:
+        return None
+    if not any(cell.strip() for cell in first):  # read_csv skips a blank first record, Arrow would not
+        return None
+    names = [str(i) for i in range(len(first))]
+    try:  # every cell as text, none null
+        raw = pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[]),
+        )
+    except pa.ArrowInvalid:  # a row longer or shorter than the header, an unclosed quote
+        return None
+    if any(pc.max(pc.utf8_length(column)).as_py() >= csv.field_size_limit() for column in raw.columns):
+        return None  # Python's csv refuses such a cell
+    cells = [pc.utf8_trim(column, WHITESPACE) for column in raw.columns]
+    table = pa.table(
+        [column.slice(1) for column in cells] + [pa.array(np.arange(2, raw.num_rows + 1, dtype=np.int32))],  # the header is record 1
+        names=[*names, "row"],
+    )
+    nonblank = reduce(pc.or_, (pc.not_equal(column, "") for column in table.columns[:-1]))
+    return Columns(name, [cell.strip() for cell in first], table.filter(nonblank))
 
 
 def map_header(

@@ -6,7 +6,8 @@ FROM incoming i
 JOIN payments p
   ON p.year = $year AND p.project_code = i.project_code AND p.paid_on = i.paid_on AND p.amount = i.amount
 JOIN import_batches b ON b.batch_id = p.batch_id
-WHERE CASE
+WHERE i.project_code <> ''  -- (an unread date or amount matches nothing)
+  AND CASE
     WHEN coalesce(i.voucher_no, '') <> '' AND coalesce(p.voucher_no, '') <> '' THEN i.voucher_no = p.voucher_no
     ELSE coalesce(i.summary, '') = coalesce(p.summary, '')
 END
