@@ -5,7 +5,6 @@ import streamlit as st
 
 from monitor.actuals_editor import actuals_editor
 from monitor.charts import status_heatmap
-from monitor.disbursement import threshold_params
 from monitor.fmt import number
 from monitor.indicators import STATUS_BACKGROUND, STATUSES, status_word
 from monitor.ui import download_buttons, filters, keep_in_url, parse_flag, query, status_colours, url_param
@@ -17,20 +16,22 @@ if f.year is None:
     st.stop()
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
-summary = query("overview_summary", year=f.year, dept=f.dept, as_of=f.as_of, **threshold_params()).iloc[0]
-
-c = st.columns(5)
-c[0].metric(f.t("ind_total"), int(summary["indicators"]), border=True)
-c[1].metric(f.t("ind_met"), int(summary["met"]), border=True)
-c[2].metric(f.t("ind_off"), int(summary["off_target"]), help=f.t("ind_off_help"), border=True)
-c[3].metric(f.t("ind_missing"), int(summary["missing"]), border=True)
-if summary["projects"]:
+TABLE_ROWS = 2000  # a province has ~10^6 indicators: the table shows the first (off-target first); filters narrow it
+# The department row (first) carries the indicator counts and the department score; the lowest scores follow.
+scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
+if not scores.empty:  # empty when no project is in scope (then there is no department row)
+    department = scores.iloc[0]
+    c = st.columns(5)
+    c[0].metric(f.t("ind_total"), int(department["indicators"]), border=True)
+    c[1].metric(f.t("ind_met"), int(department["met"]), border=True)
+    c[2].metric(f.t("ind_off"), int(department["off_target"]), help=f.t("ind_off_help"), border=True)
+    c[3].metric(f.t("ind_missing"), int(department["missing"]), border=True)
     c[4].metric(
         f.t("dept_score"),
-        f"{summary['score']:.1f}",
+        f"{department['score']:.1f}",
         help=f.t("dept_score_help"),
         border=True,
-        delta=f.t("grade_is", grade=summary["grade"]),
+        delta=f.t("grade_is", grade=department["grade"]),
         delta_arrow="off",
         delta_color="off",
     )
@@ -39,7 +40,6 @@ if summary["projects"]:
 ALL = "*"
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "部门整体指标")
 HEATMAP_PROJECTS = 30  # those with the most off-target indicators
-TABLE_ROWS = 2000  # a province has ~10^6 indicators: the table shows the first (off-target first); filters narrow it
 listing = query("project_list", year=f.year, dept=f.dept)
 projects = {**dict(zip(listing["project_code"], listing["name"])), "": ""}
 choices = {
@@ -133,7 +133,6 @@ if not cells.empty:
     st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
 
 st.subheader(f.t("scores"), help=f.t("scores_help"))
-scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
 score_table = scores.assign(name=scores["name"].fillna(f.t("dept_total")))
 score_order = ["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"]
 score_config = {

@@ -234,8 +234,9 @@ FROM with_total;
 --     A project without indicators in a level has the other levels scaled up to 90.
 -- Each row also carries what the score is computed from, so that a headline needs no second pass
 -- over the payments or indicators: planned and actual cumulative (元) and the project's
--- indicators counted (all, off target, met, not reported); the department row sums them.
--- only_project narrows it to one project (and a department row of that project alone).
+-- indicators counted (all, off target, met, not reported); the department row sums them and adds
+-- the department-wide indicators of the unit. only_project narrows it to one project (and a
+-- department row of that project alone).
 CREATE OR REPLACE TEMP MACRO scores_at(fy, day, unit_code, only_project := NULL) AS TABLE
 WITH levels AS (
     SELECT * FROM (VALUES ('产出指标', 50.0), ('效益指标', 30.0), ('满意度指标', 10.0)) v(level1, points)
@@ -269,6 +270,11 @@ WITH levels AS (
     WHERE in_scope(d.dept_code, unit_code)
 ), scored AS (
     SELECT *, execution_points + indicator_points AS score FROM projects_scored
+), dept_wide AS (  -- outside any project's score, counted in the department row
+    SELECT count(*) AS indicators, count(*) FILTER (WHERE off_target) AS off_target,
+           count(*) FILTER (WHERE status = '达标') AS met, count(*) FILTER (WHERE status = '未填报') AS missing
+    FROM indicator_latest(fy, day, only_project := '')
+    WHERE only_project IS NULL AND in_scope(dept_code, unit_code)
 ), with_total AS (
     SELECT dept_code, project_code, name, budget, execution_points, output_points, effect_points, satisfaction_points, score,
            planned_cumulative, actual_cumulative, indicators, off_target, met, missing
@@ -278,8 +284,9 @@ WITH levels AS (
            sum(execution_points * budget) / sum(budget), sum(output_points * budget) / sum(budget),
            sum(effect_points * budget) / sum(budget), sum(satisfaction_points * budget) / sum(budget),
            sum(score * budget) / sum(budget),
-           sum(planned_cumulative), sum(actual_cumulative), sum(indicators), sum(off_target), sum(met), sum(missing)
-    FROM scored
+           sum(planned_cumulative), sum(actual_cumulative), sum(s.indicators) + any_value(w.indicators),
+           sum(s.off_target) + any_value(w.off_target), sum(s.met) + any_value(w.met), sum(s.missing) + any_value(w.missing)
+    FROM scored s, dept_wide w
     HAVING count(*) > 0
 )
 SELECT *, grade(score) AS grade FROM with_total;
