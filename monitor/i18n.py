@@ -162,6 +162,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_reason": ("说明", "Reason"),
     "col_forecast": ("全年预计执行数（{unit}）", "Year-end forecast ({unit})"),
     "pick_project": ("查看项目", "Project"),
+    "project_search": ("搜索项目（名称或编码）", "Find a project (name or code)"),
+    "picker_capped": (
+        "共 {total:,} 个项目，列出预算最大的 {shown:,} 个；输入名称或编码的一部分可缩小范围。",
+        "{total:,} projects; the {shown:,} largest are listed. Type part of a name or code to narrow them.",
+    ),
     "payments_of": ("支付明细（截至 {as_of}）", "Payments (to {as_of})"),
     "col_paid_on": ("支付日期", "Date"),
     "col_amount": ("金额（{unit}）", "Amount ({unit})"),

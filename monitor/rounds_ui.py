@@ -258,7 +258,7 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
     editor = require_role("editor")
     if editor is None:
         return
-    projects = query("project_list", year=f.year, dept=f.dept)
+    projects = query("project_list", year=f.year, dept=f.dept, search=None, limit=None, keep=None)
     indicators = query(
         "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=False, limit=None
     )

@@ -113,6 +113,29 @@ def url_param(key: str, parse, allowed, default: Any) -> None:
     show_url_notices()
 
 
+PICKER_ROWS = 1000  # a province has ~10^5 projects: a picker lists this many, a search box narrows them
+
+
+def project_choices(f: Filters, key: str) -> dict[str, str]:
+    """The projects (code → name) offered by the picker with widget key `key`, largest budget first:
+    all of the unit's when there are at most PICKER_ROWS; else a search box (name or code, kept in
+    the URL) narrows them and the first PICKER_ROWS are listed. The project selected, or named in
+    the URL, is always among them, so a shared link keeps working."""
+    keep = st.session_state.get(key) or st.query_params.get(key)
+    listing = query("project_list", year=f.year, dept=f.dept, search=None, limit=PICKER_ROWS, keep=keep)
+    total = int(listing["total"].iloc[0]) if not listing.empty else 0
+    if total > PICKER_ROWS:
+        search_key = f"{key}_search"
+        url_param(search_key, str, None, "")
+        search = st.text_input(f.t("project_search"), key=search_key).strip()
+        keep_in_url(search_key, "")
+        if search:
+            listing = query("project_list", year=f.year, dept=f.dept, search=search, limit=PICKER_ROWS, keep=keep)
+            total = int(listing["total"].iloc[0])
+        st.caption(f.t("picker_capped", total=total, shown=min(total, PICKER_ROWS)))
+    return dict(zip(listing["project_code"], listing["name"]))
+
+
 def url_list_param(key: str, allowed: dict[str, Any]) -> None:
     """A multi-select's state kept in the URL as repeated `key=value` (values as text mapped by
     `allowed`); unknown values are dropped with a notice. Call `keep_in_url(key)` after the widget."""

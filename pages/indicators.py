@@ -7,7 +7,7 @@ from monitor.actuals_editor import actuals_editor
 from monitor.charts import status_heatmap
 from monitor.fmt import number
 from monitor.indicators import STATUS_BACKGROUND, STATUSES, status_word
-from monitor.ui import download_buttons, filters, keep_in_url, parse_flag, query, status_colours, url_param
+from monitor.ui import download_buttons, filters, keep_in_url, parse_flag, project_choices, query, status_colours, url_param
 
 f = filters()
 st.header(f.t("page_indicators"))
@@ -40,8 +40,7 @@ if not scores.empty:  # empty when no project is in scope (then there is no depa
 ALL = "*"
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "部门整体指标")
 HEATMAP_PROJECTS = 30  # those with the most off-target indicators
-listing = query("project_list", year=f.year, dept=f.dept)
-projects = {**dict(zip(listing["project_code"], listing["name"])), "": ""}
+projects = {**project_choices(f, "ind_project"), "": ""}
 choices = {
     "ind_project": [ALL, *projects],
     "ind_level1": [ALL, *LEVEL1],

@@ -11,15 +11,14 @@ from monitor.errors import InputError
 from monitor.fmt import money, money_frame, number, percent, plain
 from monitor.indicators import STATUS_BACKGROUND, status_word
 from monitor.notes import MAX_LENGTH, add_note
-from monitor.ui import cursor, download_buttons, filters, keep_in_url, query, status_colours, url_param
+from monitor.ui import cursor, download_buttons, filters, keep_in_url, project_choices, query, status_colours, url_param
 
 f = filters()
 st.header(f.t("page_project"))
-listing = query("project_list", year=f.year, dept=f.dept) if f.year else pd.DataFrame()
-if listing.empty:
+names = project_choices(f, "project") if f.year else {}
+if not names:
     st.info(f.t("no_data"))
     st.stop()
-names = dict(zip(listing["project_code"], listing["name"]))
 url_param("project", str, names, next(iter(names)))
 code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")
 keep_in_url("project")

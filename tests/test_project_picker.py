@@ -1,0 +1,51 @@
+"""Project pickers over more projects than they list (a province has ~10^5): a search box narrows
+them, the largest are listed first, and a deep link to any project keeps working."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor.db import REPO_ROOT, connect
+from monitor.scale import generate
+from monitor.ui import PICKER_ROWS
+
+
+@pytest.fixture(scope="module")
+def many_projects(tmp_path_factory):
+    path = tmp_path_factory.mktemp("picker") / "many.duckdb"
+    con = connect(path)
+    generate(con, PICKER_ROWS + 200, PICKER_ROWS + 200, year=2024)
+    smallest = con.execute("SELECT project_code, name FROM projects ORDER BY budget, project_code LIMIT 1").fetchone()
+    largest = con.execute("SELECT project_code FROM projects ORDER BY budget DESC, project_code LIMIT 1").fetchone()[0]
+    con.close()
+    return path, smallest, largest
+
+
+def project_page(db, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/project.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_picker_lists_the_largest_and_says_how_many_there_are(many_projects, monkeypatch):
+    db, _, largest = many_projects
+    at = project_page(db, monkeypatch)
+    picker = at.selectbox(key="project")
+    assert len(picker.options) == PICKER_ROWS and picker.value == largest
+    assert any(f"{PICKER_ROWS + 200:,}" in c.value for c in at.caption)
+
+
+def test_search_narrows_the_picker_and_a_deep_link_reaches_a_project_beyond_the_list(many_projects, monkeypatch):
+    db, (smallest, name), _ = many_projects
+    at = project_page(db, monkeypatch, project=smallest)
+    assert at.selectbox(key="project").value == smallest  # not among the largest, still selectable
+    assert not [c.value for c in at.caption if "已忽略" in c.value]  # no "ignored address parameter" notice
+    at.text_input(key="project_search").input(smallest[-6:]).run()
+    options = at.selectbox(key="project").options
+    assert smallest in "".join(options) and len(options) < PICKER_ROWS
