@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH.parent / "tests")]
 
 from browser_helpers import assert_no_exception, chromium, open_page, streamlit_server  # noqa: E402
+from run import peak_rss_mb  # noqa: E402  (bench/run.py)
 
 PAGES = ("overview", "disbursement", "indicators", "project", "explore", "rounds", "data")  # the url paths of dashboard.PAGES
 
@@ -34,11 +35,6 @@ def server_pid(url: str) -> int:
         if b"streamlit" in b" ".join(args) and port.encode() in args:
             return int(cmdline.parent.name)
     raise RuntimeError(f"no streamlit process on port {port}")
-
-
-def peak_rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -354,7 +353,14 @@ def app_process(path: Path, repeat: int) -> None:
     for _ in range(repeat):
         for work in pages.values():
             work()
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(peak_rss_mb("self"))
+
+
+def peak_rss_mb(pid: int | str) -> float:
+    """Peak resident memory of a process (VmHWM). Not getrusage's ru_maxrss: Linux carries that over
+    from the parent across fork and exec, so a child would report the benchmark's own pandas peak."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
 def measure(name: str, projects: int, payments: int, repeat: int) -> dict:

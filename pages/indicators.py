@@ -22,10 +22,10 @@ scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=T
 if not scores.empty:  # empty when no project is in scope (then there is no department row)
     department = scores.iloc[0]
     c = st.columns(5)
-    c[0].metric(f.t("ind_total"), int(department["indicators"]), border=True)
-    c[1].metric(f.t("ind_met"), int(department["met"]), border=True)
-    c[2].metric(f.t("ind_off"), int(department["off_target"]), help=f.t("ind_off_help"), border=True)
-    c[3].metric(f.t("ind_missing"), int(department["missing"]), border=True)
+    c[0].metric(f.t("ind_total"), f"{int(department['indicators']):,}", border=True)
+    c[1].metric(f.t("ind_met"), f"{int(department['met']):,}", border=True)
+    c[2].metric(f.t("ind_off"), f"{int(department['off_target']):,}", help=f.t("ind_off_help"), border=True)
+    c[3].metric(f.t("ind_missing"), f"{int(department['missing']):,}", border=True)
     c[4].metric(
         f.t("dept_score"),
         f"{department['score']:.1f}",

@@ -56,7 +56,8 @@ CREATE OR REPLACE TEMP MACRO time_progress(fy, d) AS
 CREATE OR REPLACE TEMP MACRO paid_by_month(fy, as_of, only_project := NULL) AS TABLE
 SELECT project_code, month, amount
 FROM payment_months
-WHERE year = fy AND month < date_trunc('month', as_of + 1) AND (only_project IS NULL OR project_code = only_project)  -- months ended by as_of
+WHERE year = fy AND month < date_trunc('month', as_of + 1)  -- the months ended by as_of
+  AND (only_project IS NULL OR project_code = only_project)
 UNION ALL
 SELECT project_code, date_trunc('month', paid_on)::DATE, amount
 FROM payments
@@ -181,7 +182,8 @@ CREATE OR REPLACE TEMP MACRO grade(score) AS
 -- with per_project := FALSE only the total rows, which then never group by project (a tenth of
 -- the time over 10^5 projects). Quarterly planned = difference of planned cumulative at quarter
 -- ends; actual counts payments up to the as-of date and is NULL for quarters not yet begun;
--- only_project narrows it to one project. time_progress_amount is the budget times 序时进度 at the quarter end, the reference line.
+-- only_project narrows it to one project. time_progress_amount is the budget times 序时进度 at
+-- the quarter end, the reference line.
 CREATE OR REPLACE TEMP MACRO quarterly_at(fy, day, unit_code, per_project := TRUE, only_project := NULL) AS TABLE
 WITH scope AS (
     SELECT project_code, budget
