@@ -147,7 +147,7 @@ WITH targets AS (
 ), reported AS (
     -- (period, batch) packed into one integer: unique per indicator, as a batch holds one value per
     -- indicator and period. One max_by per column (not of a struct) lets a query that reads only
-    -- the status skip the text columns: half the time over 10^6 indicators.
+    -- the status skip the text columns: a third less time over 10^6 indicators.
     SELECT *, (date_diff('day', DATE '1970-01-01', period_end)::BIGINT << 32) + batch_id AS k
     FROM indicator_actuals
     WHERE year = fy AND period_end <= as_of AND (only_project IS NULL OR coalesce(project_code, '') = only_project)
