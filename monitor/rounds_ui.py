@@ -15,8 +15,9 @@ from monitor.auth_ui import current_user, require_role
 from monitor.errors import InputError
 from monitor.fmt import plain
 from monitor.monitoring_table import build_workbook
-from monitor.ui import XLSX_MIME, Filters, cursor, query
+from monitor.ui import XLSX_MIME, Filters, cursor, project_choices, query
 
+ATTACHMENT_KINDS = ("project", "indicator", "round")  # what evidence can be attached to (monitor.attachments)
 STATE_KEYS = {"none": "round_none", "submit": "round_submitted", "return": "round_returned", "approve": "round_approved"}
 ENTRY_COLUMNS = ["project_name", "level3", "target_text", "latest_actual", "actual_text", "status", *rounds.ENTRY_FIELDS]
 
@@ -258,19 +259,28 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
     editor = require_role("editor")
     if editor is None:
         return
-    projects = query("project_list", year=f.year, dept=f.dept, search=None, limit=None, keep=None)
-    indicators = query(
-        "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=None, level1=None, status=None, off_only=False, limit=None
-    )
-    targets = {
-        "project": dict(zip(projects["project_code"], projects["name"])),
-        "indicator": dict(zip(indicators["indicator_id"], indicators["level3"])),
-        "round": {f"{r.task_id}/{r.dept_code}": f"{r.title} · {r.dept_name}" for r in listing.itertuples()},
-    }
     kind = st.segmented_control(
-        f.t("att_kind"), list(targets), format_func=lambda k: f.t(f"att_kind_{k}"), default="project", required=True, key="att_kind"
+        f.t("att_kind"), ATTACHMENT_KINDS, format_func=lambda k: f.t(f"att_kind_{k}"), default="project", required=True, key="att_kind"
     )
-    key = st.selectbox(f.t("att_target"), list(targets[kind]), format_func=lambda k: f"{targets[kind][k]}（{k}）", key=f"att_target_{kind}")
+    if kind == "round":
+        targets = {f"{r.task_id}/{r.dept_code}": f"{r.title} · {r.dept_name}" for r in listing.itertuples()}
+    else:  # a project, or an indicator of one picked project: never a list of all a province's indicators
+        targets = project_choices(f, "att_project" if kind == "indicator" else "att_target_project")
+        if kind == "indicator":
+            project = st.selectbox(f.t("pick_project"), list(targets), format_func=targets.get, key="att_project")
+            indicators = query(
+                "indicator_status",
+                year=f.year,
+                dept=f.dept,
+                as_of=f.as_of,
+                project=project,
+                level1=None,
+                status=None,
+                off_only=False,
+                limit=None,
+            )
+            targets = dict(zip(indicators["indicator_id"], indicators["level3"]))
+    key = st.selectbox(f.t("att_target"), list(targets), format_func=lambda k: f"{targets[k]}（{k}）", key=f"att_target_{kind}")
     upload = st.file_uploader(f.t("att_file"), key="att_file")
     if upload is not None and st.button(f.t("att_upload"), key="att_upload"):
         act(f, lambda: attachments.add(cursor(), editor, f.year, kind, key, upload.name, upload.getvalue()), "att_uploaded")

@@ -278,3 +278,16 @@ def test_a_viewer_sees_rounds_but_cannot_act_and_overdue_units_show_on_the_overv
     assert any("不能修改数据" in w.value or "查看" in w.value for w in at.warning)
     at.switch_page("pages/overview.py").run()
     assert any("已超过报送截止日期 2023-10-01" in w.value for w in at.warning)
+
+
+def test_evidence_for_an_indicator_is_picked_through_its_project(round_db, monkeypatch):
+    """The attachment form never lists every indicator in scope (a province has ~10^6): an
+    indicator is picked among those of one project."""
+    at = open_rounds(round_db, monkeypatch, "ed")
+    at.segmented_control(key="att_kind").set_value("indicator").run()
+    at.selectbox(key="att_project").set_value(YJY).run()
+    with closing(connect(round_db)) as con:
+        expected = [r[0] for r in con.execute("SELECT indicator_id FROM indicators WHERE project_code = ? ORDER BY seq", [YJY]).fetchall()]
+    options = at.selectbox(key="att_target_indicator").options
+    assert len(options) == len(expected) and all(any(i in o for o in options) for i in expected)
+    assert not at.exception, at.exception
