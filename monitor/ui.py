@@ -122,18 +122,21 @@ def project_choices(f: Filters, key: str) -> dict[str, str]:
     the URL) narrows them and the first PICKER_ROWS are listed. The project selected, or named in
     the URL, is always among them, so a shared link keeps working."""
     keep = st.session_state.get(key) or st.query_params.get(key)
-    listing = query("project_list", year=f.year, dept=f.dept, search=None, limit=PICKER_ROWS, keep=keep)
-    total = int(listing["total"].iloc[0]) if not listing.empty else 0
+
+    def listing(search: str | None) -> tuple[pd.DataFrame, int]:
+        rows = query("project_list", year=f.year, dept=f.dept, search=search, limit=PICKER_ROWS, keep=keep)
+        return rows, int(rows["total"].iloc[0]) if not rows.empty else 0
+
+    rows, total = listing(None)
     if total > PICKER_ROWS:
         search_key = f"{key}_search"
         url_param(search_key, str, None, "")
         search = st.text_input(f.t("project_search"), key=search_key).strip()
         keep_in_url(search_key, "")
         if search:
-            listing = query("project_list", year=f.year, dept=f.dept, search=search, limit=PICKER_ROWS, keep=keep)
-            total = int(listing["total"].iloc[0])
+            rows, total = listing(search)
         st.caption(f.t("picker_capped", total=total, shown=min(total, PICKER_ROWS)))
-    return dict(zip(listing["project_code"], listing["name"]))
+    return dict(zip(rows["project_code"], rows["name"]))
 
 
 def url_list_param(key: str, allowed: dict[str, Any]) -> None:

@@ -16,8 +16,8 @@ from monitor.ui import cursor, download_buttons, filters, keep_in_url, project_c
 f = filters()
 st.header(f.t("page_project"))
 names = project_choices(f, "project") if f.year else {}
-if not names:
-    st.info(f.t("no_data"))
+if not names:  # no project at all, or none matching the search box
+    st.info(f.t("explore_empty" if st.session_state.get("project_search") else "no_data"))
     st.stop()
 url_param("project", str, names, next(iter(names)))
 code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")

@@ -49,3 +49,19 @@ def test_search_narrows_the_picker_and_a_deep_link_reaches_a_project_beyond_the_
     at.text_input(key="project_search").input(smallest[-6:]).run()
     options = at.selectbox(key="project").options
     assert smallest in "".join(options) and len(options) < PICKER_ROWS
+
+
+def test_a_search_without_matches_leaves_the_indicator_filter_at_all(many_projects, monkeypatch):
+    db, _, _ = many_projects
+    monkeypatch.setenv("MONITOR_DB", str(db))
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["ind_project_search"] = "no such project"
+    at.run()
+    at.switch_page("pages/indicators.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ind_project").value == "*" and len(at.selectbox(key="ind_project").options) == 2  # 全部 and 部门整体
+
+
+def test_a_search_without_matches_on_the_project_page_says_so(many_projects, monkeypatch):
+    at = project_page(many_projects[0], monkeypatch, project_search="no such project")
+    assert [i.value for i in at.info] == ["没有符合条件的记录。"]
