@@ -270,10 +270,13 @@ def pandas_pages(frames: Frames, c: dict) -> dict[str, Callable[[], object]]:
         )
 
     def project_page():
-        rows = frames.latest(as_of)
+        mine = frames.latest(as_of).query("project_code == @project")
         history = frames.actuals[(frames.actuals["project_code"] == project) & (frames.actuals["period_end"] <= as_of)]
-        return (frames.projects[frames.projects["project_code"] == project], rows[rows["project_code"] == project], history,
-                frames.payments_of(project, as_of), frames.s_curve(project, as_of))  # fmt: skip
+        curve = frames.s_curve(project, as_of)  # its status, score and quarters are read off the curve
+        info = frames.projects[frames.projects["project_code"] == project].set_index("project_code")
+        figures = info.assign(actual=float(curve.loc[as_of, "actual"]), planned=float(curve.loc[as_of, "planned"]))
+        quarters = curve.loc[[pd.Timestamp(YEAR, 3 * q, 1) + pd.offsets.MonthEnd(0) for q in range(1, 5)]].diff()
+        return figures, frames.scores(figures, mine), quarters, mine, history, frames.payments_of(project, as_of)
 
     return {"总览": overview, "预算执行": disbursement, "绩效指标": indicators, "即席查询": ad_hoc, "项目详情": project_page}
 
