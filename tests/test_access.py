@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import closing
 
 import pytest
+from app_helpers import app_on
 from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import ledger_csv
@@ -27,16 +28,7 @@ def db(demo_copy):
 
 
 def app_as(db, monkeypatch, user: str | None, page: str, password: str = PASSWORD) -> AppTest:
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    if user:
-        at.text_input(key="auth_name").input(user)
-        at.text_input(key="auth_password").input(password)
-        at.button(key="auth_submit").click().run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return app_on(db, monkeypatch, page, user=user, password=password)
 
 
 def _upload(at: AppTest, kind: str, name: str, data: bytes) -> None:

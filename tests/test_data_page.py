@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import app_helpers
 import pytest
 from payment_files import ledger, ledger_csv, totals, write_csv
 from streamlit.testing.v1 import AppTest
@@ -40,10 +41,7 @@ def app(db, monkeypatch):
 
 
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> None:
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    at.button(key="auth_submit").click().run()
-    assert not at.exception, at.exception
+    app_helpers.sign_in(at, name, password)
 
 
 def open_data_page(at: AppTest) -> None:

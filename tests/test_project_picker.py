@@ -4,9 +4,10 @@ them, the largest are listed first, and a deep link to any project keeps working
 from __future__ import annotations
 
 import pytest
+from app_helpers import app_on
 from streamlit.testing.v1 import AppTest
 
-from monitor.db import REPO_ROOT, connect
+from monitor.db import connect
 from monitor.scale import generate
 from monitor.ui import PICKER_ROWS
 
@@ -23,14 +24,7 @@ def many_projects(tmp_path_factory):
 
 
 def project_page(db, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/project.py").run()
-    assert not at.exception, at.exception
-    return at
+    return app_on(db, monkeypatch, "pages/project.py", timeout=120, **params)
 
 
 def test_the_picker_lists_the_largest_and_says_how_many_there_are(many_projects, monkeypatch):
@@ -53,12 +47,7 @@ def test_search_narrows_the_picker_and_a_deep_link_reaches_a_project_beyond_the_
 
 def test_a_search_without_matches_leaves_the_indicator_filter_at_all(many_projects, monkeypatch):
     db, _, _ = many_projects
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["ind_project_search"] = "no such project"
-    at.run()
-    at.switch_page("pages/indicators.py").run()
-    assert not at.exception, at.exception
+    at = app_on(db, monkeypatch, "pages/indicators.py", timeout=120, ind_project_search="no such project")
     assert at.selectbox(key="ind_project").value == "*" and len(at.selectbox(key="ind_project").options) == 2  # 全部 and 部门整体
 
 

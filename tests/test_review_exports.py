@@ -11,6 +11,7 @@ from contextlib import closing
 from decimal import Decimal
 
 import pytest
+from app_helpers import app_on
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -144,19 +145,7 @@ def test_cli_report(demo_db, tmp_path, suffix):
 
 
 def _project_page(db, monkeypatch, user: str | None = None) -> AppTest:
-    """AppTest runs dashboard.py (with the sidebar sign-in) only on its first run: sign in there,
-    then open the project page."""
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"project": YJY})
-    at.run()
-    if user:
-        at.text_input(key="auth_name").input(user)
-        at.text_input(key="auth_password").input("notes-test-password")
-        at.button(key="auth_submit").click().run()
-    at.switch_page("pages/project.py").run()
-    assert not at.exception, at.exception
-    return at
+    return app_on(db, monkeypatch, "pages/project.py", user=user, password="notes-test-password", project=YJY)
 
 
 def test_notes_need_an_editor_and_are_kept_with_author(demo_copy, monkeypatch):

@@ -10,12 +10,13 @@ import zipfile
 from contextlib import closing
 
 import pytest
+from app_helpers import app_on
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from monitor import attachments, auth, payment_months, rectification, rounds
 from monitor.auth import User
-from monitor.db import REPO_ROOT, connect, query_df
+from monitor.db import connect, query_df
 from monitor.errors import InputError
 from monitor.monitoring_table import build_workbook
 
@@ -223,16 +224,7 @@ def round_db(demo_copy):
 
 
 def open_rounds(db, monkeypatch, user: str | None) -> AppTest:
-    monkeypatch.setenv("MONITOR_DB", str(db))
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    if user:
-        at.text_input(key="auth_name").input(user)
-        at.text_input(key="auth_password").input(PASSWORD)
-        at.button(key="auth_submit").click().run()
-    at.switch_page("pages/rounds.py").run()
-    assert not at.exception, at.exception
-    return at
+    return app_on(db, monkeypatch, "pages/rounds.py", user=user, password=PASSWORD)
 
 
 def test_round_steps_on_the_page(round_db, monkeypatch):
