@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from monitor.auth_ui import account_box
 from monitor.i18n import t
-from monitor.ui import sidebar_filters
+from monitor.ui.filters import sidebar_filters
+from monitor.ui.signin import account_box
 
 st.set_page_config(page_title="绩效运行监控", page_icon="📊", layout="wide")
 
 PAGES = [  # (file, url path, title key); the first is the home page
-    ("pages/overview.py", "overview", "page_overview"),
-    ("pages/disbursement.py", "disbursement", "page_disbursement"),
-    ("pages/indicators.py", "indicators", "page_indicators"),
-    ("pages/project.py", "project", "page_project"),
-    ("pages/explore.py", "explore", "page_explore"),
-    ("pages/rounds.py", "rounds", "page_rounds"),
-    ("pages/data.py", "data", "page_data"),
+    ("app_pages/overview.py", "overview", "page_overview"),
+    ("app_pages/disbursement.py", "disbursement", "page_disbursement"),
+    ("app_pages/indicators.py", "indicators", "page_indicators"),
+    ("app_pages/project.py", "project", "page_project"),
+    ("app_pages/explore.py", "explore", "page_explore"),
+    ("app_pages/rounds.py", "rounds", "page_rounds"),
+    ("app_pages/data.py", "data", "page_data"),
 ]
 
 nav_box = st.sidebar.container()  # above the filters
@@ -23,8 +23,7 @@ account_box()  # sign-in; stops the run here when viewing needs sign-in and nobo
 filters = sidebar_filters()
 pages = [st.Page(file, title=t(key, filters.lang), url_path=url, default=(i == 0)) for i, (file, url, key) in enumerate(PAGES)]
 # The built-in sidebar navigation is hidden (client.showSidebarNavigation = false) and drawn
-# here instead: on a fresh server a deep link opened first could otherwise list the files of
-# pages/ rather than these pages.
+# here instead, so that the title and the page links stand above the sign-in box and filters.
 current = st.navigation(pages, position="hidden")
 with nav_box:
     st.title(t("app_title", filters.lang))

@@ -4,13 +4,13 @@ pandas baseline, payment import vs DuckDB's read_csv, and the peak memory of an 
     .venv/bin/python bench/run.py                 # county (10^3 projects) and province (10^5), bench/results.json
     .venv/bin/python bench/run.py --quick --out X # a tiny database, one repetition (the suite's smoke test)
 
-Databases are generated once with monitor.scale into bench/ (gitignored) and reused. Every
+Databases are generated once with monitor.demo.scale into bench/ (gitignored) and reused. Every
 figure is the median of warm runs in this one process, so the ratios compare like with like:
   vs_floor    = page ms / floor ms: the page's named queries (as the app runs them, results as
                 DataFrames) against bench/floors/*.sql, the same figures written directly;
   vs_pandas   = pandas ms / page ms: the same figures from DataFrames loaded with SELECT *
                 (load time excluded, as if cached), filtered and grouped in pandas;
-  vs_read_csv = read_csv s / import s: monitor.payments.import_payments of a generated CSV
+  vs_read_csv = read_csv s / import s: monitor.ingest.payments.import_payments of a generated CSV
                 (full validation, one transaction) against CREATE TABLE AS read_csv of the file.
 """
 
@@ -36,23 +36,23 @@ import pandas as pd
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
-from monitor import explore  # noqa: E402
-from monitor.db import connect, query_df  # noqa: E402
-from monitor.disbursement import threshold_params  # noqa: E402
-from monitor.indicators import NO_FILTERS  # noqa: E402
-from monitor.payments import import_payments  # noqa: E402
-from monitor.review import ATTENTION_ROWS, headline, previous_quarter_end  # noqa: E402
-from monitor.scale import generate  # noqa: E402
-from monitor.undo import undo_batch  # noqa: E402
+from monitor.demo.scale import generate  # noqa: E402
+from monitor.explore import builder as explore  # noqa: E402
+from monitor.ingest.payments import import_payments  # noqa: E402
+from monitor.rules.disbursement import threshold_params  # noqa: E402
+from monitor.rules.headline import ATTENTION_ROWS, headline, previous_quarter_end  # noqa: E402
+from monitor.rules.indicators import NO_FILTERS  # noqa: E402
+from monitor.store.db import connect, query_df  # noqa: E402
+from monitor.store.undo import undo_batch  # noqa: E402
 
 YEAR = 2024
 AS_OF = dt.date(YEAR, 9, 30)  # the third-quarter review
 SCALES = {"county": (1_000, 100_000), "province": (100_000, 10_000_000)}
 QUICK = {"quick": (300, 30_000)}
 IMPORT_SHARE = 0.1  # the import file holds a tenth of the year's payments, all of one month,
-IMPORT_MAX_ROWS = 150_000  # up to about 15 MB, under the 20 MB upload limit (monitor.limits)
+IMPORT_MAX_ROWS = 150_000  # up to about 15 MB, under the 20 MB upload limit (monitor.ingest.limits)
 
-# The pages' questions for 即席查询 (monitor.explore's builder), and the same written directly in bench/floors.
+# The pages' questions for 即席查询 (monitor.explore.builder's builder), and the same written directly in bench/floors.
 EXPLORE = (
     explore.Query("projects", (explore.Condition("status", "in", ("red",)),), ("dept_name",)),
     explore.Query("payments", (explore.Condition("fund_source", "in", ("财政拨款",)),), ("month",), "sum:amount"),
@@ -351,7 +351,7 @@ def app_peak_rss_mb(path: Path, repeat: int) -> float:
 
 
 def app_process(path: Path, repeat: int) -> None:
-    con = connect(path)  # the app holds its database read-write (monitor.ui._connection)
+    con = connect(path)  # the app holds its database read-write (monitor.ui.data._connection)
     pages = app_pages(con, context(con))
     for _ in range(repeat):
         for work in pages.values():

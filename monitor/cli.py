@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from monitor.db import DatabaseBusy, connect, db_path
 from monitor.errors import InputError
+from monitor.store.db import DatabaseBusy, connect, db_path
 
 BUSY = 3  # exit status when another process holds the database: nothing was done, try again later
 
@@ -55,7 +55,7 @@ def _add_build_demo(commands) -> None:
 
 
 def _build_demo(args: argparse.Namespace) -> int:
-    from monitor.demo import build_demo
+    from monitor.demo.build import build_demo
 
     path = db_path(args.db)
     build_demo(path)
@@ -76,7 +76,7 @@ def _add_gen_scale(commands) -> None:
 def _gen_scale(args: argparse.Namespace) -> int:
     import time
 
-    from monitor.scale import generate
+    from monitor.demo.scale import generate
 
     path = Path(args.db)
     if path.exists():
@@ -114,8 +114,8 @@ def _date(text: str) -> dt.date:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from monitor.disbursement import status_report
-    from monitor.indicators import indicator_report
+    from monitor.rules.disbursement import status_report
+    from monitor.rules.indicators import indicator_report
 
     con = _open_for_reading(args)
     if con is None:
@@ -145,9 +145,9 @@ def _add_report(commands) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from monitor.db import query_df
-    from monitor.monitoring_table import build_workbook
-    from monitor.report import build_html, html_to_pdf
+    from monitor.review.report import build_html, html_to_pdf
+    from monitor.review.workbook import build_workbook
+    from monitor.store.db import query_df
 
     out = Path(args.out)
     builders = {
@@ -188,7 +188,7 @@ def _import_targets(args: argparse.Namespace) -> int:
     import getpass
     from pathlib import Path
 
-    from monitor.targets_import import commit, preview
+    from monitor.ingest.targets import commit, preview
 
     path = Path(args.file)
     if not path.exists():
@@ -262,8 +262,8 @@ def _add_import_payments(kinds) -> None:
 
 
 def _import_payments(args: argparse.Namespace) -> int:
-    from monitor.limits import read_file
-    from monitor.payments import check_payments, import_payments
+    from monitor.ingest.limits import read_file
+    from monitor.ingest.payments import check_payments, import_payments
 
     data = read_file(args.file)
     con = _open(args)
@@ -305,8 +305,8 @@ def _add_import_actuals(kinds) -> None:
 
 
 def _import_actuals(args: argparse.Namespace) -> int:
-    from monitor.actuals import check_file, save
-    from monitor.limits import read_file
+    from monitor.ingest.actuals import check_file, save
+    from monitor.ingest.limits import read_file
 
     con = _open(args)
     try:
@@ -331,7 +331,7 @@ def _add_undo(commands) -> None:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from monitor.undo import UndoRefused, undo_batch
+    from monitor.store.undo import UndoRefused, undo_batch
 
     con = _open(args)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest import MonkeyPatch
 from streamlit.testing.v1 import AppTest
 
-from monitor.db import REPO_ROOT
+from monitor.store.db import REPO_ROOT
 
 
 def sign_in(at: AppTest, name: str, password: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from monitor.demo import DEMO_DIR
+from monitor.demo.build import DEMO_DIR
 
 
 def xlsx(rows: list[list[object]], merge: str | None = None) -> bytes:

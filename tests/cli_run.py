@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from monitor.db import REPO_ROOT
+from monitor.store.db import REPO_ROOT
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

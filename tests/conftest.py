@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor.db import REPO_ROOT, connect
-from monitor.demo import DEMO_DIR, build_demo
-from monitor.targets import write_targets
-from monitor.template import read_template
+from monitor.demo.build import DEMO_DIR, build_demo
+from monitor.ingest.target_set import write_targets
+from monitor.ingest.template import read_template
+from monitor.store.db import REPO_ROOT, connect
 
 SEED = REPO_ROOT.parent / "shared" / "seeds" / "000_69fb4c7d6af26be9.txt"
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 
-from monitor.db import REPO_ROOT
+from monitor.store.db import REPO_ROOT
 
 HEADER_YUAN = ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"]
 

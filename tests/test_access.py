@@ -13,8 +13,8 @@ from payment_files import ledger_csv
 from streamlit.testing.v1 import AppTest
 
 from monitor import auth
-from monitor.db import REPO_ROOT, connect
 from monitor.i18n import t
+from monitor.store.db import REPO_ROOT, connect
 
 PASSWORD = "access-test-password-7"
 
@@ -73,12 +73,12 @@ def _saved_view(at: AppTest, tmp_path) -> bool:
 
 # (action, page, whether the page offers the write)
 ACTIONS = [
-    ("targets import", "pages/data.py", _targets_import),
-    ("payments import", "pages/data.py", _payments_import),
-    ("actuals import", "pages/data.py", _actuals_import),
-    ("undo", "pages/data.py", _undo),
-    ("project note", "pages/project.py", _note),
-    ("saved view", "pages/explore.py", _saved_view),
+    ("targets import", "app_pages/data.py", _targets_import),
+    ("payments import", "app_pages/data.py", _payments_import),
+    ("actuals import", "app_pages/data.py", _actuals_import),
+    ("undo", "app_pages/data.py", _undo),
+    ("project note", "app_pages/project.py", _note),
+    ("saved view", "app_pages/explore.py", _saved_view),
 ]
 REFUSALS = {None: "请在左侧栏登录", "vi": "vi 的角色是「查看」，不能修改数据"}
 
@@ -86,7 +86,7 @@ REFUSALS = {None: "请在左侧栏登录", "vi": "vi 的角色是「查看」，
 @pytest.mark.parametrize("user", [None, "vi", "ed"], ids=["nobody", "viewer", "editor"])
 def test_each_write_needs_an_editor(db, monkeypatch, tmp_path, user):
     before = fingerprint(db)
-    at = app_as(db, monkeypatch, user, "pages/overview.py")
+    at = app_as(db, monkeypatch, user, "app_pages/overview.py")
     for action, page, offered in ACTIONS:
         at.switch_page(page).run()
         assert not at.exception, at.exception
@@ -98,8 +98,8 @@ def test_each_write_needs_an_editor(db, monkeypatch, tmp_path, user):
 
 
 def test_passwords_are_nowhere_but_as_hashes(db, monkeypatch, tmp_path):
-    at = app_as(db, monkeypatch, "ed", "pages/data.py", password="wrong-" + PASSWORD)  # a failure is recorded too
-    app_as(db, monkeypatch, "ed", "pages/data.py")
+    at = app_as(db, monkeypatch, "ed", "app_pages/data.py", password="wrong-" + PASSWORD)  # a failure is recorded too
+    app_as(db, monkeypatch, "ed", "app_pages/data.py")
     cli_db = str(tmp_path / "cli.duckdb")
     done = run_cli("add-user", "cli-user", "--role", "viewer", "--password-stdin", "--db", cli_db, stdin=PASSWORD + "\n")
     assert done.returncode == 0 and PASSWORD not in done.stdout + done.stderr
@@ -130,4 +130,4 @@ def test_failed_sign_ins_lock_the_name_in_the_app(db, monkeypatch):
         attempt("not-the-password")
     at = attempt(PASSWORD)  # the right password, while the name is locked
     assert "auth_user" not in at.session_state
-    assert at.session_state["auth_notice"][0] == "signin_locked"
+    assert any(w.value.startswith("登录失败次数过多") for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]

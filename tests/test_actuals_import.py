@@ -8,9 +8,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from monitor.actuals import check_file, check_rows, import_file, save
-from monitor.db import query_df
-from monitor.indicators import NO_FILTERS
+from monitor.ingest.actuals import check_file, check_rows, import_file, save
+from monitor.rules.indicators import NO_FILTERS
+from monitor.store.db import query_df
 
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费
 KEPU = "13052923P00584011181P"  # 科普专项经费

@@ -10,7 +10,7 @@ import pytest
 
 from monitor import auth
 from monitor.cli import main
-from monitor.db import connect
+from monitor.store.db import connect
 
 PASSWORD = "correct horse 42"
 T0 = dt.datetime(2023, 10, 1, 9, 0, 0)

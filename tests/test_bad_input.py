@@ -16,12 +16,12 @@ from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import demo_codes, ledger_csv
 
-from monitor.actuals import import_file
-from monitor.db import connect
 from monitor.errors import InputError
-from monitor.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
-from monitor.payments import import_payments
-from monitor.targets_import import commit, preview
+from monitor.ingest.actuals import import_file
+from monitor.ingest.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
+from monitor.ingest.payments import import_payments
+from monitor.ingest.targets import commit, preview
+from monitor.store.db import connect
 
 CODE = demo_codes()[0]
 HEADER = "项目编码,支付日期,金额（元）,凭证号,摘要"

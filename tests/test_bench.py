@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from monitor.db import REPO_ROOT
+from monitor.store.db import REPO_ROOT
 
 PAGES = ["总览", "预算执行", "绩效指标", "即席查询", "项目详情"]
 

@@ -9,7 +9,7 @@ from browser_helpers import assert_no_exception, needs_chromium, open_page, stre
 from payment_files import demo_codes, totals, write_csv
 
 from monitor import auth
-from monitor.db import connect
+from monitor.store.db import connect
 
 pytestmark = needs_chromium
 PASSWORD = "browser-test-password"

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import duckdb
 
-from monitor.db import REPO_ROOT, db_path
+from monitor.store.db import REPO_ROOT, db_path
 
 TABLES = [
     "departments",

@@ -3,7 +3,7 @@ an error or half an import; two writes at once are serialised; a command-line im
 holds the database is refused with a clear message.
 
 In-process sessions use the app's pattern: one connection per process, a cursor per thread
-(monitor.db.cursor), each reader running the pages' named queries in a loop.
+(monitor.store.db.cursor), each reader running the pages' named queries in a loop.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import big_ledger, ledger_csv
 
-from monitor.db import connect, cursor, query_df
-from monitor.disbursement import threshold_params
-from monitor.payments import import_payments
-from monitor.undo import UndoRefused, undo_batch
+from monitor.ingest.payments import import_payments
+from monitor.rules.disbursement import threshold_params
+from monitor.store.db import connect, cursor, query_df
+from monitor.store.undo import UndoRefused, undo_batch
 
 READERS = 6
 ROWS = 1500

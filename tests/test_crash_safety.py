@@ -20,7 +20,7 @@ from pathlib import Path
 from db_state import fingerprint
 from payment_files import big_ledger
 
-from monitor.db import REPO_ROOT, connect
+from monitor.store.db import REPO_ROOT, connect
 
 KILLS = int(os.environ.get("MONITOR_CRASH_KILLS", "10"))
 ROWS = 2000  # enough rows that checking and writing take a good part of the run

@@ -14,7 +14,7 @@ from payment_files import ledger, ledger_csv, totals, write_csv
 from streamlit.testing.v1 import AppTest
 
 from monitor import auth
-from monitor.db import REPO_ROOT, connect
+from monitor.store.db import REPO_ROOT, connect
 
 PASSWORD = "page-test-password"
 
@@ -45,7 +45,7 @@ def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> None:
 
 
 def open_data_page(at: AppTest) -> None:
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception, at.exception
 
 
@@ -229,14 +229,14 @@ def test_actuals_upload_by_editor(app, db):
 
 
 def test_actuals_editor_only_for_editors(app):
-    app.switch_page("pages/indicators.py").run()
+    app.switch_page("app_pages/indicators.py").run()
     assert not app.exception and not app.data_editor
     assert any("修改数据需要以「编辑」或更高角色登录" in s for s in texts(app.info))
 
 
 def test_actuals_editor_shows_the_project_for_an_editor(app):
     sign_in(app, "ed")
-    app.switch_page("pages/indicators.py").run()
+    app.switch_page("app_pages/indicators.py").run()
     assert not app.exception, app.exception
     editors = app.data_editor
     assert len(editors) == 1
@@ -247,7 +247,7 @@ def test_actuals_editor_shows_the_project_for_an_editor(app):
 def test_an_editor_saves_actuals_from_the_editor(app, db):
     code = "13052923P00584011183Y"  # 巨鹿县研究院专项经费; row 1 is 研究院利用率
     sign_in(app, "ed")
-    app.switch_page("pages/indicators.py").run()
+    app.switch_page("app_pages/indicators.py").run()
     app.selectbox(key="editor_project").set_value(code).run()
     period = app.date_input(key="editor_period").value
     row = list(app.data_editor[0].value["level3"]).index("研究院利用率")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.db import connect, memory_limit
+from monitor.store.db import connect, memory_limit
 
 
 def test_memory_budget_default_and_override(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from monitor.notation import parse_target
+from monitor.ingest.notation import parse_target
 
 CODES = {
     "巨鹿县研究院专项经费": "13052923P00584011183Y",

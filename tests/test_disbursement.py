@@ -12,11 +12,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from monitor import payment_months
-from monitor.batches import insert_rows, new_batch
-from monitor.db import REPO_ROOT, connect, query_df
-from monitor.disbursement import status_report, threshold_params
-from monitor.indicators import indicator_report
+from monitor.rules.disbursement import status_report, threshold_params
+from monitor.rules.indicators import indicator_report
+from monitor.store import payment_months
+from monitor.store.batches import insert_rows, new_batch
+from monitor.store.db import REPO_ROOT, connect, query_df
 
 KEPU = "13052923P00584011181P"  # 科普专项经费, budget 870000: 217500 / 430000 / 652500 / 870000 at 3-31, 6-30, 10-31, 12-31
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费, budget 20000: 5000 / 10000 / 15000 / 20000

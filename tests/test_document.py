@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from monitor.demo import DEMO_DIR
+from monitor.demo.build import DEMO_DIR
 from monitor.errors import InputError
-from monitor.targets_import import preview
-from monitor.template import read_template
+from monitor.ingest.targets import preview
+from monitor.ingest.template import read_template
 
 DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 COUNTY_A = (DOCUMENTS / "county_a.txt").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from monitor.db import connect
-from monitor.explore import MAX_TEXT, SUBJECTS, Condition, ExploreError, Query, build, run
+from monitor.explore.builder import MAX_TEXT, SUBJECTS, Condition, ExploreError, Query, build, run
+from monitor.store.db import connect
 
 AS_OF = dt.date(2023, 9, 30)
 CONTEXT = {"year": 2023, "dept": None, "as_of": AS_OF, "amber_pp": 5.0, "red_pp": 15.0}

@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from monitor.auth import add_user
-from monitor.db import REPO_ROOT, connect, sql
+from monitor.explore.saved_views import list_views, save_view
 from monitor.fmt import plain
-from monitor.saved_views import list_views, save_view
+from monitor.store.db import REPO_ROOT, connect, sql
 
 SCIENCE = "13052923P00584011181P"
 
@@ -41,7 +41,7 @@ def url(app: AppTest) -> dict[str, list[str]]:
 def test_a_link_opens_the_same_grouped_view(app, demo_db):
     open_page(
         app,
-        "pages/explore.py",
+        "app_pages/explore.py",
         as_of="2023-09-30",
         unit="元",
         subject="payments",
@@ -66,7 +66,7 @@ def test_a_link_opens_the_same_grouped_view(app, demo_db):
 
 
 def test_widgets_write_the_link(app):
-    open_page(app, "pages/explore.py", subject="projects")
+    open_page(app, "app_pages/explore.py", subject="projects")
     app.multiselect(key="filter_on").set_value(["status", "budget"]).run()
     app.multiselect(key="f.status").set_value(["green"]).run()
     app.number_input(key="f.budget.min").set_value(2.0).run()
@@ -84,7 +84,7 @@ def test_widgets_write_the_link(app):
 def test_bad_explore_parameters_are_ignored_with_a_notice(app):
     open_page(
         app,
-        "pages/explore.py",
+        "app_pages/explore.py",
         subject="indicators",
         measure="sum(budget); DROP TABLE projects",
         group=["level1", "status", "project_name"],
@@ -107,14 +107,14 @@ def test_bad_explore_parameters_are_ignored_with_a_notice(app):
 
 @pytest.mark.parametrize("subject", ["projects", "quarters", "indicators", "payments"])
 def test_each_subject_lists_rows_and_charts_a_group(app, subject):
-    open_page(app, "pages/explore.py", subject=subject)
+    open_page(app, "app_pages/explore.py", subject=subject)
     assert len(app.dataframe[0].value) > 0
     app.multiselect(key="group").set_value([app.multiselect(key="group").options[0]]).run()
     assert not app.exception and len(app.get("plotly_chart")) == 1
 
 
 def test_sql_box_runs_a_select_and_refuses_the_rest(app):
-    open_page(app, "pages/explore.py")
+    open_page(app, "app_pages/explore.py")
     app.text_area(key="sql_text").set_value("SELECT name, budget FROM projects ORDER BY budget DESC").run()
     app.button(key="sql_run").click().run()
     assert not app.exception and not app.error
@@ -132,7 +132,7 @@ def test_saving_a_view_lists_it_as_a_link(app, demo_copy):
     app.text_input(key="auth_name").input("ed")
     app.text_input(key="auth_password").input("explore-test-password")
     app.button(key="auth_submit").click()
-    open_page(app, "pages/explore.py", subject="payments", group="fund_source")
+    open_page(app, "app_pages/explore.py", subject="payments", group="fund_source")
     form = app.get("form")[0]
     form.text_input[0].input("6月 按资金来源 **bold**")
     form.button[0].click()
@@ -157,7 +157,7 @@ def test_saved_views_are_idempotent_by_name(demo_copy):
 
 
 def test_disbursement_project_round_trips(app):
-    open_page(app, "pages/disbursement.py", project=SCIENCE)
+    open_page(app, "app_pages/disbursement.py", project=SCIENCE)
     assert app.selectbox(key="project").value == SCIENCE
     app.selectbox(key="project").set_value("13052923P00584011177H").run()
     assert url(app)["project"] == ["13052923P00584011177H"]
@@ -165,7 +165,7 @@ def test_disbursement_project_round_trips(app):
 
 
 def test_indicator_filters_round_trip(app):
-    open_page(app, "pages/indicators.py", as_of=dt.date(2023, 9, 30).isoformat(), ind_project=SCIENCE, ind_level1="满意度指标")
+    open_page(app, "app_pages/indicators.py", as_of=dt.date(2023, 9, 30).isoformat(), ind_project=SCIENCE, ind_level1="满意度指标")
     table = app.dataframe[0].value
     assert set(table["project_name"]) == {"科普专项经费"} and set(table["level1"]) == {"满意度指标"}
     app.selectbox(key="ind_status").set_value("达标").run()

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from monitor.export import DATA_SHEET, FILTER_SHEET, csv_bytes, xlsx_bytes
+from monitor.review.export import DATA_SHEET, FILTER_SHEET, csv_bytes, xlsx_bytes
 
 TABLE = pd.DataFrame(
     {

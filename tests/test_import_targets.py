@@ -15,11 +15,11 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from monitor.db import REPO_ROOT, connect
-from monitor.demo import DEMO_DIR
+from monitor.demo.build import DEMO_DIR
 from monitor.errors import InputError
-from monitor.targets_import import blank_template_xlsx, commit, preview
-from monitor.template import TABLES, read_template
+from monitor.ingest.targets import blank_template_xlsx, commit, preview
+from monitor.ingest.template import TABLES, read_template
+from monitor.store.db import REPO_ROOT, connect
 
 DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
 TABLES_WRITTEN = ["departments", "projects", "project_goals", "plan_checkpoints", "indicators", "dept_goals", "dept_indicators"]

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from monitor import payment_months
-from monitor.batches import insert_rows, new_batch
-from monitor.db import query_df
-from monitor.indicators import NO_FILTERS
+from monitor.rules.indicators import NO_FILTERS
+from monitor.store import payment_months
+from monitor.store.batches import insert_rows, new_batch
+from monitor.store.db import query_df
 
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费
 KEPU = "13052923P00584011181P"  # 科普专项经费
@@ -151,7 +151,7 @@ def test_weights_split_a_level_and_grades(targets_only):
 
 
 def test_department_score_is_budget_weighted(demo_db):
-    from monitor.db import connect
+    from monitor.store.db import connect
 
     con = connect(demo_db, read_only=True)
     try:

@@ -27,14 +27,14 @@ from payment_files import HEADER_YUAN, demo_codes, write_csv
 from streamlit.testing.v1 import AppTest
 
 from monitor.auth import add_user
-from monitor.db import REPO_ROOT, connect, query_df
-from monitor.export import csv_bytes, xlsx_bytes
-from monitor.monitoring_table import build_workbook
-from monitor.notes import add_note
-from monitor.payments import import_payments
-from monitor.report import build_html
-from monitor.saved_views import save_view
-from monitor.targets_import import commit, preview
+from monitor.explore.saved_views import save_view
+from monitor.ingest.payments import import_payments
+from monitor.ingest.targets import commit, preview
+from monitor.review.export import csv_bytes, xlsx_bytes
+from monitor.review.report import build_html
+from monitor.review.workbook import build_workbook
+from monitor.rounds.notes import add_note
+from monitor.store.db import REPO_ROOT, connect, query_df
 
 HOSTILE = (
     "=1+2 <script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> [点此](https://evil.example/x) "
@@ -110,13 +110,13 @@ def _plotly_specs(at: AppTest) -> list[str]:
 
 
 PAGES = [
-    ("pages/overview.py", {}),
-    ("pages/disbursement.py", {"project": CODE}),
-    ("pages/indicators.py", {}),
-    ("pages/project.py", {"project": CODE}),
-    ("pages/explore.py", {"subject": "payments", "group": "payee"}),
-    ("pages/data.py", {}),
-    ("pages/rounds.py", {}),
+    ("app_pages/overview.py", {}),
+    ("app_pages/disbursement.py", {"project": CODE}),
+    ("app_pages/indicators.py", {}),
+    ("app_pages/project.py", {"project": CODE}),
+    ("app_pages/explore.py", {"subject": "payments", "group": "payee"}),
+    ("app_pages/data.py", {}),
+    ("app_pages/rounds.py", {}),
 ]
 
 
@@ -136,9 +136,9 @@ def test_every_page_shows_hostile_text_as_text(hostile_db, monkeypatch, page, pa
     assert not live, live
     for spec in _plotly_specs(at):
         assert "<script" not in spec and "<img" not in spec and "<a " not in spec
-    if page in ("pages/project.py", "pages/overview.py"):  # the hostile text is there, escaped
+    if page in ("app_pages/project.py", "app_pages/overview.py"):  # the hostile text is there, escaped
         assert any("\\<script\\>" in t for t in texts)
-    if page == "pages/disbursement.py":
+    if page == "app_pages/disbursement.py":
         assert any("&lt;script&gt;" in spec for spec in _plotly_specs(at))
 
 
@@ -185,7 +185,7 @@ def test_hostile_url_parameters_read_and_write_nothing(demo_copy, monkeypatch, t
     at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
     at.query_params.update(params)
     at.run()
-    at.switch_page("pages/explore.py").run()
+    at.switch_page("app_pages/explore.py").run()
     assert not at.exception, at.exception
     notices = [c.value for c in at.caption if "已忽略" in c.value or "ignored" in c.value]
     assert notices, "the malformed parameters are named in a notice"

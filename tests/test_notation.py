@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.notation import Target, parse_target
+from monitor.ingest.notation import Target, parse_target
 
 
 @pytest.mark.parametrize(

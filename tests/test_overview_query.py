@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from monitor.db import connect, query_df
-from monitor.disbursement import threshold_params
 from monitor.fmt import plain
+from monitor.rules.disbursement import threshold_params
+from monitor.store.db import connect, query_df
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_plain_makes_markup_inert():
 
 
 def test_a_department_or_region_filter_covers_the_units_below(targets_only):
-    from monitor.batches import insert_rows
+    from monitor.store.batches import insert_rows
 
     insert_rows(
         targets_only,

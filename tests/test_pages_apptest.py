@@ -13,18 +13,18 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor.db import REPO_ROOT, connect
-from monitor.disbursement import status_report
-from monitor.indicators import indicator_report
+from monitor.rules.disbursement import status_report
+from monitor.rules.indicators import indicator_report
+from monitor.store.db import REPO_ROOT, connect
 
 PAGES = [
-    "pages/overview.py",
-    "pages/disbursement.py",
-    "pages/indicators.py",
-    "pages/project.py",
-    "pages/explore.py",
-    "pages/rounds.py",
-    "pages/data.py",
+    "app_pages/overview.py",
+    "app_pages/disbursement.py",
+    "app_pages/indicators.py",
+    "app_pages/project.py",
+    "app_pages/explore.py",
+    "app_pages/rounds.py",
+    "app_pages/data.py",
 ]
 
 
@@ -84,7 +84,7 @@ def test_url_parameters_set_the_view(app):
 def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db, as_of):
     app.query_params.update({"as_of": as_of, "unit": "元", "project": "13052923P00584011183Y"})
     app.run()
-    app.switch_page("pages/disbursement.py").run()
+    app.switch_page("app_pages/disbursement.py").run()
     assert not app.exception
     metrics = _metrics(app)
     cli = subprocess.run(
@@ -107,7 +107,7 @@ def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db, as_of):
 def test_indicators_page_figures_and_filters(app, demo_db):
     app.query_params.update({"as_of": "2023-09-30", "ind_off": "1"})
     app.run()
-    app.switch_page("pages/indicators.py").run()
+    app.switch_page("app_pages/indicators.py").run()
     assert not app.exception
     with closing(connect(demo_db, read_only=True)) as con:
         report = indicator_report(con, 2023, dt.date(2023, 9, 30))
@@ -130,7 +130,7 @@ def test_indicators_page_figures_and_filters(app, demo_db):
 def test_malformed_page_parameter_is_ignored_with_a_notice(app):
     app.query_params.update({"ind_off": "maybe", "ind_status": "<script>"})
     app.run()
-    app.switch_page("pages/indicators.py").run()
+    app.switch_page("app_pages/indicators.py").run()
     assert not app.exception
     notices = [c.value for c in app.caption]
     # shown escaped, so the value cannot act as markup
@@ -141,7 +141,7 @@ def test_project_page_shows_one_project(app, demo_db):
     code = "13052923P00584011183Y"  # 巨鹿县研究院专项经费
     app.query_params.update({"project": code, "as_of": "2023-09-30", "unit": "元"})
     app.run()
-    app.switch_page("pages/project.py").run()
+    app.switch_page("app_pages/project.py").run()
     assert not app.exception
     with closing(connect(demo_db, read_only=True)) as con:
         day = dt.date(2023, 9, 30)

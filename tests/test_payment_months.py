@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from payment_files import ledger_csv
 
-from monitor.db import connect
-from monitor.payments import import_payments
-from monitor.undo import undo_batch
+from monitor.ingest.payments import import_payments
+from monitor.store.db import connect
+from monitor.store.undo import undo_batch
 
 RECOMPUTED = """
     SELECT year, project_code, date_trunc('month', paid_on)::DATE, sum(amount), count(*)

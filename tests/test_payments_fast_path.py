@@ -15,9 +15,9 @@ import pyarrow as pa
 import pytest
 from payment_files import demo_codes, write_csv, write_xlsx
 
-from monitor.db import connect
-from monitor.payments import COLUMNS, UNITS, PaymentCheck, _amount_in_yuan, check_payments, parse_cells, parse_date
-from monitor.tables import WHITESPACE, read_upload, read_upload_columns
+from monitor.ingest.files import WHITESPACE, read_upload, read_upload_columns
+from monitor.ingest.payments import COLUMNS, UNITS, PaymentCheck, _amount_in_yuan, check_payments, parse_cells, parse_date
+from monitor.store.db import connect
 
 DATES = [
     "2023-03-15", "2023/3/15", "2023.3.5", "2023/03-15", "2023-3-15 10:20", "2023-03-15T10:20:30", "2023-03-15 10:20:30.125",

@@ -11,9 +11,9 @@ import pytest
 from payment_files import HEADER_YUAN, Line, demo_codes, ledger, stored, totals, write_csv, write_xlsx
 
 from monitor.cli import main
-from monitor.db import connect
-from monitor.export import csv_bytes
-from monitor.payments import check_payments, import_payments, parse_amount, parse_date, report
+from monitor.ingest.payments import check_payments, import_payments, parse_amount, parse_date, report
+from monitor.review.export import csv_bytes
+from monitor.store.db import connect
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 HEADER = HEADER_YUAN

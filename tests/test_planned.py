@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from monitor.db import connect, query_rows
+from monitor.store.db import connect, query_rows
 
 KEPU = "13052923P00584011181P"  # 科普专项经费: 217500 / 430000 / 652500 / 870000 at 3-31, 6-30, 10-31, 12-31
 

@@ -7,9 +7,9 @@ import pytest
 from app_helpers import app_on
 from streamlit.testing.v1 import AppTest
 
-from monitor.db import connect
-from monitor.scale import generate
-from monitor.ui import PICKER_ROWS
+from monitor.demo.scale import generate
+from monitor.store.db import connect
+from monitor.ui.widgets import PICKER_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def many_projects(tmp_path_factory):
 
 
 def project_page(db, monkeypatch, **params) -> AppTest:
-    return app_on(db, monkeypatch, "pages/project.py", timeout=120, **params)
+    return app_on(db, monkeypatch, "app_pages/project.py", timeout=120, **params)
 
 
 def test_the_picker_lists_the_largest_and_says_how_many_there_are(many_projects, monkeypatch):
@@ -47,7 +47,7 @@ def test_search_narrows_the_picker_and_a_deep_link_reaches_a_project_beyond_the_
 
 def test_a_search_without_matches_leaves_the_indicator_filter_at_all(many_projects, monkeypatch):
     db, _, _ = many_projects
-    at = app_on(db, monkeypatch, "pages/indicators.py", timeout=120, ind_project_search="no such project")
+    at = app_on(db, monkeypatch, "app_pages/indicators.py", timeout=120, ind_project_search="no such project")
     assert at.selectbox(key="ind_project").value == "*" and len(at.selectbox(key="ind_project").options) == 2  # 全部 and 部门整体
 
 

@@ -15,14 +15,15 @@ from app_helpers import app_on
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from monitor import auth, payment_months
-from monitor.batches import new_batch
-from monitor.db import REPO_ROOT, connect, query_df
-from monitor.disbursement import status_report
-from monitor.indicators import indicator_report
-from monitor.monitoring_table import build_workbook
-from monitor.report import build_html, html_to_pdf
-from monitor.review import previous_quarter_end
+from monitor import auth
+from monitor.review.report import build_html, html_to_pdf
+from monitor.review.workbook import build_workbook
+from monitor.rules.disbursement import status_report
+from monitor.rules.headline import previous_quarter_end
+from monitor.rules.indicators import indicator_report
+from monitor.store import payment_months
+from monitor.store.batches import new_batch
+from monitor.store.db import REPO_ROOT, connect, query_df
 
 AS_OF = dt.date(2023, 9, 30)
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费
@@ -145,7 +146,7 @@ def test_cli_report(demo_db, tmp_path, suffix):
 
 
 def _project_page(db, monkeypatch, user: str | None = None) -> AppTest:
-    return app_on(db, monkeypatch, "pages/project.py", user=user, password="notes-test-password", project=YJY)
+    return app_on(db, monkeypatch, "app_pages/project.py", user=user, password="notes-test-password", project=YJY)
 
 
 def test_notes_need_an_editor_and_are_kept_with_author(demo_copy, monkeypatch):
@@ -157,7 +158,7 @@ def test_notes_need_an_editor_and_are_kept_with_author(demo_copy, monkeypatch):
         assert not at.text_area  # no note form without the editor role
     at = _project_page(demo_copy, monkeypatch, "ed")
     at.text_area[0].input("三季度研究院设备已到位，预计十月起加快支付。")
-    at.button[-1].click().run()
+    at.button(key="note_save").click().run()
     assert not at.exception, at.exception
     with closing(connect(demo_copy)) as con:  # the same configuration as the app's connection in this process
         rows = con.execute("SELECT project_code, quarter, note, author FROM project_notes").fetchall()
@@ -165,7 +166,7 @@ def test_notes_need_an_editor_and_are_kept_with_author(demo_copy, monkeypatch):
 
 
 def test_headline_change_since_previous_quarter(targets_only):
-    from monitor.review import headline
+    from monitor.rules.headline import headline
 
     batch = new_batch(targets_only, "payments", "constructed", "h", 2, "test")
     payment_months.insert(

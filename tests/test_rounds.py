@@ -14,11 +14,14 @@ from app_helpers import app_on
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from monitor import attachments, auth, payment_months, rectification, rounds
+from monitor import auth
 from monitor.auth import User
-from monitor.db import connect, query_df
 from monitor.errors import InputError
-from monitor.monitoring_table import build_workbook
+from monitor.review.workbook import build_workbook
+from monitor.rounds import attachments, rectification
+from monitor.rounds import tasks as rounds
+from monitor.store import payment_months
+from monitor.store.db import connect, query_df
 
 UNIT = "731001"
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费, far behind plan in the demo
@@ -224,7 +227,7 @@ def round_db(demo_copy):
 
 
 def open_rounds(db, monkeypatch, user: str | None) -> AppTest:
-    return app_on(db, monkeypatch, "pages/rounds.py", user=user, password=PASSWORD)
+    return app_on(db, monkeypatch, "app_pages/rounds.py", user=user, password=PASSWORD)
 
 
 def test_round_steps_on_the_page(round_db, monkeypatch):
@@ -242,13 +245,13 @@ def test_round_steps_on_the_page(round_db, monkeypatch):
     assert not editor.exception, editor.exception
     assert "已提交，等待审核。" in [s.value for s in editor.success]
 
-    at.switch_page("pages/rounds.py").run()
+    at.switch_page("app_pages/rounds.py").run()
     at.text_area(key="round_return_reason").input("请补充原因说明").run()
     at.button(key="round_return").click().run()
     assert at.dataframe[0].value["state"].tolist() == ["return"]
-    editor.switch_page("pages/rounds.py").run()
+    editor.switch_page("app_pages/rounds.py").run()
     editor.button(key="round_submit").click().run()
-    at.switch_page("pages/rounds.py").run()
+    at.switch_page("app_pages/rounds.py").run()
     at.button(key="round_approve").click().run()
     assert "已终审。" in [s.value for s in at.success]
     assert "提交的快照" in [h.value for h in at.subheader]
@@ -268,7 +271,7 @@ def test_a_viewer_sees_rounds_but_cannot_act_and_overdue_units_show_on_the_overv
     assert at.dataframe[0].value["overdue"].tolist() == [True]
     assert not [b for b in at.button if b.key in ("round_create", "round_submit", "round_approve", "att_upload")]
     assert any("不能修改数据" in w.value or "查看" in w.value for w in at.warning)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     assert any("已超过报送截止日期 2023-10-01" in w.value for w in at.warning)
 
 

@@ -8,8 +8,8 @@ from contextlib import closing
 import duckdb
 import pytest
 
-from monitor import sqlbox
-from monitor.db import connect
+from monitor.explore import sqlbox
+from monitor.store.db import connect
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from monitor.demo import DEMO_DIR
+from monitor.demo.build import DEMO_DIR
 from monitor.errors import InputError
-from monitor.targets import validate
-from monitor.template import read_template
+from monitor.ingest.target_set import validate
+from monitor.ingest.template import read_template
 
 
 def _rows(path: Path) -> list[list[str]]:

@@ -9,9 +9,9 @@ import pytest
 from payment_files import HEADER_YUAN, ledger, ledger_csv, totals, write_csv
 
 from monitor.cli import main
-from monitor.db import connect, query_rows
-from monitor.payments import import_payments
-from monitor.undo import TARGETS_REFUSAL, UndoRefused, undo_batch
+from monitor.ingest.payments import import_payments
+from monitor.store.db import connect, query_rows
+from monitor.store.undo import TARGETS_REFUSAL, UndoRefused, undo_batch
 
 
 @pytest.fixture

@@ -1,0 +1,110 @@
+"""预算执行: planned vs actual disbursement by quarter and project, S-curve, payments."""
+
+import streamlit as st
+
+from monitor.fmt import money, money_frame, percent
+from monitor.review.charts import quarterly_chart, s_curve
+from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_label, threshold_params
+from monitor.ui.data import query
+from monitor.ui.filters import filters
+from monitor.ui.links import keep_in_url, url_param
+from monitor.ui.widgets import download_buttons, execution_rate_metric, status_colours
+
+f = filters()
+st.header(f.t("page_disbursement"))
+if f.year is None:
+    st.info(f.t("no_data"))
+    st.stop()
+st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+
+limits = threshold_params()
+TABLE_ROWS = 2000  # a province has ~10^5 projects: the table and the picker show the first (worst first)
+# the total row, then one more project than shown, to tell whether the table is capped
+rows = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS + 2, **limits)
+total = rows[rows["project_code"].isna()].iloc[0]
+projects = rows[rows["project_code"].notna()]
+capped = len(projects) > TABLE_ROWS
+projects = projects.head(TABLE_ROWS)
+
+c = st.columns(3) + st.columns(3)
+c[0].metric(f.t("total_budget", unit=f.unit), money(total["budget"], f.unit), border=True)
+c[1].metric(f.t("planned_to_date", unit=f.unit), money(total["planned_cumulative"], f.unit), border=True)
+c[2].metric(f.t("actual_to_date", unit=f.unit), money(total["actual_cumulative"], f.unit), border=True)
+execution_rate_metric(c[3], f, total)
+c[4].metric(f.t("time_progress"), percent(total["time_progress"]), help=f.t("time_progress_help"), border=True)
+c[5].metric(f.t("gap_pp"), f"{total['gap_pp']:+.1f} pp", help=f.t("gap_pp_help"), border=True)
+
+quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
+st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
+
+st.subheader(f.t("projects_status"))
+if capped:
+    st.caption(f.t("table_capped_projects", rows=TABLE_ROWS))
+money_cols = ["budget", "planned_cumulative", "actual_cumulative", "gap", "forecast"]
+table = money_frame(projects, money_cols, f.unit).assign(
+    status=[status_label(s, r, f.lang) for s, r in zip(projects["status"], projects["status_reason"])],
+    reason=[
+        reason_text(r, g, a - b, f.lang)
+        for r, g, a, b in zip(projects["status_reason"], projects["gap_pp"], projects["actual_cumulative"], projects["budget"])
+    ],
+    execution_rate=projects["execution_rate"] * 100,
+)
+number = "%,.2f"
+order = [
+    "status",
+    "name",
+    "project_code",
+    "budget",
+    "planned_cumulative",
+    "actual_cumulative",
+    "execution_rate",
+    "gap",
+    "gap_pp",
+    "forecast",
+    "reason",
+]
+config = {
+    "status": f.t("col_status"),
+    "name": f.t("col_project"),
+    "project_code": f.t("col_project_code"),
+    "budget": st.column_config.NumberColumn(f.t("col_budget", unit=f.unit), format=number),
+    "planned_cumulative": st.column_config.NumberColumn(f.t("col_planned", unit=f.unit), format=number),
+    "actual_cumulative": st.column_config.NumberColumn(f.t("col_actual", unit=f.unit), format=number),
+    "execution_rate": st.column_config.NumberColumn(f.t("col_rate"), format="%.2f%%"),
+    "gap": st.column_config.NumberColumn(f.t("col_gap", unit=f.unit), format=number),
+    "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f"),
+    "forecast": st.column_config.NumberColumn(f.t("col_forecast", unit=f.unit), format=number),
+    "reason": f.t("col_reason"),
+}
+st.dataframe(
+    status_colours(table, "status", projects["status"], STATUS_BACKGROUND), hide_index=True, column_order=order, column_config=config
+)
+download_buttons(table, "projects", columns=order, labels=config)
+st.caption(f.t("status_rule", amber=limits["amber_pp"], red=limits["red_pp"]))
+
+names = dict(zip(projects["project_code"], projects["name"]))
+url_param("project", str, names, next(iter(names)))
+code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")
+keep_in_url("project")
+
+left, right = st.columns([3, 2])
+days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
+left.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
+with right:
+    st.markdown(f"**{f.t('payments_of', as_of=f.as_of.isoformat())}**")
+    payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
+    if payments.empty:
+        st.info(f.t("no_payments"))
+    else:
+        shown = money_frame(payments, ["amount"], f.unit)
+        order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
+        config = {
+            "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format=number),
+            "summary": f.t("col_summary"),
+            "voucher_no": f.t("col_voucher"),
+            "fund_source": f.t("col_fund_source"),
+            "payee": f.t("col_payee"),
+        }
+        st.dataframe(shown, hide_index=True, column_order=order, column_config=config)
+        download_buttons(shown, "payments", [(f.t("pick_project"), f"{names[code]}（{code}）")], order, config)

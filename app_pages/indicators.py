@@ -1,0 +1,151 @@
+"""绩效指标: every indicator with target, latest actual, status and gap; heatmap; scores."""
+
+import pandas as pd
+import streamlit as st
+
+from monitor.fmt import number
+from monitor.review.charts import status_heatmap
+from monitor.rules.indicators import STATUS_BACKGROUND, STATUSES, status_word
+from monitor.ui.actuals_editor import actuals_editor
+from monitor.ui.data import query
+from monitor.ui.filters import filters
+from monitor.ui.links import keep_in_url, parse_flag, url_param
+from monitor.ui.widgets import download_buttons, project_choices, status_colours
+
+f = filters()
+st.header(f.t("page_indicators"))
+if f.year is None:
+    st.info(f.t("no_data"))
+    st.stop()
+st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+
+TABLE_ROWS = 2000  # a province has ~10^6 indicators: the table shows the first (off-target first); filters narrow it
+# The department row (first) carries the indicator counts and the department score; the lowest scores follow.
+scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
+if not scores.empty:  # empty when no project is in scope (then there is no department row)
+    department = scores.iloc[0]
+    c = st.columns(5)
+    c[0].metric(f.t("ind_total"), f"{int(department['indicators']):,}", border=True)
+    c[1].metric(f.t("ind_met"), f"{int(department['met']):,}", border=True)
+    c[2].metric(f.t("ind_off"), f"{int(department['off_target']):,}", help=f.t("ind_off_help"), border=True)
+    c[3].metric(f.t("ind_missing"), f"{int(department['missing']):,}", border=True)
+    c[4].metric(
+        f.t("dept_score"),
+        f"{department['score']:.1f}",
+        help=f.t("dept_score_help"),
+        border=True,
+        delta=f.t("grade_is", grade=department["grade"]),
+        delta_arrow="off",
+        delta_color="off",
+    )
+
+# Page filters, kept in the URL. "" in the project filter means the department-wide indicators.
+ALL = "*"
+LEVEL1 = ("产出指标", "效益指标", "满意度指标", "部门整体指标")
+HEATMAP_PROJECTS = 30  # those with the most off-target indicators
+projects = {**project_choices(f, "ind_project"), "": ""}
+choices = {
+    "ind_project": [ALL, *projects],
+    "ind_level1": [ALL, *LEVEL1],
+    "ind_status": [ALL, *STATUSES],
+}
+labels = {
+    "ind_project": lambda v: f.t("all") if v == ALL else (projects[v] or f.t("dept_wide")),
+    "ind_level1": lambda v: f.t("all") if v == ALL else v,
+    "ind_status": lambda v: f.t("all") if v == ALL else status_word(v, f.lang),
+}
+columns = st.columns([3, 2, 2, 2])
+FILTER_TITLES = [("ind_project", "filter_project"), ("ind_level1", "filter_level1"), ("ind_status", "filter_status")]
+for column, (key, title) in zip(columns, FILTER_TITLES):
+    url_param(key, str, choices[key], ALL)
+    column.selectbox(f.t(title), choices[key], key=key, format_func=labels[key])
+    keep_in_url(key, ALL)
+url_param("ind_off", parse_flag, None, False)
+columns[3].toggle(f.t("filter_off_only"), key="ind_off")
+keep_in_url("ind_off", False)
+
+
+def chosen(key: str) -> str | None:
+    return None if st.session_state[key] == ALL else st.session_state[key]
+
+
+rows = query(
+    "indicator_status",
+    year=f.year,
+    dept=f.dept,
+    as_of=f.as_of,
+    project=chosen("ind_project"),
+    level1=chosen("ind_level1"),
+    status=chosen("ind_status"),
+    off_only=st.session_state["ind_off"],
+    limit=TABLE_ROWS + 1,
+)
+if len(rows) > TABLE_ROWS:
+    st.caption(f.t("table_capped", rows=TABLE_ROWS))
+    rows = rows.head(TABLE_ROWS)
+st.subheader(f.t("indicator_table"))
+table = rows.assign(
+    status_word=[status_word(s, f.lang) for s in rows["status"]],
+    project_name=rows["project_name"].fillna(f.t("dept_wide")),
+    latest=[number(v) if pd.notna(v) else text for v, text in zip(rows["latest_actual"], rows["actual_text"])],
+)
+order = [
+    "status_word",
+    "off_target",
+    "project_name",
+    "level1",
+    "level2",
+    "level3",
+    "target_text",
+    "latest",
+    "unit",
+    "gap",
+    "period_end",
+    "likelihood",
+    "reason",
+    "reason_detail",
+    "corrective_action",
+]
+config = {
+    "status_word": f.t("col_status"),
+    "off_target": st.column_config.CheckboxColumn(f.t("col_off")),
+    "project_name": f.t("col_project"),
+    "level1": f.t("col_level1"),
+    "level2": f.t("col_level2"),
+    "level3": f.t("col_level3"),
+    "target_text": f.t("col_target"),
+    "latest": f.t("col_latest"),
+    "unit": f.t("col_unit"),
+    "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+    "period_end": st.column_config.DateColumn(f.t("col_period")),
+    "likelihood": f.t("col_likelihood"),
+    "reason": f.t("col_reason_cat"),
+    "reason_detail": f.t("col_reason_detail"),
+    "corrective_action": f.t("col_action"),
+}
+st.dataframe(
+    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND), hide_index=True, column_order=order, column_config=config
+)
+applied = [(f.t(title), labels[key](st.session_state[key])) for key, title in FILTER_TITLES]
+applied.append((f.t("filter_off_only"), f.t("explore_yes" if st.session_state["ind_off"] else "explore_no")))
+download_buttons(table, "indicators", applied, order, config)
+
+cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of, limit=HEATMAP_PROJECTS)
+if not cells.empty:
+    st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
+
+st.subheader(f.t("scores"), help=f.t("scores_help"))
+score_table = scores.assign(name=scores["name"].fillna(f.t("dept_total")))
+score_order = ["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"]
+score_config = {
+    "name": f.t("col_project"),
+    "execution_points": st.column_config.NumberColumn(f.t("col_score_exec"), format="%.1f"),
+    "output_points": st.column_config.NumberColumn(f.t("col_score_output"), format="%.1f"),
+    "effect_points": st.column_config.NumberColumn(f.t("col_score_effect"), format="%.1f"),
+    "satisfaction_points": st.column_config.NumberColumn(f.t("col_score_satisfaction"), format="%.1f"),
+    "score": st.column_config.NumberColumn(f.t("col_score"), format="%.1f"),
+    "grade": f.t("col_grade"),
+}
+st.dataframe(score_table, hide_index=True, column_order=score_order, column_config=score_config)
+download_buttons(score_table, "scores", columns=score_order, labels=score_config)
+actuals_editor(f, {code: name for code, name in projects.items() if code})

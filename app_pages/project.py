@@ -1,0 +1,182 @@
+"""项目详情: one project on one page — funds, purpose and goals, plan vs actual, indicators
+with their history, payments, score breakdown and notes."""
+
+import pandas as pd
+import streamlit as st
+
+from monitor.errors import InputError
+from monitor.fmt import money, money_frame, number, percent, plain
+from monitor.review.charts import quarterly_chart, s_curve
+from monitor.rounds.notes import MAX_LENGTH, add_note
+from monitor.rules.disbursement import reason_text, status_badge, threshold_params
+from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.ui.data import cursor, query
+from monitor.ui.filters import filters
+from monitor.ui.links import keep_in_url, url_param
+from monitor.ui.signin import require_role
+from monitor.ui.widgets import download_buttons, project_choices, status_colours
+
+f = filters()
+st.header(f.t("page_project"))
+names = project_choices(f, "project") if f.year else {}
+if not names:  # no project at all, or none matching the search box
+    st.info(f.t("explore_empty" if st.session_state.get("project_search") else "no_data"))
+    st.stop()
+url_param("project", str, names, next(iter(names)))
+code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")
+keep_in_url("project")
+
+info = query("project_info", year=f.year, project=code).iloc[0]
+row = query("project_figures", year=f.year, project=code, as_of=f.as_of, **threshold_params()).iloc[0]
+
+st.subheader(plain(info["name"]))
+reason = reason_text(row["status_reason"], row["gap_pp"], row["actual_cumulative"] - row["budget"], f.lang)
+st.markdown(
+    f"{status_badge(row['status'], row['status_reason'], f.lang)} {plain(reason)} · "
+    f"{plain(info['dept_name'])} · {plain(code)} · {f.t('as_of_caption', as_of=f.as_of.isoformat())}"
+)
+c = st.columns(3) + st.columns(3)
+c[0].metric(f.t("col_budget", unit=f.unit), money(info["budget"], f.unit), border=True)
+c[1].metric(f.t("fiscal_funds", unit=f.unit), money(info["fiscal_funds"], f.unit), border=True)
+c[2].metric(f.t("other_funds", unit=f.unit), money(info["other_funds"], f.unit), border=True)
+c[3].metric(f.t("actual_to_date", unit=f.unit), money(row["actual_cumulative"], f.unit), border=True)
+c[4].metric(
+    f.t("execution_rate"),
+    percent(row["execution_rate"]),
+    border=True,
+    delta=f"{row['gap_pp']:+.1f} pp",
+    delta_description=f.t("vs_plan"),
+    delta_color="off",
+)
+c[5].metric(
+    f.t("col_score"),
+    f"{row['score']:.1f}",
+    border=True,
+    help=f.t("scores_help"),
+    delta=f.t("grade_is", grade=row["grade"]),
+    delta_arrow="off",
+    delta_color="off",
+)
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{f.t('purpose')}**")
+    st.text(info["purpose"] or "—")
+with right:
+    st.markdown(f"**{f.t('project_goals')}**")
+    st.text("\n".join(f"{g.seq}. {g.goal}" for g in query("project_goals", year=f.year, project=code).itertuples()) or "—")
+
+quarters = query("project_quarters", year=f.year, project=code, as_of=f.as_of)
+left, right = st.columns(2)
+left.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=names[code])))
+days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
+right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
+
+st.subheader(f.t("indicator_table"))
+rows = query(
+    "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project=code, level1=None, status=None, off_only=False, limit=None
+)
+history = query("indicator_history", year=f.year, project=code, as_of=f.as_of)
+periods = sorted(history["period_end"].astype(str).unique())
+by_period = history.assign(
+    value=[number(v) if pd.notna(v) else t for v, t in zip(history["actual_value"], history["actual_text"])],
+    period=history["period_end"].astype(str),
+).pivot(index="indicator_id", columns="period", values="value")
+table = rows.join(by_period, on="indicator_id").assign(status_word=[status_word(s, f.lang) for s in rows["status"]])
+indicator_order = [
+    "status_word",
+    "level1",
+    "level2",
+    "level3",
+    "target_text",
+    *periods,
+    "gap",
+    "likelihood",
+    "reason",
+    "reason_detail",
+    "corrective_action",
+]
+indicator_config = {
+    "status_word": f.t("col_status"),
+    "level1": f.t("col_level1"),
+    "level2": f.t("col_level2"),
+    "level3": f.t("col_level3"),
+    "target_text": f.t("col_target"),
+    "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+    "likelihood": f.t("col_likelihood"),
+    "reason": f.t("col_reason_cat"),
+    "reason_detail": f.t("col_reason_detail"),
+    "corrective_action": f.t("col_action"),
+    **{p: f.t("actual_at", period=p) for p in periods},
+}
+chosen = [(f.t("pick_project"), f"{names[code]}（{code}）")]
+st.dataframe(
+    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND),
+    hide_index=True,
+    column_order=indicator_order,
+    column_config=indicator_config,
+)
+download_buttons(table, "project-indicators", chosen, indicator_order, indicator_config)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f.t("payments_of", as_of=f.as_of.isoformat()))
+    payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
+    if payments.empty:
+        st.info(f.t("no_payments"))
+    else:
+        payment_order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
+        payment_config = {
+            "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format="%,.2f"),
+            "summary": f.t("col_summary"),
+            "voucher_no": f.t("col_voucher"),
+            "fund_source": f.t("col_fund_source"),
+            "payee": f.t("col_payee"),
+        }
+        shown = money_frame(payments, ["amount"], f.unit)
+        st.dataframe(shown, hide_index=True, column_order=payment_order, column_config=payment_config)
+        download_buttons(shown, "project-payments", chosen, payment_order, payment_config)
+with right:
+    st.subheader(f.t("score_breakdown"), help=f.t("scores_help"))
+    parts = [
+        ("col_score_exec", "execution_points", 10),
+        ("col_score_output", "output_points", 50),
+        ("col_score_effect", "effect_points", 30),
+        ("col_score_satisfaction", "satisfaction_points", 10),
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            [{"part": f.t(key), "points": row[col], "lost": full - (row[col] if pd.notna(row[col]) else 0)} for key, col, full in parts]
+        ),
+        hide_index=True,
+        column_config={
+            "part": f.t("score_part"),
+            "points": st.column_config.NumberColumn(f.t("score_points"), format="%.1f"),
+            "lost": st.column_config.NumberColumn(f.t("score_lost"), format="%.1f"),
+        },
+    )
+
+st.subheader(f.t("notes"))
+notes = query("project_notes", year=f.year, project=code)
+for n in notes.itertuples():
+    st.caption(f"{f.t('quarter_' + str(n.quarter))} · {plain(n.author)} · {n.created_at:%Y-%m-%d %H:%M}")
+    st.text(n.note)
+if notes.empty:
+    st.caption(f.t("no_notes"))
+user = require_role("editor")
+if user:
+    with st.form("note_form", clear_on_submit=True):
+        quarter = st.selectbox(
+            f.t("note_quarter"),
+            [1, 2, 3, 4],
+            index=(f.as_of.month - 1) // 3 if f.as_of.year == f.year else 3,
+            format_func=lambda q: f.t(f"quarter_{q}"),
+        )
+        text = st.text_area(f.t("note_text"), max_chars=MAX_LENGTH)
+        if st.form_submit_button(f.t("note_save"), key="note_save"):
+            try:
+                add_note(cursor(), f.year, code, quarter, text, user.name)
+                st.rerun()
+            except InputError as error:
+                st.error(str(error))

@@ -1,0 +1,262 @@
+"""Indicator actuals 指标完成值: from a file (xlsx, or CSV in UTF-8/GBK) or from the editor on
+绩效指标, through one check and one write.
+
+Each row names an indicator (by 指标编号, or by 项目编码 + 三级指标 with 二级指标 when the name
+is ambiguous; department-wide ones by 指标编号), the period end it reports on, the value
+reached, and optionally 偏差原因 (one of five categories) with its explanation, 完成目标可能性
+and 纠偏措施. A number is stored in the indicator's own unit: 万元 and 元 are converted, `%`
+and counts must match the target's unit, anything else is refused rather than compared blindly.
+Qualitative indicators keep the text. Nothing is written unless every row passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from monitor.errors import InputError, InputProblem
+from monitor.ingest.files import map_header, read_upload
+from monitor.ingest.notation import cn_number
+from monitor.ingest.payments import parse_date
+from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
+
+KIND = "indicator_actuals"
+REASONS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+LIKELIHOODS = ("确定能", "有可能", "完全不可能")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "indicator_id": ("指标编号", "指标ID"),
+    "project_code": ("项目编码", "项目代码"),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称", "绩效指标"),
+    "period_end": ("截至日期", "期末日期", "填报截至", "报告期末"),
+    "actual": ("实际完成值", "完成值", "实际值"),
+    "reason": ("偏差原因", "偏差原因分析"),
+    "reason_detail": ("原因说明", "偏差原因说明"),
+    "likelihood": ("完成目标可能性", "完成可能性"),
+    "corrective_action": ("纠偏措施", "整改措施"),
+}
+REQUIRED = ("period_end", "actual")
+COLUMNS_STORED = (
+    "year",
+    "project_code",
+    "indicator_id",
+    "period_end",
+    "actual_value",
+    "actual_text",
+    "likelihood",
+    "reason",
+    "reason_detail",
+    "corrective_action",
+    "batch_id",
+)
+VALUE = re.compile(r"\s*([+-]?\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)\s*(%|％|万元|元|[^\d\s.%％]{1,3})?\s*")
+TO_TARGET_UNIT = {("元", "万元"): 1 / 10000, ("万元", "元"): 10000.0, ("％", "%"): 1.0}
+
+
+@dataclass(frozen=True)
+class Actual:
+    row: int
+    project_code: str | None
+    indicator_id: str
+    period_end: dt.date
+    actual_value: float | None
+    actual_text: str | None
+    likelihood: str | None
+    reason: str | None
+    reason_detail: str | None
+    corrective_action: str | None
+
+
+@dataclass
+class ActualsCheck:
+    source: str
+    sha256: str
+    year: int | None = None
+    actuals: list[Actual] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    imported_as: int | None = None  # batch that already holds this exact file
+    batch_id: int | None = None
+
+
+def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year: int | None = None) -> ActualsCheck:
+    """Read and validate an actuals file against the targets in the database; writes nothing."""
+    check = ActualsCheck(file_name, sha256_of_bytes(data))
+    check.imported_as = already_imported(con, KIND, check.sha256)
+    if check.imported_as is not None:
+        return check
+    try:
+        sheet = read_upload(data, file_name)
+    except InputError as error:
+        check.problems = list(error.problems)
+        return check
+    headers, check.problems, _ = map_header(sheet, COLUMNS, REQUIRED)
+    if not check.problems and not ({"indicator_id", "level3"} & set(headers)):
+        check.problems.append(InputProblem(file_name, 1, "三级指标", None, "应有「指标编号」列，或「项目编码」与「三级指标」列"))
+    if not check.problems and not sheet.rows:
+        check.problems.append(InputProblem(file_name, None, None, None, "文件只有表头，没有数据行"))
+    if not check.problems:
+        rows = [(number, {column: cells.get(header, "") for column, header in headers.items()}) for number, cells in sheet.rows]
+        _check_rows(con, check, rows, year, {column: header for column, header in headers.items()})
+    return check
+
+
+def check_rows(con: duckdb.DuckDBPyConnection, source: str, rows: list[dict[str, str]], year: int) -> ActualsCheck:
+    """Validate rows entered in the editor (keys are the model's column names); writes nothing."""
+    check = ActualsCheck(source, "")
+    _check_rows(con, check, list(enumerate(rows, start=1)), year, {c: names[0] for c, names in COLUMNS.items()})
+    return check
+
+
+def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> ActualsCheck:
+    """Write a passed check as one batch, in one transaction; a check with problems writes nothing."""
+    if check.problems or check.imported_as is not None or not check.actuals:
+        return check
+    with transaction(con):
+        if check.sha256 and (held := already_imported(con, KIND, check.sha256)) is not None:  # written meanwhile by another session
+            check.imported_as = held
+            return check
+        sha256 = check.sha256 or f"editor:{user}:{dt.datetime.now().isoformat()}"  # editor entries are never the same file
+        check.batch_id = new_batch(con, KIND, check.source, sha256, len(check.actuals), user, note=f"{check.year} 年度")
+        insert_rows(
+            con,
+            "indicator_actuals",
+            COLUMNS_STORED,
+            [
+                (
+                    check.year,
+                    a.project_code,
+                    a.indicator_id,
+                    a.period_end,
+                    a.actual_value,
+                    a.actual_text,
+                    a.likelihood,
+                    a.reason,
+                    a.reason_detail,
+                    a.corrective_action,
+                    check.batch_id,
+                )
+                for a in check.actuals
+            ],
+        )
+    return check
+
+
+def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, user: str, year: int | None = None) -> ActualsCheck:
+    """Check and write a file in one step (the CLI); the returned check says what happened."""
+    return save(con, check_file(con, data, file_name, year), user)
+
+
+def _check_rows(
+    con: duckdb.DuckDBPyConnection, check: ActualsCheck, rows: list[tuple[int, dict[str, str]]], year: int | None, shown: dict[str, str]
+) -> None:
+    """Resolve each row's indicator and convert its cells; every problem names row and column."""
+
+    def bad(number: int, column: str, value: str, expected: str) -> None:
+        check.problems.append(InputProblem(check.source, number, shown.get(column, column), value, expected))
+
+    periods = {number: parse_date(cells.get("period_end", "")) for number, cells in rows}
+    for number, cells in rows:
+        if periods[number] is None:
+            bad(number, "period_end", cells.get("period_end", ""), "应为日期，如 2023-09-30")
+    years = {d.year for d in periods.values() if d}
+    if year is None and len(years) == 1:
+        year = years.pop()
+    if year is None:
+        if not check.problems:
+            check.problems.append(InputProblem(check.source, None, shown["period_end"], None, "截至日期分属多个年度：请指定预算年度"))
+        return
+    check.year = year
+    targets = _targets(con, year)
+    seen: dict[tuple[str, dt.date], int] = {}
+    for number, cells in rows:
+        target = _find_target(targets, cells, lambda column, value, expected, n=number: bad(n, column, value, expected))
+        period = periods[number]
+        if target is None or period is None:
+            continue
+        if period.year != year:
+            bad(number, "period_end", cells["period_end"], f"截至日期应在 {year} 年内")
+            continue
+        key = (target["indicator_id"], period)
+        if key in seen:
+            bad(number, "period_end", cells["period_end"], f"同一指标同一截至日期已在第 {seen[key]} 行填报")
+            continue
+        seen[key] = number
+        actual = cells.get("actual", "")
+        value, text = _value(target, actual, lambda expected, n=number, a=actual: bad(n, "actual", a, expected))
+        reason = cells.get("reason", "").strip() or None
+        if reason and reason not in REASONS:
+            bad(number, "reason", reason, f"偏差原因应为 {' / '.join(REASONS)} 之一（详细说明写在「原因说明」）")
+        likelihood = cells.get("likelihood", "").strip() or None
+        if likelihood and likelihood not in LIKELIHOODS:
+            bad(number, "likelihood", likelihood, f"完成目标可能性应为 {' / '.join(LIKELIHOODS)} 之一")
+        check.actuals.append(
+            Actual(
+                number,
+                target["project_code"],
+                target["indicator_id"],
+                period,
+                value,
+                text,
+                likelihood,
+                reason,
+                cells.get("reason_detail", "").strip() or None,
+                cells.get("corrective_action", "").strip() or None,
+            )
+        )
+    if check.problems:
+        check.actuals = []
+
+
+def _targets(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:
+    rows = con.execute(
+        "SELECT indicator_id, project_code, level2, level3, op, unit FROM indicators WHERE year = ?"
+        " UNION ALL SELECT indicator_id, NULL, source, description, op, unit FROM dept_indicators WHERE year = ?",
+        [year, year],
+    ).fetchall()
+    return [dict(zip(("indicator_id", "project_code", "level2", "level3", "op", "unit"), r)) for r in rows]
+
+
+def _find_target(targets: list[dict], cells: dict[str, str], bad) -> dict | None:
+    """The indicator a row reports on, by 指标编号 or by 项目编码 + 三级指标 (+ 二级指标)."""
+    indicator_id = cells.get("indicator_id", "").strip()
+    if indicator_id:
+        found = [t for t in targets if t["indicator_id"] == indicator_id]
+        if not found:
+            bad("indicator_id", indicator_id, "没有这个指标编号")
+        return found[0] if found else None
+    code, name, level2 = (cells.get(c, "").strip() for c in ("project_code", "level3", "level2"))
+    in_project = [t for t in targets if t["project_code"] == code]
+    if not in_project:
+        bad("project_code", code, "该年度没有这个项目编码" if code else "应填写项目编码（部门整体指标请填写指标编号）")
+        return None
+    found = [t for t in in_project if t["level3"] == name and (not level2 or t["level2"] == level2)]
+    if len(found) == 1:
+        return found[0]
+    names = "、".join(dict.fromkeys(t["level3"] for t in in_project))
+    bad("level3", name, "该项目有多个同名指标，请填写二级指标" if found else f"该项目没有这个三级指标；应为：{names}")
+    return None
+
+
+def _value(target: dict, text: str, bad) -> tuple[float | None, str | None]:
+    """The actual as stored: a number in the target's unit, or text for a qualitative indicator."""
+    text = text.strip()
+    if not text:
+        bad("实际完成值不能为空")
+        return None, None
+    if target["op"] == "qual":
+        return None, text
+    match = VALUE.fullmatch(text)
+    if not match or cn_number(match.group(1)) is None:
+        bad(f"应为数值{('（单位 ' + target['unit'] + '）') if target['unit'] else ''}，如 96 或 96%")
+        return None, None
+    number, unit = cn_number(match.group(1)), match.group(2)
+    if unit is None or unit == target["unit"]:
+        return number, None
+    factor = TO_TARGET_UNIT.get((unit, target["unit"]))
+    if factor is None:
+        bad(f"单位「{unit}」与指标值的单位「{target['unit'] or '无'}」不一致，无法比较")
+        return None, None
+    return number * factor, None

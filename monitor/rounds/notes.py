@@ -1,0 +1,30 @@
+"""Quarterly notes on a project: written by staff (editor or admin), read by leadership."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from monitor.errors import InputError, InputProblem
+from monitor.store.batches import insert_rows
+
+MAX_LENGTH = 2000
+
+
+def add_note(con: duckdb.DuckDBPyConnection, year: int, project_code: str, quarter: int, text: str, author: str) -> None:
+    """Store one note, kept with its author and time; refuses empty or overlong text."""
+    text = text.strip()
+    if not text or len(text) > MAX_LENGTH:
+        raise InputError([InputProblem("备注", None, "note", None, f"备注不能为空，且不超过 {MAX_LENGTH} 字")])
+    if quarter not in (1, 2, 3, 4):
+        raise InputError([InputProblem("备注", None, "quarter", str(quarter), "季度应为 1–4")])
+    known = con.execute("SELECT count(*) FROM projects WHERE year = ? AND project_code = ?", [year, project_code]).fetchone()[0]
+    if not known:
+        raise InputError([InputProblem("备注", None, "project_code", project_code, f"{year} 年没有这个项目")])
+    insert_rows(
+        con,
+        "project_notes",
+        ("year", "project_code", "quarter", "note", "author", "created_at"),
+        [(year, project_code, quarter, text, author, dt.datetime.now().replace(microsecond=0))],
+    )

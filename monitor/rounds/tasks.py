@@ -1,0 +1,325 @@
+"""Monitoring rounds (监控任务): tasks with a deadline, a unit's submission frozen as a snapshot,
+and the bureau's review (退回 with a reason, or 终审).
+
+A task names a fiscal year, a period end, a deadline and the units in scope (all their
+projects). A submission is a snapshot of the figures the pages compute at the period end
+(queries project_status, project_funds, indicator_status, project_scores, project_goals) with
+what staff entered merged into the indicator rows; it is stored as JSON with its SHA-256 and
+never updated, so later data changes do not alter it, and `diff` shows how today's data differs.
+A unit's state is its latest row in round_transitions. Permissions are checked here, so the
+rules hold whatever calls them: admin creates tasks and reviews, editor (or admin) submits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from monitor.auth import User
+from monitor.errors import InputError, InputProblem
+from monitor.rules.disbursement import threshold_params
+from monitor.rules.headline import Run
+from monitor.rules.indicators import NO_FILTERS
+from monitor.store.batches import insert_rows, transaction
+from monitor.store.db import query_df, query_rows
+
+STATES = ("none", "submit", "return", "approve")  # 未填报 / 已提交 / 已退回 / 已终审
+LIKELIHOODS = ("确定能", "有可能", "完全不可能")
+REASONS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+# What staff fill in per indicator; the rest of a submission is computed from the data.
+ENTRY_FIELDS = ("forecast_text", "reason", "likelihood", "reason_detail", "corrective_action")
+MAX_TEXT = 2000
+FORMAT = 1  # of the snapshot payload
+PROJECT_DIFF = ("actual_cumulative", "execution_rate", "forecast", "status")
+INDICATOR_DIFF = ("latest_actual", "actual_text", "status")
+
+
+class NotAllowed(PermissionError):
+    """The user's role (or the round's state) does not allow the step; the message says why."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: int
+    task_id: int
+    dept_code: str
+    year: int
+    period_end: dt.date
+    submitted_by: str
+    submitted_at: dt.datetime
+    sha256: str
+    frames: dict[str, pd.DataFrame]
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """A `Run` over the frozen frames, so builders of the live views (the 绩效运行监控表) can
+        take a snapshot instead of the database."""
+        frame = self.frames[name]
+        if name == "project_goals":
+            frame = frame[frame["project_code"] == params["project"]].drop(columns="project_code")
+        return frame.copy()
+
+
+def require(user: User | None, role: str) -> User:
+    if user is None:
+        raise NotAllowed("需要先登录")
+    if not user.can(role):
+        raise NotAllowed(f"{user.name} 的角色是 {user.role}，此操作需要 {role}")
+    return user
+
+
+def create_task(
+    con: duckdb.DuckDBPyConnection, user: User | None, year: int, title: str, period_end: dt.date, deadline: dt.date, units: list[str]
+) -> int:
+    """Open a monitoring task for `units` (admin); InputError names what is wrong."""
+    require(user, "admin")
+    title = title.strip()
+    problems = []
+    if not title or len(title) > 200:
+        problems.append(InputProblem("监控任务", None, "标题", title, "标题不能为空，且不超过 200 字"))
+    if period_end.year != year:
+        problems.append(InputProblem("监控任务", None, "监控截止日期", period_end.isoformat(), f"应在 {year} 年内"))
+    if deadline < period_end:
+        problems.append(InputProblem("监控任务", None, "报送截止日期", deadline.isoformat(), "不能早于监控截止日期"))
+    known = {code for (code, _) in query_rows(con, "filter_departments", year=year)}
+    if not units or not set(units) <= known:
+        problems.append(InputProblem("监控任务", None, "单位", "、".join(sorted(set(units) - known)), f"请选择 {year} 年有项目的单位"))
+    if problems:
+        raise InputError(problems)
+    with transaction(con):
+        task_id = con.execute(
+            "INSERT INTO round_tasks (year, title, period_end, deadline, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING task_id",
+            [year, title, period_end, deadline, user.name, now()],
+        ).fetchone()[0]
+        insert_rows(con, "round_units", ("task_id", "dept_code"), [(task_id, code) for code in dict.fromkeys(units)])
+    return task_id
+
+
+def task(con: duckdb.DuckDBPyConnection, task_id: int) -> tuple[int, str, dt.date, dt.date]:
+    """(year, title, period_end, deadline) of a task."""
+    row = con.execute("SELECT year, title, period_end, deadline FROM round_tasks WHERE task_id = ?", [task_id]).fetchone()
+    if row is None:
+        raise KeyError(f"没有监控任务 {task_id}")
+    return row
+
+
+def state(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> str:
+    """The unit's state in the task: none, submit, return or approve."""
+    if not con.execute("SELECT count(*) FROM round_units WHERE task_id = ? AND dept_code = ?", [task_id, dept]).fetchone()[0]:
+        raise KeyError(f"单位 {dept} 不在监控任务 {task_id} 的范围内")
+    row = con.execute(
+        "SELECT arg_max(action, transition_id) FROM round_transitions WHERE task_id = ? AND dept_code = ?", [task_id, dept]
+    ).fetchone()
+    return row[0] or "none"
+
+
+def overdue_rounds(run: Run, year: int, dept: str | None, today: dt.date | None = None) -> pd.DataFrame:
+    """Units past a task's deadline that have not submitted (or were returned and not resubmitted)."""
+    listing = run("round_status", year=year, dept=dept, today=today or dt.date.today())
+    return listing[listing["overdue"]]
+
+
+def figures(run: Run, year: int, dept: str, period_end: dt.date) -> dict[str, pd.DataFrame]:
+    """The computed figures of one unit at the end of `period_end`: what a submission freezes."""
+    funds = run("project_funds", year=year, dept=dept, as_of=period_end)
+    goals = [run("project_goals", year=year, project=code).assign(project_code=code) for code in funds["project_code"]]
+    return {
+        "project_status": run("project_status", year=year, dept=dept, as_of=period_end, limit=None, **threshold_params()),
+        "project_funds": funds,
+        "indicator_status": run("indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS),
+        "project_scores": run("project_scores", year=year, dept=dept, as_of=period_end),
+        "project_goals": pd.concat(goals, ignore_index=True) if goals else pd.DataFrame(columns=["seq", "goal", "project_code"]),
+    }
+
+
+def prefill(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> pd.DataFrame:
+    """The indicator rows a unit fills in: figures at the period end with the entry columns taken
+    from the last submission when there is one (a returned round is corrected, not redone),
+    else from the reported actuals."""
+    last = latest_snapshot(con, task_id, dept)
+    if last is not None:
+        return last.frames["indicator_status"]
+    year, _, period_end, _ = task(con, task_id)
+    return query_df(con, "indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS).assign(forecast_text=None)
+
+
+def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept: str, entries: dict[str, dict[str, Any]]) -> int:
+    """Freeze the unit's figures at the period end with `entries` (indicator id → ENTRY_FIELDS) as
+    a snapshot and record the submission (editor); returns the snapshot id."""
+    require(user, "editor")
+    year, _, period_end, _ = task(con, task_id)
+    with transaction(con):
+        current = state(con, task_id, dept)
+        if current not in ("none", "return"):
+            raise NotAllowed("已提交或已终审的填报不能再次提交")
+        frames = figures(lambda name, **p: query_df(con, name, **p), year, dept, period_end)
+        last = latest_snapshot(con, task_id, dept)  # a returned round keeps what was written, corrected by `entries`
+        written = {} if last is None else last.frames["indicator_status"].set_index("indicator_id")[list(ENTRY_FIELDS)].to_dict("index")
+        merged = {i: {**written.get(i, {}), **entries.get(i, {})} for i in written.keys() | entries.keys()}
+        frames["indicator_status"] = _merge_entries(frames["indicator_status"], merged)
+        payload = json.dumps(
+            {"format": FORMAT, "task_id": task_id, "dept_code": dept, "year": year, "period_end": period_end.isoformat()}
+            | {"frames": {name: _pack(frame) for name, frame in frames.items()}},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        snapshot_id = con.execute(
+            "INSERT INTO round_snapshots (task_id, dept_code, payload, sha256, submitted_by, submitted_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING snapshot_id",
+            [task_id, dept, payload, hashlib.sha256(payload.encode()).hexdigest(), user.name, now()],
+        ).fetchone()[0]
+        _transition(con, task_id, dept, "submit", user, snapshot_id)
+    return snapshot_id
+
+
+def return_submission(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept: str, reason: str) -> None:
+    """退回 a submission with the reason the unit will see (admin)."""
+    require(user, "admin")
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_TEXT:
+        raise InputError([InputProblem("审核", None, "退回原因", None, f"请写明退回原因（不超过 {MAX_TEXT} 字）")])
+    _review(con, user, task_id, dept, "return", reason)
+
+
+def approve(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept: str) -> None:
+    """终审 a submission (admin); its snapshot becomes the round's record."""
+    require(user, "admin")
+    _review(con, user, task_id, dept, "approve", None)
+
+
+def latest_snapshot(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> Snapshot | None:
+    row = con.execute(
+        "SELECT snapshot_id, payload, sha256, submitted_by, submitted_at FROM round_snapshots"
+        " WHERE task_id = ? AND dept_code = ? ORDER BY snapshot_id DESC LIMIT 1",
+        [task_id, dept],
+    ).fetchone()
+    if row is None:
+        return None
+    snapshot_id, payload, sha256, by, at = row
+    if hashlib.sha256(payload.encode()).hexdigest() != sha256:
+        raise ValueError(f"快照 {snapshot_id} 的内容与其校验和不符")
+    data = json.loads(payload)
+    return Snapshot(
+        snapshot_id,
+        task_id,
+        dept,
+        data["year"],
+        dt.date.fromisoformat(data["period_end"]),
+        by,
+        at,
+        sha256,
+        {name: _unpack(packed) for name, packed in data["frames"].items()},
+    )
+
+
+def diff(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> pd.DataFrame:
+    """What today's data says differently at the snapshot's period end: one row per changed
+    figure (kind, key, name, field, submitted, now)."""
+    today = figures(lambda name, **p: query_df(con, name, **p), snapshot.year, snapshot.dept_code, snapshot.period_end)
+    rows = _changes("project", snapshot.frames["project_status"], today["project_status"], "project_code", "name", PROJECT_DIFF)
+    rows += _changes("indicator", snapshot.frames["indicator_status"], today["indicator_status"], "indicator_id", "level3", INDICATOR_DIFF)
+    return pd.DataFrame(rows, columns=["kind", "key", "name", "field", "submitted", "now"])
+
+
+def _review(con: duckdb.DuckDBPyConnection, user: User, task_id: int, dept: str, action: str, reason: str | None) -> None:
+    with transaction(con):
+        if state(con, task_id, dept) != "submit":
+            raise NotAllowed("只能审核已提交的填报")
+        snapshot = con.execute("SELECT max(snapshot_id) FROM round_snapshots WHERE task_id = ? AND dept_code = ?", [task_id, dept])
+        _transition(con, task_id, dept, action, user, snapshot.fetchone()[0], reason)
+
+
+def _transition(
+    con: duckdb.DuckDBPyConnection, task_id: int, dept: str, action: str, user: User, snapshot_id: int, reason: str | None = None
+) -> None:
+    insert_rows(
+        con,
+        "round_transitions",
+        ("task_id", "dept_code", "action", "reason", "snapshot_id", "by_user", "acted_at"),
+        [(task_id, dept, action, reason, snapshot_id, user.name, now())],
+    )
+
+
+def _merge_entries(indicators: pd.DataFrame, entries: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """The indicator rows with what staff entered; InputError when an entry is not acceptable."""
+    out = indicators.assign(forecast_text=None).set_index("indicator_id", drop=False)
+    for field in ENTRY_FIELDS:  # object columns holding None for blanks (pandas' str dtype would turn None into NaN)
+        out[field] = pd.Series([v if isinstance(v, str) else None for v in out[field]], index=out.index, dtype=object)
+    problems = []
+    for indicator_id, values in entries.items():
+        if indicator_id not in out.index:
+            problems.append(InputProblem("填报", None, "指标", indicator_id, "不是本单位的指标"))
+            continue
+        for field in [f for f in ENTRY_FIELDS if f in values]:  # fields left out keep their prefilled value
+            value = values[field]
+            value = value.strip() or None if isinstance(value, str) else None
+            allowed = {"reason": REASONS, "likelihood": LIKELIHOODS}.get(field)
+            if value is not None and (len(value) > MAX_TEXT or (allowed and value not in allowed)):
+                expected = f"应为 {' / '.join(allowed)}" if allowed else f"不超过 {MAX_TEXT} 字"
+                problems.append(InputProblem("填报", None, field, value[:40], f"{indicator_id}：{expected}"))
+            out.loc[indicator_id, field] = value
+    for row in out[out["status"] == "未达标"].itertuples():
+        if not (row.reason and row.likelihood):
+            expected = f"{row.indicator_id} 未达标：请填写偏差原因和完成目标可能性"
+            problems.append(InputProblem("填报", None, "偏差原因分析", row.level3, expected))
+    if problems:
+        raise InputError(problems)
+    return out.reset_index(drop=True)
+
+
+def _changes(kind: str, then: pd.DataFrame, now: pd.DataFrame, key: str, name: str, fields: tuple[str, ...]) -> list[tuple]:
+    merged = then.merge(now, on=key, how="outer", suffixes=("_then", "_now"))
+    rows = []
+    for record in merged.to_dict("records"):
+        label = record.get(f"{name}_then") if isinstance(record.get(f"{name}_then"), str) else record.get(f"{name}_now")
+        for field in fields:
+            before, after = _comparable(record.get(f"{field}_then")), _comparable(record.get(f"{field}_now"))
+            if before != after:
+                rows.append((kind, _plain(record[key]), label if isinstance(label, str) else "合计", field, before, after))
+    return rows
+
+
+def _comparable(value: Any) -> Any:
+    value = _plain(value)
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: Decimal as text (exact), dates as ISO text, numpy scalars as Python's."""
+    if value is None or (not isinstance(value, str | Decimal) and pd.isna(value)):
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | pd.Timestamp):
+        return pd.Timestamp(value).isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _pack(frame: pd.DataFrame) -> dict[str, Any]:
+    kinds = {c: {type(v) for v in frame[c] if v is not None and not (isinstance(v, float) and pd.isna(v))} for c in frame.columns}
+    return {
+        "columns": list(frame.columns),
+        "decimal": [c for c, types in kinds.items() if Decimal in types],
+        "date": [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])],
+        "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+    }
+
+
+def _unpack(packed: dict[str, Any]) -> pd.DataFrame:
+    frame = pd.DataFrame(packed["rows"], columns=packed["columns"], dtype=object)
+    for column in packed["decimal"]:
+        frame[column] = [None if v is None else Decimal(v) for v in frame[column]]
+    for column in packed["date"]:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame.infer_objects()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)

@@ -1,0 +1,73 @@
+"""Indicator status and self-evaluation scores: the figures of 绩效指标 and `monitor status`.
+
+The rules are SQL (indicator_latest, target_met, target_gap, attainment and grade in
+queries/rules.sql; queries/indicator_status.sql, queries/project_scores.sql); this module
+shapes them for JSON and labels them for the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from monitor.i18n import t
+from monitor.store.db import query_df
+
+STATUSES = ("达标", "未达标", "未填报", "定性待评")
+STATUS_KEYS = {"达标": "ind_met", "未达标": "ind_unmet", "未填报": "ind_missing", "定性待评": "ind_qualitative"}
+STATUS_BACKGROUND = {"达标": "#d7f0df", "未达标": "#f8cfca", "未填报": "#ececec", "定性待评": "#dfe8f5"}
+NO_FILTERS = {"project": None, "level1": None, "status": None, "off_only": False, "limit": None}
+SCORE_PARTS = ("execution_points", "output_points", "effect_points", "satisfaction_points")
+
+
+def status_word(status: str, lang: str = "zh") -> str:
+    return t(STATUS_KEYS[status], lang)
+
+
+def indicator_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, dept: str | None = None) -> dict[str, Any]:
+    """The `indicators` and `scores` parts of `monitor status --json`."""
+    rows = query_df(con, "indicator_status", year=year, dept=dept, as_of=as_of, **NO_FILTERS)
+    scores = query_df(con, "project_scores", year=year, dept=dept, as_of=as_of)
+    return {
+        "indicators": [
+            {
+                "project_code": _text(r.project_code),
+                "indicator_id": r.indicator_id,
+                "level1": r.level1,
+                "level2": r.level2,
+                "level3": r.level3,
+                "target_text": r.target_text,
+                "op": r.op,
+                "target_value": _number(r.target_value),
+                "unit": _text(r.unit),
+                "latest_actual": _number(r.latest_actual) if _number(r.latest_actual) is not None else _text(r.actual_text),
+                "period_end": None if pd.isna(r.period_end) else pd.Timestamp(r.period_end).date().isoformat(),
+                "status": r.status,
+                "off_target": bool(r.off_target),
+                "gap": _number(r.gap),
+                "likelihood": _text(r.likelihood),
+                "reason": _text(r.reason),
+            }
+            for r in rows.itertuples()
+        ],
+        "scores": [
+            {
+                "project_code": _text(r.project_code),
+                "score": round(float(r.score), 2),
+                "grade": r.grade,
+                **{part: _number(getattr(r, part)) for part in SCORE_PARTS},
+            }
+            for r in scores.itertuples()
+        ],
+    }
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,68 @@
+"""Undoing an import batch: its rows are deleted in one transaction and a batch of kind 'undo'
+records who did it; the undone batch points at that record (`undone_by`).
+
+Only batches that add rows of their own can be undone. A targets batch cannot: it replaces the
+department-year's targets as a whole (what it replaced is not kept) and payments and indicator
+actuals hang on its projects, so a correction is made by importing a corrected targets file.
+Demo batches (演示数据) of payments or indicator actuals can be undone like any other: that is
+how a department clears the synthetic actuals before loading its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from monitor.store import payment_months
+from monitor.store.batches import new_batch, transaction
+
+UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals"}  # batch kind → the table holding its rows
+TARGETS_REFUSAL = (
+    "绩效目标批次不能撤销：导入目标会整体替换该单位该年度的目标（被替换的内容不保留），"
+    "支付和指标完成值都挂在这些项目和指标上。如需更正，请导入更正后的目标文件。"
+)
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone; the message says why. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Undone:
+    batch_id: int  # the batch that was undone
+    undo_batch_id: int  # the 'undo' batch recording it
+    rows: int  # rows deleted
+
+
+def refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
+    """Why this batch cannot be undone, or None when it can."""
+    row = con.execute("SELECT kind, undone_by FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()
+    if row is None:
+        return f"没有编号为 {batch_id} 的导入批次"
+    kind, undone_by = row
+    if undone_by is not None:
+        return f"批次 {batch_id} 已被撤销（撤销记录为批次 {undone_by}）"
+    if kind == "undo":
+        return "撤销记录本身不能再撤销；如需恢复数据，请重新导入原文件"
+    if kind == "targets":
+        return TARGETS_REFUSAL
+    if kind not in UNDOABLE:
+        return f"「{kind}」类批次不支持撤销"
+    return None
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undone:
+    """Delete exactly the rows of `batch_id` and record the undo, all in one transaction."""
+    with transaction(con):
+        reason = refusal(con, batch_id)
+        if reason:
+            raise UndoRefused(reason)
+        kind, file_name = con.execute("SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()
+        if kind == "payments":
+            payment_months.remove_batch(con, batch_id)
+        # The table name comes from UNDOABLE, never from input; the batch id is bound.
+        deleted = con.execute(f"DELETE FROM {UNDOABLE[kind]} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        undo_id = new_batch(con, "undo", file_name, f"undo-{batch_id}", deleted, user, note=f"撤销批次 {batch_id}（{kind}）")
+        con.execute("UPDATE import_batches SET undone_by = ? WHERE batch_id = ?", [undo_id, batch_id])
+    return Undone(batch_id, undo_id, deleted)

@@ -1,0 +1,71 @@
+"""The 绩效指标 page's editor for indicator actuals: one project, one period end; the rows go
+through the same check and write as an imported file (monitor.ingest.actuals) and become a batch."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from monitor.fmt import number
+from monitor.ingest.actuals import LIKELIHOODS, REASONS, check_rows, save
+from monitor.ui.data import cursor, query
+from monitor.ui.filters import Filters
+from monitor.ui.signin import require_role
+
+EDITABLE = ["actual", "likelihood", "reason", "reason_detail", "corrective_action"]
+
+
+def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
+    st.subheader(f.t("editor_title"))
+    user = require_role("editor")
+    if user is None or not projects:
+        return
+    done = st.session_state.pop("editor_done", None)
+    if done:
+        st.success(done)
+    left, right = st.columns([3, 1])
+    code = left.selectbox(f.t("filter_project"), list(projects), format_func=projects.get, key="editor_project")
+    period = right.date_input(f.t("col_period"), value=f.as_of, key="editor_period")
+    rows = query(
+        "indicator_status", year=f.year, dept=None, as_of=period, project=code, level1=None, status=None, off_only=False, limit=None
+    )
+    current = rows.assign(
+        actual=[number(v) if pd.notna(v) else (t or "") for v, t in zip(rows["latest_actual"], rows["actual_text"])],
+    )[["indicator_id", "level3", "target_text", *EDITABLE]].fillna("")
+    edited = st.data_editor(
+        current,
+        hide_index=True,
+        key=f"editor_{code}_{period}",
+        disabled=["indicator_id", "level3", "target_text"],
+        column_order=["level3", "target_text", *EDITABLE],
+        column_config={
+            "level3": f.t("col_level3"),
+            "target_text": f.t("col_target"),
+            "actual": f.t("col_latest"),
+            "likelihood": st.column_config.SelectboxColumn(f.t("col_likelihood"), options=list(LIKELIHOODS)),
+            "reason": st.column_config.SelectboxColumn(f.t("col_reason_cat"), options=list(REASONS)),
+            "reason_detail": f.t("col_reason_detail"),
+            "corrective_action": f.t("col_action"),
+        },
+    )
+    changed = edited[(edited[EDITABLE] != current[EDITABLE]).any(axis=1)]
+    if not st.button(f.t("editor_save", n=len(changed)), type="primary", disabled=changed.empty, key="editor_save"):
+        return
+    entries = [
+        {"indicator_id": r.indicator_id, "period_end": period.isoformat(), **{c: str(getattr(r, c) or "") for c in EDITABLE}}
+        for r in changed.itertuples()
+    ]
+    check = check_rows(cursor(), f.t("editor_source", name=user.name), entries, f.year)
+    if check.problems:
+        st.error(f.t("check_failed", n=len(check.problems)))
+        st.dataframe(
+            pd.DataFrame(
+                [(p.row, p.column, p.value, p.expected) for p in check.problems],
+                columns=[f.t("col_row"), f.t("col_column"), f.t("col_value"), f.t("col_expected")],
+            ),
+            hide_index=True,
+        )
+        return
+    saved = save(cursor(), check, user.name)
+    st.session_state["editor_done"] = f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals))
+    st.rerun()
