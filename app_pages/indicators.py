@@ -5,7 +5,8 @@ import streamlit as st
 
 from monitor.fmt import number
 from monitor.review.charts import status_heatmap
-from monitor.rules.indicators import STATUS_BACKGROUND, STATUSES, status_word
+from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.store.vocabulary import INDICATOR_STATUSES
 from monitor.ui.actuals_editor import actuals_editor
 from monitor.ui.data import query
 from monitor.ui.filters import filters
@@ -47,7 +48,7 @@ projects = {**project_choices(f, "ind_project"), "": ""}
 choices = {
     "ind_project": [ALL, *projects],
     "ind_level1": [ALL, *LEVEL1],
-    "ind_status": [ALL, *STATUSES],
+    "ind_status": [ALL, *INDICATOR_STATUSES],
 }
 labels = {
     "ind_project": lambda v: f.t("all") if v == ALL else (projects[v] or f.t("dept_wide")),

@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS payments (
 
 -- Payment totals per project and calendar month, kept in step with payments in the same
 -- transaction by every write (monitor.payment_months): cumulative actuals at a date read about
--- 12 rows per project here plus the payments of the as-of date's own month (rules.sql, paid_by_month).
+-- 12 rows per project here plus the payments of the as-of date's own month (paid_by_month in queries/rules/disbursement.sql).
 CREATE TABLE IF NOT EXISTS payment_months (
     year          INTEGER NOT NULL,
     project_code  TEXT NOT NULL,

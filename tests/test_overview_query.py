@@ -1,4 +1,4 @@
-"""The total row of queries/project_status.sql (总览 headline) against Python sums of raw rows."""
+"""The total row of queries/pages/project_status.sql (总览 headline) against Python sums of raw rows."""
 
 from __future__ import annotations
 

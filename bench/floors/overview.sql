@@ -3,7 +3,7 @@
 -- budget-weighted score) at $as_of and at the previous quarter end $previous (the page shows the
 -- change), the quarterly planned/actual totals, and the ten projects furthest behind and the ten
 -- indicators furthest off target at $as_of. Plan interpolation and indicator judgement use the
--- same rule macros as the page (queries/rules.sql): the floor removes the page's structure, not its rules.
+-- same rule macros as the page (queries/rules/): the floor removes the page's structure, not its rules.
 WITH pay AS (
     SELECT project_code, sum(amount) AS actual, sum(amount) FILTER (WHERE paid_on <= $previous) AS actual_before,
            sum(amount) FILTER (WHERE quarter(paid_on) = 1) AS a1, sum(amount) FILTER (WHERE quarter(paid_on) = 2) AS a2,

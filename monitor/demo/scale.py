@@ -25,14 +25,14 @@ from monitor.store import payment_months
 from monitor.store.batches import new_batch
 from monitor.store.db import sql
 
-PROJECTS_PER_UNIT = 10  # units per department and departments per region: queries/scale_macros.sql
+PROJECTS_PER_UNIT = 10  # units per department and departments per region: queries/scale/scale_macros.sql
 # Checkpoint months of the plan patterns (the seed's is 3/6/10/12) and how often each is used.
 PLAN_MONTHS = ((3, 6, 9, 12), (3, 6, 10, 12), (6, 12), (5, 8, 11, 12), (12,))
 PLAN_SHARES = (0.4, 0.25, 0.15, 0.1, 0.1)
 # Share of the year's payments made in each month: slow start, steady middle, year-end rush.
 MONTH_WEIGHTS = np.array([2, 4, 7, 7, 8, 9, 7, 7, 9, 9, 11, 20], dtype=float)
 REFUND_SHARE = 0.015
-INDICATOR_KINDS = 7  # 数量, 质量, 时效, 成本, 社会效益, 可持续影响, 满意度 (queries/scale_indicators.sql)
+INDICATOR_KINDS = 7  # 数量, 质量, 时效, 成本, 社会效益, 可持续影响, 满意度 (queries/scale/scale_indicators.sql)
 PERIOD_MONTHS = (6, 9)  # actuals reported at 6月底 and 9月底
 LABEL = "演示数据（gen-scale 合成数据）"
 

@@ -132,7 +132,7 @@ def locked_down(snapshot_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "1GB"})
     con.execute("ATTACH $path AS monitor (READ_ONLY)", {"path": str(snapshot_path)})
     con.execute("USE monitor")
-    con.execute(db.sql("rules"))  # the rule macros, so power users can call indicator_latest(…) etc.
+    con.execute(db.rules_sql())  # the rule macros, so power users can call indicator_latest(…) etc.
     con.execute("SET python_enable_replacements = false")  # no reading Python variables of this process
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

@@ -22,10 +22,9 @@ from monitor.ingest.files import map_header, read_upload
 from monitor.ingest.notation import cn_number
 from monitor.ingest.payments import parse_date
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
+from monitor.store.vocabulary import LIKELIHOODS, REASONS
 
 KIND = "indicator_actuals"
-REASONS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
-LIKELIHOODS = ("确定能", "有可能", "完全不可能")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "indicator_id": ("指标编号", "指标ID"),
     "project_code": ("项目编码", "项目代码"),

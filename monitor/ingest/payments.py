@@ -5,7 +5,7 @@ validation report); `import_payments` checks it again inside one transaction and
 one batch, or writes nothing. Money is converted to 元 exactly: a value that would need
 rounding is an error, as is an amount whose unit is not stated.
 
-A CSV file is read column-wise and its cells parsed in one SQL pass (queries/payment_cells.sql);
+A CSV file is read column-wise and its cells parsed in one SQL pass (queries/ingest/payment_cells.sql);
 only a file that pass does not read cleanly is read row by row here, which words every problem.
 The checks against the file itself and the database are set-based over the payments as Arrow.
 """

@@ -56,7 +56,7 @@ def _progress_lines(fig: go.Figure, x, frame: pd.DataFrame, unit: str, lang: str
 def quarterly_chart(quarters: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
     """Bars of planned and actual per quarter, cumulative lines and the 序时进度 line.
 
-    `quarters` is the total rows of queries/quarterly_disbursement.sql (amounts in 元; actual
+    `quarters` is the total rows of queries/pages/quarterly_disbursement.sql (amounts in 元; actual
     NaN for quarters not begun).
     """
     labels = [t(f"quarter_{q}", lang) for q in quarters["quarter"]]
@@ -79,7 +79,7 @@ def s_curve(days: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
 def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """Projects × 二级指标, coloured by the worst state in each cell, labelled met/total.
 
-    `cells` is queries/indicator_heatmap.sql (worst: 0 all met, 1 not reported or
+    `cells` is queries/pages/indicator_heatmap.sql (worst: 0 all met, 1 not reported or
     qualitative, 2 off target).
     """
     cells = cells.assign(project_name=cells["project_name"].map(inert), level2=cells["level2"].map(inert))

@@ -29,10 +29,9 @@ from monitor.rules.headline import Run
 from monitor.rules.indicators import NO_FILTERS
 from monitor.store.batches import insert_rows, transaction
 from monitor.store.db import query_df, query_rows
+from monitor.store.vocabulary import LIKELIHOODS, REASONS
 
 STATES = ("none", "submit", "return", "approve")  # 未填报 / 已提交 / 已退回 / 已终审
-LIKELIHOODS = ("确定能", "有可能", "完全不可能")
-REASONS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 # What staff fill in per indicator; the rest of a submission is computed from the data.
 ENTRY_FIELDS = ("forecast_text", "reason", "likelihood", "reason_detail", "corrective_action")
 MAX_TEXT = 2000

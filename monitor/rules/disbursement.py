@@ -1,7 +1,7 @@
 """Planned vs actual disbursement: the figures of 预算执行 and `monitor status`.
 
-The computation is SQL (queries/project_status.sql, queries/quarterly_disbursement.sql, rules
-in queries/rules.sql); this module supplies the thresholds and turns status codes into words.
+The computation is SQL (queries/pages/project_status.sql, queries/pages/quarterly_disbursement.sql, rules
+in queries/rules/); this module supplies the thresholds and turns status codes into words.
 """
 
 from __future__ import annotations

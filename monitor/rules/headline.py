@@ -1,7 +1,7 @@
 """The quarterly review: headline figures at the as-of date and at the previous quarter end.
 
 Used by 总览 and by the exported review report, so both show the same numbers. Figures come
-from one named query (queries/overview_summary.sql);
+from one named query (queries/pages/overview_summary.sql);
 `run` is any function that runs a named query with bound parameters and returns a DataFrame
 (monitor.ui.data.query in the app, a connection-bound db.query_df in reports and tests).
 """

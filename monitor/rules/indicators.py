@@ -1,7 +1,7 @@
 """Indicator status and self-evaluation scores: the figures of 绩效指标 and `monitor status`.
 
 The rules are SQL (indicator_latest, target_met, target_gap, attainment and grade in
-queries/rules.sql; queries/indicator_status.sql, queries/project_scores.sql); this module
+queries/rules/indicators.sql and scores.sql; queries/pages/indicator_status.sql, project_scores.sql); this module
 shapes them for JSON and labels them for the UI.
 """
 
@@ -16,7 +16,6 @@ import pandas as pd
 from monitor.i18n import t
 from monitor.store.db import query_df
 
-STATUSES = ("达标", "未达标", "未填报", "定性待评")
 STATUS_KEYS = {"达标": "ind_met", "未达标": "ind_unmet", "未填报": "ind_missing", "定性待评": "ind_qualitative"}
 STATUS_BACKGROUND = {"达标": "#d7f0df", "未达标": "#f8cfca", "未填报": "#ececec", "定性待评": "#dfe8f5"}
 NO_FILTERS = {"project": None, "level1": None, "status": None, "off_only": False, "limit": None}

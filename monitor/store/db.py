@@ -1,7 +1,9 @@
-"""Opening the database and running the named queries of `queries/*.sql`.
+"""Opening the database and running the named queries of `queries/`.
 
-Queries are parameterised with DuckDB's `$name` placeholders and always run with bound
-values; nothing here formats a value into SQL text.
+A query is named by its file's stem, wherever it lies in the folders by layer (`queries/pages/
+project_status.sql` is "project_status"); names are unique across the folders. Queries are
+parameterised with DuckDB's `$name` placeholders and always run with bound values; nothing here
+formats a value into SQL text.
 """
 
 from __future__ import annotations
@@ -27,13 +29,34 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
+# The rule macros (queries/rules/), defined on every connection in this order: each file uses only
+# the macros of the files before it.
+RULE_FILES = ("vocabulary", "scope", "plan", "disbursement", "indicators", "scores")
+
+
+@cache
+def _query_files() -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for path in sorted(QUERIES_DIR.rglob("*.sql")):
+        if path.stem in files:
+            raise RuntimeError(f"two queries named {path.stem!r}: {files[path.stem]} and {path}")
+        files[path.stem] = path
+    return files
+
+
 @cache
 def sql(name: str) -> str:
-    """The text of `queries/<name>.sql`."""
-    path = QUERIES_DIR / f"{name}.sql"
-    if not path.is_file():
+    """The text of the named query `queries/<folder>/<name>.sql`."""
+    path = _query_files().get(name)
+    if path is None:
         raise KeyError(f"no query named {name!r} in {QUERIES_DIR}")
     return path.read_text(encoding="utf-8")
+
+
+@cache
+def rules_sql() -> str:
+    """Every rule macro of queries/rules/, as one script."""
+    return "\n".join(sql(name) for name in RULE_FILES)
 
 
 class DatabaseBusy(Exception):
@@ -42,7 +65,7 @@ class DatabaseBusy(Exception):
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database: a writable one gets any missing tables of queries/schema.sql, and
-    every connection gets the rule macros of queries/rules.sql. Raises `DatabaseBusy` while
+    every connection gets the rule macros of queries/rules/. Raises `DatabaseBusy` while
     another process (the running dashboard, an import) holds the file."""
     try:
         con = duckdb.connect(str(path), read_only=read_only)
@@ -58,7 +81,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET memory_limit = '{memory_limit()}'")  # a checked size, see memory_limit()
     if not read_only:
         con.execute(sql("schema"))
-    con.execute(sql("rules"))
+    con.execute(rules_sql())
     return con
 
 
@@ -75,7 +98,7 @@ def memory_limit() -> str:
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor for another thread; temporary macros are per cursor, so the rules are defined again."""
     cur = con.cursor()
-    cur.execute(sql("rules"))
+    cur.execute(rules_sql())
     return cur
 
 

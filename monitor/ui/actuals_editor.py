@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from monitor.fmt import number
-from monitor.ingest.actuals import LIKELIHOODS, REASONS, check_rows, save
+from monitor.ingest.actuals import check_rows, save
+from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role

@@ -15,6 +15,7 @@ from monitor.fmt import plain
 from monitor.review.workbook import build_workbook
 from monitor.rounds import attachments, rectification
 from monitor.rounds import tasks as rounds
+from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query
 from monitor.ui.filters import Filters
 from monitor.ui.signin import current_user, require_role
@@ -130,7 +131,7 @@ def _fill(f: Filters, row) -> None:
         return
     st.caption(f.t("round_fill_help", date=row.period_end.date().isoformat()))
     rows = rounds.prefill(cursor(), row.task_id, row.dept_code)
-    choices = {"reason": rounds.REASONS, "likelihood": rounds.LIKELIHOODS}
+    choices = {"reason": REASONS, "likelihood": LIKELIHOODS}
     edited = st.data_editor(
         rows.set_index("indicator_id")[ENTRY_COLUMNS],
         key=f"round_entries_{row.task_id}_{row.dept_code}",

@@ -88,7 +88,7 @@ def download_buttons(
 
 
 def execution_rate_metric(container, f: Filters, row: Any) -> None:
-    """执行率 with its distance to 序时进度, from a row of queries/project_status.sql."""
+    """执行率 with its distance to 序时进度, from a row of queries/pages/project_status.sql."""
     container.metric(
         f.t("execution_rate"),
         percent(row["execution_rate"]),

@@ -2,7 +2,7 @@
 -- target, latest actual up to $as_of, status, off-target flag and signed gap; off-target
 -- ones first. Optional filters (NULL = all): $project ('' = department-wide only), $level1,
 -- $status; $off_only keeps the off-target ones; $limit caps the rows (NULL = all). Rules:
--- indicator_latest in queries/rules.sql.
+-- indicator_latest in queries/rules/indicators.sql.
 SELECT l.dept_code, l.project_code, p.name AS project_name, l.indicator_id, l.seq, l.level1, l.level2, l.level3,
        l.description, l.target_text, l.op, l.target_value, l.unit,
        l.actual_value AS latest_actual, l.actual_text, l.period_end, l.status, l.off_target, l.gap,

@@ -1,6 +1,6 @@
 -- The cells of a payments file (registered as `ledger_cells`: row, and the trimmed text of each
--- column of monitor.payments.COLUMNS, NULL where the file lacks the column) read as payments in
--- one pass. It accepts what monitor.payments.parse_date and _amount_in_yuan accept, or less: a
+-- column of monitor.ingest.payments.COLUMNS, NULL where the file lacks the column) read as payments in
+-- one pass. It accepts what monitor.ingest.payments.parse_date and _amount_in_yuan accept, or less: a
 -- cell it does not read gives NULL (so does an empty project code), and the importer then reads
 -- the file row by row, which words the problem. The patterns are theirs with ASCII digits only
 -- (Python's \d also takes full-width digits). $shift moves the decimal point to 元: 4 for 万元, 0 for 元.

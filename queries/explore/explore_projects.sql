@@ -1,5 +1,5 @@
 -- 即席查询, subject 项目: each project of $year (unit $dept, NULL = all) at $as_of with its
--- disbursement figures and status (rule: project_status_at in rules.sql), its unit and its funds (元).
+-- disbursement figures and status (rule: project_status_at in queries/rules/disbursement.sql), its unit and its funds (元).
 SELECT s.dept_code, d.name AS dept_name, s.project_code, s.name, p.fiscal_funds, p.other_funds,
        s.budget, s.planned_cumulative, s.actual_cumulative, s.execution_rate, s.time_progress,
        s.execution_rate < s.time_progress AS below_time_progress,

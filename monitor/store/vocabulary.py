@@ -1,0 +1,27 @@
+"""The enumerations of the data model, read from queries/rules/vocabulary.sql, where the SQL rules
+use them: 完成目标可能性, 偏差原因, the indicator and disbursement statuses and the score groups of
+the level-1 indicators. Defined there once, for the SQL and for Python alike."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import duckdb
+
+from monitor.store.db import sql
+
+
+@cache
+def _rows(macro: str) -> tuple[tuple, ...]:
+    with duckdb.connect() as con:  # the macros need no data: an in-memory database defines and reads them
+        con.execute(sql("vocabulary"))
+        return tuple(con.execute(f"SELECT * EXCLUDE (seq) FROM {macro}() ORDER BY seq").fetchall())  # macro: our own names
+
+
+LIKELIHOODS: tuple[str, ...] = tuple(r[0] for r in _rows("likelihoods"))
+AT_RISK_LIKELIHOODS: tuple[str, ...] = tuple(r[0] for r in _rows("likelihoods") if r[1])
+REASONS: tuple[str, ...] = tuple(r[0] for r in _rows("deviation_reasons"))
+INDICATOR_STATUSES: tuple[str, ...] = tuple(r[0] for r in _rows("indicator_statuses"))
+DISBURSEMENT_STATUSES: tuple[str, ...] = tuple(r[0] for r in _rows("disbursement_statuses"))
+DISBURSEMENT_REASONS: tuple[str, ...] = tuple(r[0] for r in _rows("disbursement_reasons"))
+SCORE_GROUPS: dict[str, str] = {level1: group for level1, group, _ in _rows("score_levels")}  # level-1 name → score group

@@ -1,0 +1,71 @@
+-- Indicator targets: met or not, the signed gap, attainment, and every indicator's latest actual and status.
+-- Temporary macros defined on every connection by monitor.store.db (in the order of RULE_FILES).
+
+-- Whether an actual value meets a quantitative target (values in the indicator's unit).
+CREATE OR REPLACE TEMP MACRO target_met(op, actual, target) AS
+    CASE op WHEN '>=' THEN actual >= target WHEN '>' THEN actual > target
+            WHEN '<=' THEN actual <= target WHEN '<' THEN actual < target
+            WHEN '=' THEN actual = target END;
+
+
+-- Distance to the target, signed so that worse is negative (0 exactly on a >= / <= target).
+CREATE OR REPLACE TEMP MACRO target_gap(op, actual, target) AS
+    CASE WHEN op IN ('>=', '>') THEN actual - target
+         WHEN op IN ('<=', '<') THEN target - actual
+         WHEN op = '=' THEN -abs(actual - target) END;
+
+
+-- Share of a quantitative target reached, 0..1, for the proportional credit of the score.
+CREATE OR REPLACE TEMP MACRO attainment(op, actual, target) AS
+    CASE WHEN target_met(op, actual, target) THEN 1.0
+         WHEN op IN ('>=', '>') THEN greatest(0.0, least(1.0, actual / nullif(target, 0)))
+         WHEN op IN ('<=', '<') THEN greatest(0.0, least(1.0, target / nullif(actual, 0)))
+         WHEN op = '=' THEN greatest(0.0, 1.0 - abs(actual - target) / nullif(abs(target), 0)) END;
+
+
+-- Every indicator of fiscal year fy (project indicators and department-wide ones, the latter
+-- with project_code NULL and level1 部门整体指标) with its latest actual up to the end of day
+-- as_of (latest period, then latest batch; only_project narrows it to one project, '' to the
+-- department-wide ones), its status (达标 / 未达标 / 未填报 / 定性待评),
+-- whether it is off target (fails its target, or reported 有可能 / 完全不可能 to be completed),
+-- the signed gap and the attainment used for scoring.
+CREATE OR REPLACE TEMP MACRO indicator_latest(fy, as_of, only_project := NULL) AS TABLE
+WITH targets AS (
+    SELECT p.dept_code, i.project_code, i.indicator_id, i.seq, i.level1, i.level2, i.level3, i.description,
+           i.target_text, i.op, i.target_value, i.unit, i.weight
+    FROM indicators i
+    JOIN projects p USING (year, project_code)
+    WHERE i.year = fy AND (only_project IS NULL OR i.project_code = only_project)
+    UNION ALL
+    SELECT dept_code, NULL, indicator_id, seq, '部门整体指标', coalesce(source, ''), description, description,
+           target_text, op, target_value, unit, NULL
+    FROM dept_indicators
+    WHERE year = fy AND (only_project IS NULL OR only_project = '')
+), reported AS (
+    -- (period, batch) packed into one integer: unique per indicator, as a batch holds one value per
+    -- indicator and period. One max_by per column (not of a struct) lets a query that reads only
+    -- the status skip the text columns: a third less time over 10^6 indicators.
+    SELECT *, (date_diff('day', DATE '1970-01-01', period_end)::BIGINT << 32) + batch_id AS k
+    FROM indicator_actuals
+    WHERE year = fy AND period_end <= as_of AND (only_project IS NULL OR coalesce(project_code, '') = only_project)
+), latest AS (
+    SELECT indicator_id, max_by(period_end, k) AS period_end, max_by(actual_value, k) AS actual_value,
+           max_by(actual_text, k) AS actual_text, max_by(likelihood, k) AS likelihood, max_by(reason, k) AS reason,
+           max_by(reason_detail, k) AS reason_detail, max_by(corrective_action, k) AS corrective_action
+    FROM reported
+    GROUP BY indicator_id
+), judged AS (
+    SELECT t.*, l.period_end, l.actual_value, l.actual_text, l.likelihood, l.reason, l.reason_detail, l.corrective_action,
+           CASE WHEN t.op = 'qual' AND (l.actual_text IS NOT NULL OR l.actual_value IS NOT NULL) THEN '定性待评'
+                WHEN l.actual_value IS NULL THEN '未填报'
+                WHEN target_met(t.op, l.actual_value, t.target_value) THEN '达标'
+                ELSE '未达标' END AS status
+    FROM targets t
+    LEFT JOIN latest l USING (indicator_id)
+)
+SELECT *,
+       status = '未达标' OR coalesce(likelihood IN (SELECT likelihood FROM likelihoods() WHERE at_risk), FALSE) AS off_target,
+       CASE WHEN status IN ('达标', '未达标') THEN target_gap(op, actual_value, target_value) END AS gap,
+       CASE status WHEN '达标' THEN 1.0 WHEN '定性待评' THEN 1.0 WHEN '未填报' THEN 0.0
+                   ELSE attainment(op, actual_value, target_value) END AS attainment
+FROM judged;

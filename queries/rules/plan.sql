@@ -1,0 +1,45 @@
+-- The plan 资金支出计划 by calendar day, 序时进度, and the fiscal quarters.
+-- Temporary macros defined on every connection by monitor.store.db (in the order of RULE_FILES).
+
+-- Plan segments of each project of fiscal year fy: from one checkpoint (d0, v0) to the next
+-- (d1, v1), starting from 0 on 1 January; the last segment has d1 NULL (flat afterwards).
+-- only_project narrows it to one project before the window runs over them all.
+CREATE OR REPLACE TEMP MACRO plan_segments(fy, only_project := NULL) AS TABLE
+WITH points AS (
+    SELECT project_code, checkpoint_date AS d, planned_cumulative AS v
+    FROM plan_checkpoints
+    WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
+    UNION ALL
+    SELECT project_code, make_date(fy, 1, 1), 0
+    FROM projects p
+    WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
+      AND NOT EXISTS (SELECT 1 FROM plan_checkpoints c
+                      WHERE c.year = p.year AND c.project_code = p.project_code
+                        AND c.checkpoint_date = make_date(fy, 1, 1))
+)
+SELECT project_code, d AS d0, v AS v0, lead(d) OVER w AS d1, lead(v) OVER w AS v1
+FROM points
+WINDOW w AS (PARTITION BY project_code ORDER BY d);
+
+
+-- Whether day d falls in the segment starting at d0 (and ending before d1).
+CREATE OR REPLACE TEMP MACRO in_segment(d, d0, d1) AS d0 <= d AND (d1 IS NULL OR d < d1);
+
+
+-- Planned cumulative (元) at the end of day d within its segment: linear by calendar day,
+-- rounded to the fen.
+CREATE OR REPLACE TEMP MACRO planned_value(d, d0, v0, d1, v1) AS
+    round(CASE WHEN d1 IS NULL THEN v0
+               ELSE v0 + (v1 - v0) * date_diff('day', d0, d) / date_diff('day', d0, d1) END, 2)::DECIMAL(18, 2);
+
+
+-- 序时进度: the share of fiscal year fy elapsed at the end of day d (0 before, 1 after).
+CREATE OR REPLACE TEMP MACRO time_progress(fy, d) AS
+    greatest(0, least(1, (date_diff('day', make_date(fy, 1, 1), d) + 1)
+                         / (date_diff('day', make_date(fy, 1, 1), make_date(fy + 1, 1, 1)))::DOUBLE));
+
+
+-- Quarters of fiscal year fy with their first and last day.
+CREATE OR REPLACE TEMP MACRO fiscal_quarters(fy) AS TABLE
+SELECT q AS quarter, make_date(fy, 3 * q - 2, 1) AS q_start, last_day(make_date(fy, 3 * q, 1)) AS q_end
+FROM range(1, 5) t(q);
