@@ -5,10 +5,11 @@ import streamlit as st
 from monitor.fmt import money, money_frame, percent
 from monitor.review.charts import quarterly_chart, s_curve
 from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_label, threshold_params
+from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
 from monitor.ui.links import keep_in_url, url_param
-from monitor.ui.widgets import download_buttons, execution_rate_metric, status_colours
+from monitor.ui.widgets import download_buttons, execution_rate_metric, project_choices, status_colours
 
 f = filters()
 st.header(f.t("page_disbursement"))
@@ -18,7 +19,7 @@ if f.year is None:
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
 limits = threshold_params()
-TABLE_ROWS = 2000  # a province has ~10^5 projects: the table and the picker show the first (worst first)
+TABLE_ROWS = settings().limits.table_rows  # a province has ~10^5 projects: the table and the picker show the first (worst first)
 # the total row, then one more project than shown, to tell whether the table is capped
 rows = query("project_status", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS + 2, **limits)
 total = rows[rows["project_code"].isna()].iloc[0]
@@ -82,8 +83,14 @@ st.dataframe(
 download_buttons(table, "projects", columns=order, labels=config)
 st.caption(f.t("status_rule", amber=limits["amber_pp"], red=limits["red_pp"]))
 
-names = dict(zip(projects["project_code"], projects["name"]))
-url_param("project", str, names, next(iter(names)))
+# Any project of the unit can be picked (a shared link to one not among the listed rows included);
+# the default is the one furthest behind.
+names = project_choices(f, "project")
+if not names:
+    st.info(f.t("explore_empty"))
+    st.stop()
+worst = projects["project_code"].iloc[0] if not projects.empty else None
+url_param("project", str, names, worst if worst in names else next(iter(names)))
 code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")
 keep_in_url("project")
 

@@ -6,7 +6,8 @@ import streamlit as st
 from monitor.fmt import number
 from monitor.review.charts import status_heatmap
 from monitor.rules.indicators import STATUS_BACKGROUND, status_word
-from monitor.store.vocabulary import INDICATOR_STATUSES
+from monitor.settings import settings
+from monitor.store.vocabulary import DEPT_WIDE_LEVEL1, INDICATOR_STATUSES, SCORE_GROUPS
 from monitor.ui.actuals_editor import actuals_editor
 from monitor.ui.data import query
 from monitor.ui.filters import filters
@@ -20,7 +21,7 @@ if f.year is None:
     st.stop()
 st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
 
-TABLE_ROWS = 2000  # a province has ~10^6 indicators: the table shows the first (off-target first); filters narrow it
+TABLE_ROWS = settings().limits.table_rows  # a province has ~10^6 indicators: the table shows the first (off-target first)
 # The department row (first) carries the indicator counts and the department score; the lowest scores follow.
 scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
 if not scores.empty:  # empty when no project is in scope (then there is no department row)
@@ -42,8 +43,8 @@ if not scores.empty:  # empty when no project is in scope (then there is no depa
 
 # Page filters, kept in the URL. "" in the project filter means the department-wide indicators.
 ALL = "*"
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "部门整体指标")
-HEATMAP_PROJECTS = 30  # those with the most off-target indicators
+LEVEL1 = (*SCORE_GROUPS, DEPT_WIDE_LEVEL1)  # both schemes: 成本指标 as a level-1 too
+HEATMAP_PROJECTS = settings().limits.heatmap_projects  # those with the most off-target indicators
 projects = {**project_choices(f, "ind_project"), "": ""}
 choices = {
     "ind_project": [ALL, *projects],

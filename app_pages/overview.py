@@ -7,8 +7,9 @@ from monitor.fmt import money, number, plain
 from monitor.review.charts import quarterly_chart
 from monitor.rounds.tasks import overdue_rounds
 from monitor.rules.disbursement import reason_text, status_badge, threshold_params
-from monitor.rules.headline import ATTENTION_ROWS, headline, previous_quarter_end
+from monitor.rules.headline import headline, previous_quarter_end
 from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
 from monitor.ui.widgets import review_downloads, status_colours
@@ -57,6 +58,7 @@ quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
 
 st.subheader(f.t("attention"))
+ATTENTION_ROWS = settings().limits.attention_rows  # the worst few; the counts say how many there are
 lagging = query("attention_projects", year=f.year, dept=f.dept, as_of=f.as_of, limit=ATTENTION_ROWS, **threshold_params())
 off = query("attention_indicators", year=f.year, dept=f.dept, as_of=f.as_of, limit=ATTENTION_ROWS)
 if lagging.empty and off.empty:

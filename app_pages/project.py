@@ -11,6 +11,7 @@ from monitor.rounds.notes import MAX_LENGTH, add_note
 from monitor.rules.disbursement import reason_text, status_badge, threshold_params
 from monitor.rules.indicators import STATUS_BACKGROUND, status_word
 from monitor.ui.data import cursor, query
+from monitor.ui.errors import show_error
 from monitor.ui.filters import filters
 from monitor.ui.links import keep_in_url, url_param
 from monitor.ui.signin import require_role
@@ -179,4 +180,4 @@ if user:
                 add_note(cursor(), f.year, code, quarter, text, user.name)
                 st.rerun()
             except InputError as error:
-                st.error(str(error))
+                show_error(error, f.lang)

@@ -40,8 +40,9 @@ from monitor.demo.scale import generate  # noqa: E402
 from monitor.explore import builder as explore  # noqa: E402
 from monitor.ingest.payments import import_payments  # noqa: E402
 from monitor.rules.disbursement import threshold_params  # noqa: E402
-from monitor.rules.headline import ATTENTION_ROWS, headline, previous_quarter_end  # noqa: E402
+from monitor.rules.headline import headline, previous_quarter_end  # noqa: E402
 from monitor.rules.indicators import NO_FILTERS  # noqa: E402
+from monitor.settings import settings  # noqa: E402
 from monitor.store.db import connect, query_df  # noqa: E402
 from monitor.store.undo import undo_batch  # noqa: E402
 
@@ -50,7 +51,7 @@ AS_OF = dt.date(YEAR, 9, 30)  # the third-quarter review
 SCALES = {"county": (1_000, 100_000), "province": (100_000, 10_000_000)}
 QUICK = {"quick": (300, 30_000)}
 IMPORT_SHARE = 0.1  # the import file holds a tenth of the year's payments, all of one month,
-IMPORT_MAX_ROWS = 150_000  # up to about 15 MB, under the 20 MB upload limit (monitor.ingest.limits)
+IMPORT_MAX_ROWS = 150_000  # up to about 15 MB, under the 20 MB upload limit (settings: upload_mb)
 
 # The pages' questions for 即席查询 (monitor.explore.builder's builder), and the same written directly in bench/floors.
 EXPLORE = (
@@ -106,8 +107,8 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             headline(run, y, d, a),
             headline(run, y, d, c["previous"]),
             run("quarterly_totals", year=y, dept=d, as_of=a),
-            run("attention_projects", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS, **limits),
-            run("attention_indicators", year=y, dept=d, as_of=a, limit=ATTENTION_ROWS),
+            run("attention_projects", year=y, dept=d, as_of=a, limit=settings().limits.attention_rows, **limits),
+            run("attention_indicators", year=y, dept=d, as_of=a, limit=settings().limits.attention_rows),
         ),
         "预算执行": lambda: (
             run("project_status", year=y, dept=d, as_of=a, limit=2002, **limits),

@@ -16,6 +16,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from monitor.errors import Refused
+
 ROLES = ("viewer", "editor", "admin")  # each role has the rights of those before it
 MIN_PASSWORD_LENGTH = 8
 USER_NAME = re.compile(r"[^\s]{1,64}")
@@ -62,15 +64,15 @@ def lockout(failures: int) -> dt.timedelta:
 
 
 def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str) -> User:
-    """Create a user; ValueError (with a message for the person at the keyboard) when not possible."""
+    """Create a user; `Refused` (with a message for the person at the keyboard) when not possible."""
     if not USER_NAME.fullmatch(name):
-        raise ValueError("用户名应为 1–64 个字符，不含空格")
+        raise Refused("err_user_name")
     if role not in ROLES:
-        raise ValueError(f"角色应为 {' / '.join(ROLES)}")
+        raise Refused("err_user_role", roles=" / ".join(ROLES))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+        raise Refused("err_password_short", chars=MIN_PASSWORD_LENGTH)
     if get_user(con, name) is not None:
-        raise ValueError(f"用户 {name} 已存在")
+        raise Refused("err_user_exists", name=name)
     con.execute(
         "INSERT INTO users (user_name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
         [name, role, hash_password(password), _now()],

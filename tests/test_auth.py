@@ -10,6 +10,7 @@ import pytest
 
 from monitor import auth
 from monitor.cli import main
+from monitor.errors import Refused
 from monitor.store.db import connect
 
 PASSWORD = "correct horse 42"
@@ -58,7 +59,7 @@ def test_roles_are_ordered():
 )
 def test_bad_users_are_refused(con, name, role, password, words):
     auth.add_user(con, "alice", "editor", PASSWORD)
-    with pytest.raises(ValueError, match=words):
+    with pytest.raises(Refused, match=words):
         auth.add_user(con, name, role, password)
     assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 1
 
@@ -100,7 +101,7 @@ def test_add_user_command_reads_the_password_from_stdin(tmp_path, monkeypatch, c
     db = tmp_path / "cli.duckdb"
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["add-user", "root", "--role", "admin", "--password-stdin", "--db", str(db)]) == 0
-    assert "user root created with role admin" in capsys.readouterr().out
+    assert "已创建用户 root，角色「管理员」" in capsys.readouterr().out
     con = connect(db)
     try:
         assert auth.sign_in(con, "root", PASSWORD, T0).user == auth.User("root", "admin")

@@ -18,11 +18,13 @@ from payment_files import demo_codes, ledger_csv
 
 from monitor.errors import InputError
 from monitor.ingest.actuals import import_file
-from monitor.ingest.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
 from monitor.ingest.payments import import_payments
 from monitor.ingest.targets import commit, preview
+from monitor.settings import settings
 from monitor.store.db import connect
 
+MAX_UPLOAD_BYTES = settings().limits.upload_bytes
+MAX_UNPACKED_BYTES = settings().limits.unpacked_mb * 1024 * 1024
 CODE = demo_codes()[0]
 HEADER = "项目编码,支付日期,金额（元）,凭证号,摘要"
 STORED = (CODE, "2023-01-04", "421.00", "DEMO-183Y-011", "演示数据：巨鹿县研究院专项经费1月支出")  # a demo payment

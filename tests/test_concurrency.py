@@ -137,7 +137,7 @@ def test_two_files_with_the_same_vouchers_at_once(con, tmp_path):
     written = [c for c in results if c.batch_id is not None]
     assert len(written) == 1
     (refused,) = [c for c in results if c.batch_id is None]
-    assert any("凭证号已导入" in p.expected or "重复" in p.expected for p in refused.problems)
+    assert any("凭证号已导入" in str(p.expected) or "重复" in str(p.expected) for p in refused.problems)
 
 
 def test_one_batch_undone_twice_at_once(con, tmp_path):
@@ -168,4 +168,4 @@ def test_the_command_line_works_once_the_app_has_let_go(demo_copy, tmp_path):
     with closing(connect(demo_copy)):
         pass
     done = run_cli("import", "payments", str(ledger), "--db", str(demo_copy))
-    assert done.returncode == 0 and "imported as batch" in done.stdout
+    assert done.returncode == 0 and "已导入为批次" in done.stdout

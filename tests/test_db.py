@@ -2,12 +2,14 @@
 
 import pytest
 
-from monitor.store.db import connect, memory_limit
+from monitor.errors import SettingsError
+from monitor.settings import settings
+from monitor.store.db import connect
 
 
 def test_memory_budget_default_and_override(tmp_path, monkeypatch):
     monkeypatch.delenv("MONITOR_MEMORY_LIMIT", raising=False)
-    assert memory_limit() == "2GB"
+    assert settings().memory_limit == "2GB"
     monkeypatch.setenv("MONITOR_MEMORY_LIMIT", "512MB")
     con = connect(tmp_path / "m.duckdb")
     try:
@@ -19,5 +21,5 @@ def test_memory_budget_default_and_override(tmp_path, monkeypatch):
 @pytest.mark.parametrize("value", ["lots", "2", "1GB; DROP TABLE projects"])
 def test_memory_budget_refuses_anything_but_a_size(monkeypatch, value):
     monkeypatch.setenv("MONITOR_MEMORY_LIMIT", value)
-    with pytest.raises(ValueError, match="MONITOR_MEMORY_LIMIT"):
-        memory_limit()
+    with pytest.raises(SettingsError, match="MONITOR_MEMORY_LIMIT"):
+        settings()

@@ -56,7 +56,7 @@ def test_seed_gives_exactly_the_demo_transcription(seed_text):
 def test_seed_year_is_proposed_from_the_project_codes(seed_text):
     result = preview(seed_text.encode("utf-8"), "seed.txt", None)
     assert result.year_proposed and result.targets.year == 2023
-    assert "2023" in result.warnings[0]
+    assert "2023" in str(result.warnings[0])
     assert result.targets.projects[0].plan[0].date.isoformat() == "2023-03-31"
 
 

@@ -182,5 +182,5 @@ def test_commit_refuses_a_proposed_year(tmp_path):
 
 def test_missing_file(db, tmp_path):
     result = _cli(str(tmp_path / "nope.pdf"), "--db", str(db))
-    assert result.returncode == 2 and "nope.pdf" in result.stderr
+    assert result.returncode == 5 and "nope.pdf" in result.stderr  # NotFound
     assert not db.exists()

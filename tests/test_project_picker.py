@@ -8,8 +8,10 @@ from app_helpers import app_on
 from streamlit.testing.v1 import AppTest
 
 from monitor.demo.scale import generate
+from monitor.settings import settings
 from monitor.store.db import connect
-from monitor.ui.widgets import PICKER_ROWS
+
+PICKER_ROWS = settings().limits.picker_rows
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from monitor.errors import InputError
 from monitor.review.workbook import build_workbook
 from monitor.rounds import attachments, rectification
 from monitor.rounds import tasks as rounds
+from monitor.settings import settings
 from monitor.store import payment_months
 from monitor.store.db import connect, query_df
 
@@ -168,7 +169,7 @@ def test_rectification_roles_and_states(con):
 def test_task_input_is_checked(con):
     with pytest.raises(InputError) as error:
         rounds.create_task(con, ADMIN, 2023, " ", dt.date(2024, 1, 31), dt.date(2023, 12, 1), ["999999"])
-    assert {p.column for p in error.value.problems} == {"标题", "监控截止日期", "报送截止日期", "单位"}
+    assert {str(p.column) for p in error.value.problems} == {"标题", "监控截止日期", "报送截止日期", "单位"}
     assert con.execute("SELECT count(*) FROM round_tasks").fetchone()[0] == 0
 
 
@@ -197,7 +198,7 @@ def test_attachments_limits_checksum_and_storage(con, demo_copy):
     assert attachments.add(con, EDITOR, 2023, "project", YJY, "台账.xlsx", office_file("xl/")).file_type == "xlsx"
     refused = [
         ("empty.pdf", b""),
-        ("big.pdf", b"%PDF-" + b"0" * attachments.MAX_BYTES),
+        ("big.pdf", b"%PDF-" + b"0" * settings().limits.attachment_mb * 1024 * 1024),
         ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),  # the extension says pdf, the content does not
         ("photo.pdf", b"\x89PNG\r\n\x1a\n0000"),  # a real type under another type's extension
         ("archive.docx", office_file("other/")),  # a zip that is not an Office document
@@ -210,7 +211,7 @@ def test_attachments_limits_checksum_and_storage(con, demo_copy):
     assert con.execute("SELECT count(*) FROM attachments").fetchone()[0] == 3
 
     path.write_bytes(b"%PDF-tampered")
-    with pytest.raises(ValueError, match="校验和"):
+    with pytest.raises(ValueError, match="checksum"):
         attachments.read(con, VIEWER, stored.attachment_id)
 
 

@@ -11,7 +11,7 @@ from payment_files import HEADER_YUAN, ledger, ledger_csv, totals, write_csv
 from monitor.cli import main
 from monitor.ingest.payments import import_payments
 from monitor.store.db import connect, query_rows
-from monitor.store.undo import TARGETS_REFUSAL, UndoRefused, undo_batch
+from monitor.store.undo import UndoRefused, undo_batch
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_refusals_change_nothing(con, tmp_path):
     for batch_id, words in (
         (check.batch_id, "已被撤销"),
         (done.undo_batch_id, "撤销记录本身不能再撤销"),
-        (targets_batch, TARGETS_REFUSAL),
+        (targets_batch, "绩效目标批次不能撤销"),
         (9999, "没有编号为 9999"),
     ):
         with pytest.raises(UndoRefused, match=words):
@@ -108,7 +108,7 @@ def test_cli_undo(demo_copy, tmp_path, capsys):
         batch.close()
     capsys.readouterr()
     assert main(["undo", str(batch_id), "--db", db]) == 0
-    assert f"batch {batch_id} undone: 5 rows deleted" in capsys.readouterr().out
+    assert f"批次 {batch_id} 已撤销：删除 5 行" in capsys.readouterr().out  # MONITOR_LANG defaults to Chinese
     assert totals(demo_copy) == before
     assert main(["undo", str(batch_id), "--db", db]) == 2
     assert "已被撤销" in capsys.readouterr().err

@@ -14,6 +14,8 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
+from monitor.i18n import t
+from monitor.settings import settings
 from monitor.store import db
 
 Kind = Literal["category", "text", "money", "number", "rate", "date", "flag"]
@@ -34,150 +36,142 @@ _CONDITION = {  # op → SQL condition over a whitelisted column {col} and a pla
     "is": "{col} = ${p}",
 }
 MAX_TEXT = 200  # longest text search accepted
-ROW_LIMIT = 10_000  # rows listed when nothing is grouped
 
 
 @dataclass(frozen=True)
 class Field:
     kind: Kind
-    zh: str
-    en: str
+    key: str  # of its label in the string files
     group: bool = False  # may be grouped by
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return t(self.key, lang)
 
 
 @dataclass(frozen=True)
 class Measure:
     sql: str  # an aggregate over whitelisted columns
     kind: Literal["count", "money", "number", "rate"]
-    zh: str
-    en: str
+    key: str  # of its label; with `of`, a template worded around that field's label
+    of: Field | None = None
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return t(self.key, lang, field=self.of.label(lang)) if self.of else t(self.key, lang)
 
 
 @dataclass(frozen=True)
 class Subject:
-    query: str  # queries/<query>.sql
-    zh: str
-    en: str
+    query: str  # queries/explore/<query>.sql
+    key: str  # of its label
     fields: dict[str, Field]
     ratios: dict[str, Measure] = field(default_factory=dict)  # measures beyond count/sum/mean
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return t(self.key, lang)
 
     def measures(self) -> dict[str, Measure]:
         """count, sum and mean of money, mean of numbers and rates, and the subject's ratios."""
-        found = {"count": Measure("count(*)", "count", "记录数", "Count")}
+        found = {"count": Measure("count(*)", "count", "explore_count")}
         for name, f in self.fields.items():
             if f.kind == "money":
-                found[f"sum:{name}"] = Measure(f'sum("{name}")', "money", f"{f.zh}合计", f"Total {f.en.lower()}")
+                found[f"sum:{name}"] = Measure(f'sum("{name}")', "money", "explore_sum", f)
             if f.kind in ("money", "number", "rate"):
                 kind = "money" if f.kind == "money" else f.kind
-                found[f"mean:{name}"] = Measure(f'avg("{name}")', kind, f"{f.zh}平均", f"Mean {f.en.lower()}")
+                found[f"mean:{name}"] = Measure(f'avg("{name}")', kind, "explore_mean", f)
         return found | {f"rate:{name}": m for name, m in self.ratios.items()}
 
     def groupable(self) -> list[str]:
         return [name for name, f in self.fields.items() if f.group]
 
 
-_UNIT = {"dept_code": Field("category", "单位编码", "Unit code", True), "dept_name": Field("category", "单位", "Unit", True)}
+_UNIT = {"dept_code": Field("category", "explore_field_dept_code", True), "dept_name": Field("category", "explore_field_dept_name", True)}
 _PROJECT = {
-    "project_code": Field("category", "项目编码", "Project code", True),
-    "name": Field("text", "项目名称", "Project", True),
+    "project_code": Field("category", "explore_field_project_code", True),
+    "name": Field("text", "explore_field_name", True),
 }
 
 SUBJECTS: dict[str, Subject] = {
     "projects": Subject(
         "explore_projects",
-        "项目执行",
-        "Projects",
+        "explore_subject_projects",
         {
             **_UNIT,
             **_PROJECT,
-            "status": Field("category", "状态（green/amber/red）", "Status (green/amber/red)", True),
-            "below_time_progress": Field("flag", "执行率低于序时进度", "Execution below time elapsed", True),
-            "budget": Field("money", "预算数", "Budget"),
-            "fiscal_funds": Field("money", "财政资金", "Fiscal funds"),
-            "other_funds": Field("money", "其他资金", "Other funds"),
-            "planned_cumulative": Field("money", "计划累计", "Planned to date"),
-            "actual_cumulative": Field("money", "实际支出", "Actual to date"),
-            "execution_rate": Field("rate", "执行率", "Execution rate"),
-            "time_progress": Field("rate", "序时进度", "Time elapsed"),
-            "gap": Field("money", "与计划差距", "Gap to plan"),
-            "gap_pp": Field("number", "与计划差距（百分点）", "Gap to plan (pp)"),
-            "forecast": Field("money", "全年预计执行数", "Year-end forecast"),
+            "status": Field("category", "explore_projects_status", True),
+            "below_time_progress": Field("flag", "explore_projects_below_time_progress", True),
+            "budget": Field("money", "explore_projects_budget"),
+            "fiscal_funds": Field("money", "explore_projects_fiscal_funds"),
+            "other_funds": Field("money", "explore_projects_other_funds"),
+            "planned_cumulative": Field("money", "explore_projects_planned_cumulative"),
+            "actual_cumulative": Field("money", "explore_projects_actual_cumulative"),
+            "execution_rate": Field("rate", "explore_projects_execution_rate"),
+            "time_progress": Field("rate", "explore_projects_time_progress"),
+            "gap": Field("money", "explore_projects_gap"),
+            "gap_pp": Field("number", "explore_projects_gap_pp"),
+            "forecast": Field("money", "explore_projects_forecast"),
         },
-        {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "执行率（合计）", "Execution rate (total)")},
+        {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "explore_ratio_execution")},
     ),
     "quarters": Subject(
         "explore_quarters",
-        "分季度支出",
-        "Quarterly disbursement",
+        "explore_subject_quarters",
         {
             **_UNIT,
             **_PROJECT,
-            "quarter": Field("category", "季度", "Quarter", True),
-            "planned": Field("money", "计划支出（当季）", "Planned in quarter"),
-            "actual": Field("money", "实际支出（当季）", "Spent in quarter"),
-            "planned_cumulative": Field("money", "计划累计", "Planned, cumulative"),
-            "actual_cumulative": Field("money", "实际累计", "Spent, cumulative"),
+            "quarter": Field("category", "explore_quarters_quarter", True),
+            "planned": Field("money", "explore_quarters_planned"),
+            "actual": Field("money", "explore_quarters_actual"),
+            "planned_cumulative": Field("money", "explore_quarters_planned_cumulative"),
+            "actual_cumulative": Field("money", "explore_quarters_actual_cumulative"),
         },
-        {"vs_plan": Measure('sum("actual") / nullif(sum("planned"), 0)', "rate", "实际/计划（当季）", "Spent / planned in quarter")},
+        {"vs_plan": Measure('sum("actual") / nullif(sum("planned"), 0)', "rate", "explore_ratio_vs_plan")},
     ),
     "indicators": Subject(
         "explore_indicators",
-        "绩效指标",
-        "Indicators",
+        "explore_subject_indicators",
         {
             **_UNIT,
-            "project_code": Field("category", "项目编码", "Project code", True),
-            "project_name": Field("text", "项目名称", "Project", True),
-            "level1": Field("category", "一级指标", "Level 1", True),
-            "level2": Field("category", "二级指标", "Level 2", True),
-            "level3": Field("text", "三级指标", "Level 3", True),
-            "unit": Field("category", "计量单位", "Unit of measure", True),
-            "status": Field("category", "状态", "Status", True),
-            "off_target": Field("flag", "偏离目标", "Off target", True),
-            "likelihood": Field("category", "完成目标可能性", "Likelihood", True),
-            "reason": Field("category", "偏差原因", "Reason", True),
-            "period_quarter": Field("category", "填报季度", "Quarter reported", True),
-            "period_end": Field("date", "填报截至", "Period end"),
-            "target_value": Field("number", "目标值", "Target value"),
-            "actual_value": Field("number", "实际完成值", "Latest actual"),
-            "gap": Field("number", "偏差（负数为差）", "Gap (negative = worse)"),
+            "project_code": Field("category", "explore_indicators_project_code", True),
+            "project_name": Field("text", "explore_indicators_project_name", True),
+            "level1": Field("category", "explore_indicators_level1", True),
+            "level2": Field("category", "explore_indicators_level2", True),
+            "level3": Field("text", "explore_indicators_level3", True),
+            "unit": Field("category", "explore_indicators_unit", True),
+            "status": Field("category", "explore_indicators_status", True),
+            "off_target": Field("flag", "explore_indicators_off_target", True),
+            "likelihood": Field("category", "explore_indicators_likelihood", True),
+            "reason": Field("category", "explore_indicators_reason", True),
+            "period_quarter": Field("category", "explore_indicators_period_quarter", True),
+            "period_end": Field("date", "explore_indicators_period_end"),
+            "target_value": Field("number", "explore_indicators_target_value"),
+            "actual_value": Field("number", "explore_indicators_actual_value"),
+            "gap": Field("number", "explore_indicators_gap"),
         },
         {
-            "off_share": Measure('avg("off_target"::INTEGER)', "rate", "偏离目标占比", "Share off target"),
+            "off_share": Measure('avg("off_target"::INTEGER)', "rate", "explore_ratio_off_share"),
             "met_share": Measure(
                 """count(*) FILTER (WHERE "status" = '达标') / nullif(count(*) FILTER (WHERE "status" IN ('达标', '未达标')), 0)""",
                 "rate",
-                "达标率（已填报定量指标）",
-                "Share met (reported numbers)",
+                "explore_ratio_met_share",
             ),
         },
     ),
     "payments": Subject(
         "explore_payments",
-        "支付明细",
-        "Payments",
+        "explore_subject_payments",
         {
             **_UNIT,
             **_PROJECT,
-            "paid_on": Field("date", "支付日期", "Date"),
-            "month": Field("category", "月份", "Month", True),
-            "quarter": Field("category", "季度", "Quarter", True),
-            "amount": Field("money", "金额", "Amount"),
-            "fund_source": Field("category", "资金来源", "Fund source", True),
-            "payee": Field("text", "收款单位", "Payee", True),
-            "summary": Field("text", "摘要", "Summary"),
-            "voucher_no": Field("text", "凭证号", "Voucher"),
+            "paid_on": Field("date", "explore_payments_paid_on"),
+            "month": Field("category", "explore_payments_month", True),
+            "quarter": Field("category", "explore_payments_quarter", True),
+            "amount": Field("money", "explore_payments_amount"),
+            "fund_source": Field("category", "explore_payments_fund_source", True),
+            "payee": Field("text", "explore_payments_payee", True),
+            "summary": Field("text", "explore_payments_summary"),
+            "voucher_no": Field("text", "explore_payments_voucher_no"),
         },
-        {"share": Measure('sum("amount") / sum(sum("amount")) OVER ()', "rate", "占支付总额比例", "Share of the amount paid")},
+        {"share": Measure('sum("amount") / sum(sum("amount")) OVER ()', "rate", "explore_ratio_share")},
     ),
 }
 
@@ -228,7 +222,7 @@ def _context(text: str, context: dict[str, Any]) -> dict[str, Any]:
 
 def build(q: Query, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """SQL and bound parameters for `q`: grouped by `q.groups` with column `value` for the
-    measure, or, with no groups, the matching rows (at most ROW_LIMIT + 1, to tell truncation)."""
+    measure, or, with no groups, the matching rows (at most `explore_rows` of the settings + 1, to tell truncation)."""
     subject = SUBJECTS.get(q.subject)
     if subject is None:
         raise ExploreError(f"unknown subject {q.subject!r}")
@@ -237,7 +231,7 @@ def build(q: Query, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     params |= _context(base, context)
     source = f"FROM (\n{base}\n) AS base\nWHERE {where}"
     if not q.groups:
-        params["row_limit"] = ROW_LIMIT + 1
+        params["row_limit"] = settings().limits.explore_rows + 1
         return f"SELECT *\n{source}\nLIMIT $row_limit", params
     columns = ", ".join(_column(subject, g) for g in q.groups)
     if len(q.groups) > 2 or len(set(q.groups)) != len(q.groups) or not all(subject.fields[g].group for g in q.groups):

@@ -32,22 +32,22 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from monitor import errors
+from monitor.settings import settings
 from monitor.store import db
 
 SECRET_TABLE = "users"
 MAX_CHARS = 10_000
-ROW_LIMIT = 1_000
-SECONDS = 10
 # Functions that read or write files, reach the network or run SQL given as text.
 _FORBIDDEN = re.compile(r"^(read_\w+|parquet_\w+|iceberg_\w+|delta_scan|glob|sniff_csv|query|query_table|getenv|duckdb_secrets|\w*_scan)$")
 _FIRST_WORD = re.compile(r"^\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(\w+)", re.DOTALL | re.IGNORECASE)
 
 
-class Refused(ValueError):
-    """A statement the SQL box will not run; `key` names the i18n message, `detail` fills it."""
+class Refused(errors.Refused):
+    """A statement the SQL box will not run; `key` names the message, `detail` fills it."""
 
     def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}")
+        super().__init__(key, detail=detail)
         self.key = key
         self.detail = detail
 
@@ -55,7 +55,7 @@ class Refused(ValueError):
 @dataclass(frozen=True)
 class Result:
     frame: pd.DataFrame
-    truncated: bool  # more than ROW_LIMIT rows matched
+    truncated: bool  # more rows matched than the limit
 
 
 def check(text: str) -> str:
@@ -139,8 +139,11 @@ def locked_down(snapshot_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run(snapshot_path: Path, text: str, limit: int = ROW_LIMIT, seconds: float = SECONDS) -> Result:
-    """Run one checked SELECT with a row and a time limit; Refused with DuckDB's message on error."""
+def run(snapshot_path: Path, text: str, limit: int | None = None, seconds: float | None = None) -> Result:
+    """Run one checked SELECT with a row and a time limit (default: the settings' sql_rows and
+    sql_seconds); Refused with DuckDB's message on error."""
+    limit = settings().limits.sql_rows if limit is None else limit
+    seconds = settings().limits.sql_seconds if seconds is None else seconds
     statement = check(text)
     con = locked_down(snapshot_path)
     timer = threading.Timer(seconds, con.interrupt)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, InputProblem, problem
+from monitor.i18n import Msg, msg
 from monitor.ingest.files import map_header, read_upload
 from monitor.ingest.notation import cn_number
 from monitor.ingest.payments import parse_date
@@ -93,9 +94,9 @@ def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year
         return check
     headers, check.problems, _ = map_header(sheet, COLUMNS, REQUIRED)
     if not check.problems and not ({"indicator_id", "level3"} & set(headers)):
-        check.problems.append(InputProblem(file_name, 1, "三级指标", None, "应有「指标编号」列，或「项目编码」与「三级指标」列"))
+        check.problems.append(problem(file_name, 1, "三级指标", None, "err_actuals_identify"))
     if not check.problems and not sheet.rows:
-        check.problems.append(InputProblem(file_name, None, None, None, "文件只有表头，没有数据行"))
+        check.problems.append(problem(file_name, None, None, None, "err_no_rows"))
     if not check.problems:
         rows = [(number, {column: cells.get(header, "") for column, header in headers.items()}) for number, cells in sheet.rows]
         _check_rows(con, check, rows, year, {column: header for column, header in headers.items()})
@@ -153,19 +154,19 @@ def _check_rows(
 ) -> None:
     """Resolve each row's indicator and convert its cells; every problem names row and column."""
 
-    def bad(number: int, column: str, value: str, expected: str) -> None:
+    def bad(number: int, column: str, value: str, expected: Msg) -> None:
         check.problems.append(InputProblem(check.source, number, shown.get(column, column), value, expected))
 
     periods = {number: parse_date(cells.get("period_end", "")) for number, cells in rows}
     for number, cells in rows:
         if periods[number] is None:
-            bad(number, "period_end", cells.get("period_end", ""), "应为日期，如 2023-09-30")
+            bad(number, "period_end", cells.get("period_end", ""), msg("err_period_date"))
     years = {d.year for d in periods.values() if d}
     if year is None and len(years) == 1:
         year = years.pop()
     if year is None:
         if not check.problems:
-            check.problems.append(InputProblem(check.source, None, shown["period_end"], None, "截至日期分属多个年度：请指定预算年度"))
+            check.problems.append(problem(check.source, None, shown["period_end"], None, "err_periods_span_years"))
         return
     check.year = year
     targets = _targets(con, year)
@@ -176,21 +177,21 @@ def _check_rows(
         if target is None or period is None:
             continue
         if period.year != year:
-            bad(number, "period_end", cells["period_end"], f"截至日期应在 {year} 年内")
+            bad(number, "period_end", cells["period_end"], msg("err_period_outside_year", year=year))
             continue
         key = (target["indicator_id"], period)
         if key in seen:
-            bad(number, "period_end", cells["period_end"], f"同一指标同一截至日期已在第 {seen[key]} 行填报")
+            bad(number, "period_end", cells["period_end"], msg("err_period_repeated", row=seen[key]))
             continue
         seen[key] = number
         actual = cells.get("actual", "")
         value, text = _value(target, actual, lambda expected, n=number, a=actual: bad(n, "actual", a, expected))
         reason = cells.get("reason", "").strip() or None
         if reason and reason not in REASONS:
-            bad(number, "reason", reason, f"偏差原因应为 {' / '.join(REASONS)} 之一（详细说明写在「原因说明」）")
+            bad(number, "reason", reason, msg("err_reason", allowed=" / ".join(REASONS)))
         likelihood = cells.get("likelihood", "").strip() or None
         if likelihood and likelihood not in LIKELIHOODS:
-            bad(number, "likelihood", likelihood, f"完成目标可能性应为 {' / '.join(LIKELIHOODS)} 之一")
+            bad(number, "likelihood", likelihood, msg("err_likelihood", allowed=" / ".join(LIKELIHOODS)))
         check.actuals.append(
             Actual(
                 number,
@@ -224,18 +225,18 @@ def _find_target(targets: list[dict], cells: dict[str, str], bad) -> dict | None
     if indicator_id:
         found = [t for t in targets if t["indicator_id"] == indicator_id]
         if not found:
-            bad("indicator_id", indicator_id, "没有这个指标编号")
+            bad("indicator_id", indicator_id, msg("err_no_indicator_id"))
         return found[0] if found else None
     code, name, level2 = (cells.get(c, "").strip() for c in ("project_code", "level3", "level2"))
     in_project = [t for t in targets if t["project_code"] == code]
     if not in_project:
-        bad("project_code", code, "该年度没有这个项目编码" if code else "应填写项目编码（部门整体指标请填写指标编号）")
+        bad("project_code", code, msg("err_no_project_code") if code else msg("err_project_code_needed"))
         return None
     found = [t for t in in_project if t["level3"] == name and (not level2 or t["level2"] == level2)]
     if len(found) == 1:
         return found[0]
     names = "、".join(dict.fromkeys(t["level3"] for t in in_project))
-    bad("level3", name, "该项目有多个同名指标，请填写二级指标" if found else f"该项目没有这个三级指标；应为：{names}")
+    bad("level3", name, msg("err_level3_ambiguous") if found else msg("err_no_level3", names=names))
     return None
 
 
@@ -243,19 +244,19 @@ def _value(target: dict, text: str, bad) -> tuple[float | None, str | None]:
     """The actual as stored: a number in the target's unit, or text for a qualitative indicator."""
     text = text.strip()
     if not text:
-        bad("实际完成值不能为空")
+        bad(msg("err_actual_empty"))
         return None, None
     if target["op"] == "qual":
         return None, text
     match = VALUE.fullmatch(text)
     if not match or cn_number(match.group(1)) is None:
-        bad(f"应为数值{('（单位 ' + target['unit'] + '）') if target['unit'] else ''}，如 96 或 96%")
+        bad(msg("err_actual_number_unit", unit=target["unit"]) if target["unit"] else msg("err_actual_number"))
         return None, None
     number, unit = cn_number(match.group(1)), match.group(2)
     if unit is None or unit == target["unit"]:
         return number, None
     factor = TO_TARGET_UNIT.get((unit, target["unit"]))
     if factor is None:
-        bad(f"单位「{unit}」与指标值的单位「{target['unit'] or '无'}」不一致，无法比较")
+        bad(msg("err_actual_unit", unit=unit, target_unit=target["unit"] or "—"))
         return None, None
     return number * factor, None

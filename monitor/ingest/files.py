@@ -1,4 +1,5 @@
-"""Reading tabular input files (CSV in UTF-8/GBK, xlsx) into rows of text cells.
+"""Reading input files: the size limit for every importer, and tabular files (CSV in UTF-8/GBK, xlsx)
+into rows of text cells.
 
 Cells are kept as text so that each importer validates and converts them itself and can
 name the exact row and column of a bad value.
@@ -21,8 +22,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from openpyxl import load_workbook
 
-from monitor.errors import InputError, InputProblem
-from monitor.ingest.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, check_size
+from monitor.errors import InputError, InputProblem, problem
+from monitor.settings import settings
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 # The characters str.strip() removes (str.isspace), to trim Arrow cells exactly as _sheet trims them.
@@ -50,15 +51,30 @@ def decode(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312. NUL bytes
     (UTF-16 text, binary files) never occur in these encodings' text, but GB18030 would accept them."""
     if b"\x00" in data:
-        raise InputError(
-            [InputProblem(source, None, None, None, "不是文本文件（含二进制内容或为 UTF-16 编码），应为 UTF-8 或 GBK 编码的文本")]
-        )
+        raise InputError([problem(source, None, None, None, "err_not_text")])
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError([InputProblem(source, None, None, None, "文件编码无法识别，应为 UTF-8 或 GBK/GB18030 编码的文本")])
+    raise InputError([problem(source, None, None, None, "err_encoding")])
+
+
+def check_size(size: int, file_name: str) -> None:
+    """Refuse a file over the upload limit (settings: upload_mb), saying how large it is and what to do.
+    A ledger or targets file of one department-year is far below it; the limit keeps a wrong file (an
+    export of a whole database, a video) from holding the app's memory and its one writer."""
+    limits = settings().limits
+    if size > limits.upload_bytes:
+        raise InputError(
+            [problem(file_name, None, None, None, "err_file_too_large", mb=f"{size / 1024 / 1024:.1f}", limit=limits.upload_mb)]
+        )
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, after checking its size on disk (a huge file is never read into memory)."""
+    check_size(path.stat().st_size, path.name)
+    return path.read_bytes()
 
 
 def read_csv(path: Path) -> Sheet:
@@ -90,22 +106,23 @@ def read_table(path: Path) -> Sheet:
 
 def _open_workbook(path: Path):
     """An xlsx workbook for reading values; other files named .xlsx (an .xls, another archive, text)
-    and workbooks that would unpack to more than MAX_UNPACKED_BYTES are refused with a message."""
+    and workbooks that would unpack to more than the limit (settings: unpacked_mb) are refused with a message."""
 
-    def refuse(expected: str) -> InputError:
-        return InputError([InputProblem(path.name, None, None, None, expected)])
+    def refuse(key: str, **values: object) -> InputError:
+        return InputError([problem(path.name, None, None, None, key, **values)])
 
     if not zipfile.is_zipfile(path):
-        raise refuse("不是 xlsx 工作簿（内容不是 Excel 2007 及以后的格式）；旧版 .xls 请在 Excel 中另存为 .xlsx")
+        raise refuse("err_not_xlsx")
     with zipfile.ZipFile(path) as archive:
         if "xl/workbook.xml" not in archive.namelist():
-            raise refuse("是压缩包而不是 xlsx 工作簿（缺少 xl/workbook.xml）：请上传 Excel 保存的 .xlsx 文件")
-        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise refuse(f"工作簿解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，不予读取：请拆分后分别导入")
+            raise refuse("err_zip_not_xlsx")
+        limit = settings().limits.unpacked_mb  # an xlsx is a zip: a small file may unpack to gigabytes
+        if sum(member.file_size for member in archive.infolist()) > limit * 1024 * 1024:
+            raise refuse("err_xlsx_unpacked", mb=limit)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise refuse(f"不是可读的 xlsx 工作簿（{error}）") from None
+        raise refuse("err_xlsx_unreadable", error=str(error)) from None
 
 
 def _worksheet(source: str, ws) -> Sheet:
@@ -131,22 +148,14 @@ def _cell_text(value: object) -> str:
 def _sheet(source: str, records: list[list[str]]) -> Sheet:
     numbered = [(n, r) for n, r in enumerate(records, start=1) if any(cell.strip() for cell in r)]
     if not numbered:
-        raise InputError([InputProblem(source, None, None, None, "文件为空，应有表头行和数据行")])
+        raise InputError([problem(source, None, None, None, "err_empty_table")])
     header = [h.strip() for h in numbered[0][1]]
     rows = []
     overflow = []
     for number, record in numbered[1:]:
         cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
         if any(cells[len(header) :]):  # would be dropped: often a comma inside an unquoted text cell
-            overflow.append(
-                InputProblem(
-                    source,
-                    number,
-                    None,
-                    "，".join(cells[len(header) :]),
-                    f"该行有数据超出表头的 {len(header)} 列：请检查单元格中是否有未加引号的逗号或制表符",
-                )
-            )
+            overflow.append(problem(source, number, None, "，".join(cells[len(header) :]), "err_row_overflow", columns=len(header)))
         rows.append((number, dict(zip(header, cells))))
     if overflow:
         raise InputError(overflow)
@@ -160,7 +169,7 @@ UPLOAD_SUFFIXES = (".xlsx", *CSV_SUFFIXES)
 def read_upload(data: bytes, name: str) -> Sheet:
     """One table from uploaded bytes (xlsx, or CSV/TSV in UTF-8 or GBK), problems named by file name."""
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise InputError([InputProblem(name, None, None, None, "文件类型应为 .xlsx 或 .csv（逗号或制表符分隔）；旧版 .xls 请另存为 .xlsx")])
+        raise InputError([problem(name, None, None, None, "err_upload_type")])
     check_size(len(data), name)
     with tempfile.TemporaryDirectory() as folder:  # the readers take a path and name problems by file name
         path = Path(folder) / name
@@ -173,7 +182,7 @@ def read_upload_columns(data: bytes, name: str) -> Columns | None:
     faster than a dict per row), when it is certain to hold exactly what read_upload reads: the same
     header, cells and row numbers. Else None, and read_upload reads the file and words its problems
     (type, size, encoding, rows longer or shorter than the header, an unclosed quote, …)."""
-    if Path(name).suffix.lower() not in CSV_SUFFIXES or len(data) > MAX_UPLOAD_BYTES:
+    if Path(name).suffix.lower() not in CSV_SUFFIXES or len(data) > settings().limits.upload_bytes:
         return None
     try:
         text = decode(data, name)
@@ -226,12 +235,12 @@ def map_header(
             continue
         found.setdefault(column, []).append(header)
     problems = [
-        InputProblem(sheet.source, 1, columns[c][0], None, f"缺少必需的列「{columns[c][0]}」（表头可写作：{'、'.join((*columns[c], c))}）")
+        problem(sheet.source, 1, columns[c][0], None, "err_missing_column", column=columns[c][0], aliases="、".join((*columns[c], c)))
         for c in required
         if c not in found
     ]
     problems += [
-        InputProblem(sheet.source, 1, "、".join(headers), None, f"多列都表示「{columns[c][0]}」，应只保留一列")
+        problem(sheet.source, 1, "、".join(headers), None, "err_doubled_column", column=columns[c][0])
         for c, headers in found.items()
         if len(headers) > 1
     ]

@@ -23,7 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, InputProblem, problem
+from monitor.i18n import DEFAULT_LANG, msg
 from monitor.ingest.files import Columns, Sheet, map_header, read_upload, read_upload_columns
 from monitor.store import payment_months
 from monitor.store.batches import already_imported, new_batch, sha256_of_bytes, transaction
@@ -129,7 +130,7 @@ def check_payments(
     if headers is None:
         return check
     if not (columns.cells.num_rows if columns else sheet.rows):
-        check.problems.append(InputProblem(name, None, None, None, "文件只有表头，没有支付数据行"))
+        check.problems.append(problem(name, None, None, None, "err_no_payment_rows"))
         return check
     payments = _parse_columns(con, columns, headers, check.unit) if columns else None
     if payments is None:  # read row by row, which words each problem
@@ -182,11 +183,12 @@ def import_payments(
     return check
 
 
-def report(check: PaymentCheck) -> pd.DataFrame:
-    """The validation report: one line per problem (level 'error') or likely duplicate (level 'duplicate')."""
+def report(check: PaymentCheck, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The validation report: one line per problem (level 'error') or likely duplicate (level 'duplicate'),
+    worded in `lang`."""
     lines = [("error", p) for p in check.problems] + [("duplicate", p) for p in check.duplicates]
     return pd.DataFrame(
-        [(level, p.file, p.row, p.column, p.value, p.expected) for level, p in lines],
+        [(level, *p.cells(lang)) for level, p in lines],
         columns=["level", "file", "row", "column", "value", "expected"],
     ).astype({"row": "Int64"})
 
@@ -232,24 +234,10 @@ def _map_header(sheet: Sheet, unit: str | None, check: PaymentCheck) -> dict[str
         header_unit = match.group(2) if match else None
         if header_unit and unit and header_unit != unit:
             check.problems.append(
-                InputProblem(
-                    check.file_name,
-                    1,
-                    amount_header,
-                    amount_header,
-                    f"表头写明金额单位为「{header_unit}」，与指定的单位「{unit}」不一致，请核对",
-                )
+                problem(check.file_name, 1, amount_header, amount_header, "err_unit_mismatch", header=header_unit, unit=unit)
             )
         elif not (header_unit or unit):
-            check.problems.append(
-                InputProblem(
-                    check.file_name,
-                    1,
-                    amount_header,
-                    amount_header,
-                    "金额单位不明：表头应写明单位，如「金额（元）」或「金额（万元）」，或导入时指定单位（元 或 万元）",
-                )
-            )
+            check.problems.append(problem(check.file_name, 1, amount_header, amount_header, "err_unit_unknown"))
         else:
             check.unit = header_unit or unit
     return None if check.problems else headers
@@ -288,15 +276,15 @@ def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str,
     def cell(column: str) -> str:
         return cells.get(headers[column], "") if column in headers else ""
 
-    def bad(column: str, expected: str) -> None:
-        check.problems.append(InputProblem(name, number, headers[column], cell(column), expected))
+    def bad(column: str, key: str, **values: object) -> None:
+        check.problems.append(problem(name, number, headers[column], cell(column), key, **values))
 
     code = cell("project_code")
     if not code:
-        bad("project_code", "项目编码不能为空")
+        bad("project_code", "err_code_empty")
     paid_on = parse_date(cell("paid_on"))
     if paid_on is None:
-        bad("paid_on", "应为日期，如 2023-03-15、2023/3/15、2023年3月15日 或 Excel 日期")
+        bad("paid_on", "err_payment_date")
     amount = _amount_in_yuan(cell("amount"), UNITS[check.unit], bad)  # the unit is settled once the header is usable
     return Payment(
         number,
@@ -313,15 +301,15 @@ def _parse_row(name: str, number: int, cells: dict[str, str], headers: dict[str,
 def _amount_in_yuan(text: str, factor: Decimal, bad) -> Decimal | None:
     value = parse_amount(text)
     if value is None:
-        bad("amount", "应为数字金额，如 12,345.67（退款写负数）")
+        bad("amount", "err_amount")
         return None
     yuan = value * factor
     if yuan == 0:
-        bad("amount", "金额不能为 0（退款写负数）")
+        bad("amount", "err_amount_zero")
     elif abs(yuan) >= MAX_AMOUNT:  # before quantize, which fails beyond the context's precision
-        bad("amount", "金额超出可存储的范围（DECIMAL(18,2) 元）")
+        bad("amount", "err_amount_range")
     elif yuan != yuan.quantize(FEN):
-        bad("amount", f"换算为元后超过两位小数（{yuan} 元）：金额应精确到分，不做四舍五入")
+        bad("amount", "err_amount_fen", yuan=yuan)
     else:
         return yuan.quantize(FEN)
     return None
@@ -334,21 +322,13 @@ def _settle_year(check: PaymentCheck, year: int | None, date_header: str) -> Non
         check.year = year
         outside = check.payments.filter(pc.not_equal(years, year))  # unread dates (null) are reported already
         for row, paid_on in zip(outside["row"].to_pylist(), outside["paid_on"].to_pylist()):
-            check.problems.append(InputProblem(check.file_name, row, date_header, paid_on.isoformat(), f"支付日期不在 {year} 预算年度内"))
+            check.problems.append(problem(check.file_name, row, date_header, paid_on.isoformat(), "err_date_outside_year", year=year))
         return
     years = sorted(pc.unique(years.drop_null()).to_pylist())
     if len(years) == 1:
         check.year, check.year_inferred = years[0], True
     elif years:
-        check.problems.append(
-            InputProblem(
-                check.file_name,
-                None,
-                date_header,
-                "、".join(map(str, years)),
-                "支付日期跨多个年度，无法确定预算年度：请指定年度（一个文件只导入一个年度的支付）",
-            )
-        )
+        check.problems.append(problem(check.file_name, None, date_header, "、".join(map(str, years)), "err_dates_span_years"))
 
 
 def _arrow(payments: list[Payment]) -> pa.Table:
@@ -359,17 +339,15 @@ def _arrow(payments: list[Payment]) -> pa.Table:
 # The checks below read the payments registered as `incoming` and pull only the offending rows into Python.
 def _check_codes(con: duckdb.DuckDBPyConnection, check: PaymentCheck, code_header: str) -> None:
     if not query_rows(con, "year_has_projects", year=check.year)[0][0]:
-        check.problems.append(InputProblem(check.file_name, None, None, None, f"{check.year} 年度还没有项目：请先导入该年度的绩效目标"))
+        check.problems.append(problem(check.file_name, None, None, None, "err_year_without_projects", year=check.year))
         return
     for row, code in query_rows(con, "payment_unknown_codes", year=check.year):
-        check.problems.append(InputProblem(check.file_name, row, code_header, code, f"不是 {check.year} 年度的项目编码"))
+        check.problems.append(problem(check.file_name, row, code_header, code, "err_unknown_code", year=check.year))
 
 
 def _check_vouchers_in_file(con: duckdb.DuckDBPyConnection, check: PaymentCheck, voucher_header: str | None) -> None:
     for row, voucher, first in query_rows(con, "payment_repeated_vouchers"):
-        check.problems.append(
-            InputProblem(check.file_name, row, voucher_header, voucher, f"凭证号与第 {first} 行重复：每个凭证号只应出现一次")
-        )
+        check.problems.append(problem(check.file_name, row, voucher_header, voucher, "err_voucher_repeated", first=first))
 
 
 def _check_against_stored(con: duckdb.DuckDBPyConnection, check: PaymentCheck, headers: dict[str, str]) -> None:
@@ -381,24 +359,22 @@ def _check_against_stored(con: duckdb.DuckDBPyConnection, check: PaymentCheck, h
     for row, voucher, batch_id, file_name, paid_on, amount in clashes:
         clashed.add(row)
         check.problems.append(
-            InputProblem(
+            problem(
                 check.file_name,
                 row,
                 headers.get("voucher_no"),
                 voucher,
-                f"凭证号已导入（批次 {batch_id}「{file_name}」，{paid_on}，{amount} 元）：每个凭证号只导入一次",
+                "err_voucher_stored",
+                batch=batch_id,
+                file=file_name,
+                date=paid_on,
+                amount=amount,
             )
         )
     for row, batch_id, file_name, voucher, summary in likely:
         if row in clashed:
             continue
-        same = f"凭证号 {voucher}" if voucher else f"摘要「{summary or ''}」"
+        same = msg("dup_same_voucher", voucher=voucher) if voucher else msg("dup_same_summary", summary=summary or "")
         check.duplicates.append(
-            InputProblem(
-                check.file_name,
-                row,
-                None,
-                None,
-                f"疑似重复：已有项目、日期、金额和{same}都相同的支付（批次 {batch_id}「{file_name}」）",
-            )
+            problem(check.file_name, row, None, None, "err_likely_duplicate", same=same, batch=batch_id, file=file_name)
         )

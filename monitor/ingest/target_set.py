@@ -14,6 +14,7 @@ from decimal import Decimal
 import duckdb
 
 from monitor.errors import InputProblem
+from monitor.i18n import Msg, msg
 from monitor.ingest.notation import OPS
 from monitor.store.batches import insert_rows, new_batch, transaction
 
@@ -51,7 +52,7 @@ class Project:
     goals: list[str] = field(default_factory=list)
     plan: list[Checkpoint] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
-    where: str = ""  # file/line the project came from, for messages
+    where: Msg | str = ""  # file/line the project came from, for messages
 
 
 @dataclass
@@ -108,57 +109,56 @@ def validate(targets: TargetSet, source: str) -> list[InputProblem]:
     dept_codes = {d.dept_code for d in targets.departments}
     seen: set[str] = set()
     for p in targets.projects:
-        where = f"项目 {p.project_code}（{p.name}）{p.where}："
 
-        def bad(column: str | None, value: object, expected: str, where: str = where) -> None:
-            problems.append(InputProblem(source, None, column, None if value is None else str(value), where + expected))
+        def bad(column: str | None, value: object, expected: Msg, p: Project = p) -> None:
+            within = msg("err_in_project", code=p.project_code, name=p.name, where=p.where, problem=expected)
+            problems.append(InputProblem(source, None, column, None if value is None else str(value), within))
 
         if p.project_code in seen:
-            bad("project_code", p.project_code, "项目编码重复")
+            bad("project_code", p.project_code, msg("err_code_repeated"))
         seen.add(p.project_code)
         if p.dept_code not in dept_codes:
-            bad("dept_code", p.dept_code, "单位编码不在单位表中")
+            bad("dept_code", p.dept_code, msg("err_dept_unknown"))
         if p.budget <= 0:
-            bad("budget", p.budget, "预算数应大于 0")
+            bad("budget", p.budget, msg("err_budget_positive"))
         if abs(p.fiscal_funds + p.other_funds - p.budget) > PLAN_TOLERANCE:
-            bad("fiscal_funds", p.fiscal_funds, f"财政资金 + 其他资金应等于预算数 {p.budget}")
+            bad("fiscal_funds", p.fiscal_funds, msg("err_funds_sum", budget=p.budget))
         for column, value, expected in _plan_problems(targets.year, p):
             bad(column, value, expected)
         if not p.indicators:
-            bad(None, None, "没有绩效指标")
+            bad(None, None, msg("err_no_indicators"))
         for ind in p.indicators:
             for column, value, expected in _target_problems(ind.op, ind.target_value):
-                bad(column, value, f"指标「{ind.level3}」{expected}")
+                bad(column, value, msg("err_in_indicator", name=ind.level3, problem=expected))
     for d in targets.departments:
         for ind in d.indicators:
             for column, value, expected in _target_problems(ind.op, ind.target_value):
-                problems.append(
-                    InputProblem(source, None, column, str(value), f"单位 {d.dept_code} 整体指标「{ind.description}」{expected}")
-                )
+                within = msg("err_in_dept_indicator", dept=d.dept_code, name=ind.description, problem=expected)
+                problems.append(InputProblem(source, None, column, str(value), within))
     return problems
 
 
-def _plan_problems(year: int, p: Project) -> list[tuple[str, object, str]]:
+def _plan_problems(year: int, p: Project) -> list[tuple[str, object, Msg]]:
     if not p.plan:
-        return [("planned_cumulative", None, "没有资金支出计划")]
+        return [("planned_cumulative", None, msg("err_no_plan"))]
     found = []
     previous = Decimal(0)
     for c in sorted(p.plan, key=lambda c: c.date):
         if c.date.year != year:
-            found.append(("checkpoint_date", c.date, f"计划时点应在 {year} 年内"))
+            found.append(("checkpoint_date", c.date, msg("err_checkpoint_year", year=year)))
         if c.planned_cumulative < previous:
-            found.append(("planned_cumulative", c.planned_cumulative, "累计计划支出不应减少"))
+            found.append(("planned_cumulative", c.planned_cumulative, msg("err_plan_decreases")))
         previous = c.planned_cumulative
     if abs(previous - p.budget) > PLAN_TOLERANCE:
-        found.append(("planned_cumulative", previous, f"最后一个计划时点的累计数应等于预算数 {p.budget}"))
+        found.append(("planned_cumulative", previous, msg("err_plan_last", budget=p.budget)))
     return found
 
 
-def _target_problems(op: str, value: float | None) -> list[tuple[str, object, str]]:
+def _target_problems(op: str, value: float | None) -> list[tuple[str, object, Msg]]:
     if op not in OPS:
-        return [("op", op, f"比较符应为 {' '.join(OPS)} 之一")]
+        return [("op", op, msg("err_op", allowed=" ".join(OPS)))]
     if op != "qual" and value is None:
-        return [("target_value", value, "定量指标应有指标值")]
+        return [("target_value", value, msg("err_target_value"))]
     return []
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, problem
+from monitor.i18n import Msg, msg
 from monitor.ingest.document.layout import RawDocument, to_targets
 from monitor.ingest.document.pdf import read_pdf
 from monitor.ingest.document.text import read_text
-from monitor.ingest.files import decode
-from monitor.ingest.limits import check_size, read_file
+from monitor.ingest.files import check_size, decode, read_file
 from monitor.ingest.target_set import TargetSet, validate, write_targets
 from monitor.ingest.template import OPTIONAL_TABLES, TABLES, read_template, template_files
 from monitor.store.batches import sha256_of
@@ -36,7 +36,7 @@ class Preview:
     file_name: str
     sha256: str
     year_proposed: bool  # True when the year was not given but read from the project codes
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)
 
 
 @dataclass
@@ -63,7 +63,7 @@ def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Pr
     data = read_file(source) if isinstance(source, Path) else source
     check_size(len(data), file_name)
     if not data.strip():
-        raise InputError([InputProblem(file_name, None, None, None, "文件为空")])
+        raise InputError([problem(file_name, None, None, None, "err_file_empty")])
     suffix = Path(file_name).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
     if suffix == ".xlsx":
@@ -73,8 +73,7 @@ def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Pr
     elif suffix == ".txt":
         doc = read_text(decode(data, file_name), file_name)
     else:
-        expected = "应为结构化模板（.xlsx 工作簿或 CSV 文件夹）、绩效目标 PDF 或其提取文本（.txt）"
-        raise InputError([InputProblem(file_name, None, None, None, expected)])
+        raise InputError([problem(file_name, None, None, None, "err_targets_type")])
     return _checked(_document_preview(doc, file_name, digest, year))
 
 
@@ -93,8 +92,8 @@ def _document_preview(doc: RawDocument, file_name: str, digest: str, year: int |
     if proposed:
         year = doc.proposed_year()
         if year is None:
-            raise InputError([InputProblem(file_name, None, None, None, "文件中没有年度，也无法从项目编码推断，请指定年度（--year）")])
-        warnings.append(f"文件中没有印年度：按项目编码推定为 {year} 年，请确认（命令行加 --year {year}）")
+            raise InputError([problem(file_name, None, None, None, "err_no_year")])
+        warnings.append(msg("warn_year_proposed", year=year))
     return Preview(to_targets(doc, year), file_name, digest, proposed, warnings)
 
 
@@ -139,7 +138,7 @@ def commit(con: duckdb.DuckDBPyConnection, result: Preview, user: str, *, allow_
     """
     if result.year_proposed:
         year = result.targets.year
-        raise InputError([InputProblem(result.file_name, None, None, None, f"请确认年度后再导入（推定为 {year} 年：--year {year}）")])
+        raise InputError([problem(result.file_name, None, None, None, "err_confirm_year", year=year)])
     if is_current(con, result.targets, result.sha256):
         return CommitResult(None)
     removed = removed_indicators(con, result.targets)
@@ -147,13 +146,15 @@ def commit(con: duckdb.DuckDBPyConnection, result: Preview, user: str, *, allow_
     if with_actuals and not allow_removal:
         raise InputError(
             [
-                InputProblem(
+                problem(
                     result.file_name,
                     None,
                     None,
                     r.indicator_id,
-                    f"项目 {r.project_code} 的指标「{r.level3}」已有 {r.actual_rows} 条实际值，新文件中没有这个指标；"
-                    "确认删除请加 --allow-removal（实际值保留，不再显示）",
+                    "err_removal_needs_confirmation",
+                    project=r.project_code,
+                    level3=r.level3,
+                    rows=r.actual_rows,
                 )
                 for r in with_actuals
             ]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, InputProblem, problem
+from monitor.i18n import Msg, msg
 from monitor.ingest.files import Sheet, read_csv, read_xlsx_sheets
 from monitor.ingest.notation import parse_target
 from monitor.ingest.target_set import Checkpoint, Department, DeptGoal, DeptIndicator, Indicator, Project, TargetSet
@@ -56,7 +57,7 @@ def _load_sheets(path: Path) -> dict[str, Sheet]:
         return {p.stem: read_csv(p) for p in template_files(path)}
     if path.suffix.lower() == ".xlsx":
         return read_xlsx_sheets(path)
-    raise InputError([InputProblem(path.name, None, None, None, "结构化模板应为 .xlsx 工作簿或包含 CSV 文件的文件夹")])
+    raise InputError([problem(path.name, None, None, None, "err_template_type")])
 
 
 Row = tuple[str, int, dict[str, str]]  # (source, row number, cells)
@@ -73,7 +74,7 @@ class _Reader:
         if self.problems:
             raise InputError(self.problems)
 
-    def problem(self, row: Row | None, column: str | None, value: str | None, expected: str, source: str = "") -> None:
+    def problem(self, row: Row | None, column: str | None, value: str | None, expected: Msg, source: str = "") -> None:
         if row is None:
             self.problems.append(InputProblem(source, None, column, value, expected))
         else:
@@ -84,51 +85,58 @@ class _Reader:
         required, optional = TABLES[name]
         if sheet is None:
             if name not in OPTIONAL_TABLES:
-                self.problem(None, None, None, f"缺少表 {name}（应有列：{', '.join(required)}）", source=self.workbook or f"{name}.csv")
+                self.problem(
+                    None,
+                    None,
+                    None,
+                    msg("err_missing_table", table=name, columns=", ".join(required)),
+                    source=self.workbook or f"{name}.csv",
+                )
             return []
         missing = [c for c in required if c not in sheet.header]
         if missing:
-            self.problem(None, ", ".join(missing), None, f"缺少必需的列；应有列：{', '.join(required + optional)}", source=sheet.source)
+            self.problem(
+                None, ", ".join(missing), None, msg("err_missing_columns", columns=", ".join(required + optional)), source=sheet.source
+            )
             return []
         return [(sheet.source, number, cells) for number, cells in sheet.rows]
 
     def convert(self, row: Row, column: str, kind: Callable, expected: str, required: bool = True):
+        """The cell converted by `kind`; `expected` names the cell kind (a key of the string files) for messages."""
         text = row[2].get(column, "")
         if text == "":
             if required:
-                self.problem(row, column, text, f"不能为空，应为{expected}")
+                self.problem(row, column, text, msg("err_cell_empty", kind=msg(expected)))
             return None
         try:
             return kind(text)
         except (ValueError, InvalidOperation):
-            self.problem(row, column, text, f"应为{expected}")
+            self.problem(row, column, text, msg("err_cell_kind", kind=msg(expected)))
             return None
 
     def text(self, row: Row, column: str, required: bool = True) -> str | None:
-        return self.convert(row, column, str, "文本", required)
+        return self.convert(row, column, str, "kind_text", required)
 
     def int(self, row: Row, column: str) -> int | None:
-        return self.convert(row, column, int, "整数")
+        return self.convert(row, column, int, "kind_integer")
 
     def money(self, row: Row, column: str, required: bool = True) -> Decimal | None:
-        return self.convert(
-            row, column, lambda t: Decimal(t.replace(",", "")).quantize(Decimal("0.01")), "金额（元，最多两位小数）", required
-        )
+        return self.convert(row, column, lambda t: Decimal(t.replace(",", "")).quantize(Decimal("0.01")), "kind_money", required)
 
     def date(self, row: Row, column: str) -> dt.date | None:
-        return self.convert(row, column, dt.date.fromisoformat, "日期 YYYY-MM-DD")
+        return self.convert(row, column, dt.date.fromisoformat, "kind_date")
 
     def number(self, row: Row, column: str) -> float | None:
-        return self.convert(row, column, float, "数值", required=False)
+        return self.convert(row, column, float, "kind_number", required=False)
 
 
 def _assemble(tables: dict[str, list[Row]], r: _Reader, year: int | None) -> TargetSet:
     years = {r.int(row, "year") for name, rows in tables.items() if name != "departments" for row in rows}
     years.discard(None)
     if year is not None and years - {year}:
-        r.problem(None, "year", ", ".join(map(str, sorted(years))), f"模板中的年度与指定的年度 {year} 不一致", source="projects")
+        r.problem(None, "year", ", ".join(map(str, sorted(years))), msg("err_template_year", year=year), source="projects")
     elif len(years) > 1:
-        r.problem(None, "year", ", ".join(map(str, sorted(years))), "一个模板只应包含一个年度", source="projects")
+        r.problem(None, "year", ", ".join(map(str, sorted(years))), msg("err_template_years"), source="projects")
     fiscal_year = year if year is not None else (years.pop() if years else 0)
 
     departments = {}
@@ -142,11 +150,11 @@ def _assemble(tables: dict[str, list[Row]], r: _Reader, year: int | None) -> Tar
             r.text(row, "level", False) or "单位",
         )
     for row in tables["dept_goals"]:
-        dept = _lookup(departments, r, row, "dept_code", "单位表中的单位编码")
+        dept = _lookup(departments, r, row, "dept_code", "kind_dept_code")
         if dept:
             dept.goals.append(DeptGoal(r.text(row, "section"), r.text(row, "title", False), r.text(row, "text")))
     for row in tables["dept_indicators"]:
-        dept = _lookup(departments, r, row, "dept_code", "单位表中的单位编码")
+        dept = _lookup(departments, r, row, "dept_code", "kind_dept_code")
         if dept:
             op, value, unit = _target(r, row, "")
             dept.indicators.append(
@@ -164,21 +172,21 @@ def _assemble(tables: dict[str, list[Row]], r: _Reader, year: int | None) -> Tar
             r.money(row, "fiscal_funds"),
             other if other is not None else Decimal("0.00"),
             r.text(row, "purpose", False),
-            where=f"（{row[0]} 第 {row[1]} 行）",
+            where=msg("where_row", file=row[0], row=row[1]),
         )
         if project.project_code in projects:
-            r.problem(row, "project_code", project.project_code, "项目编码重复")
+            r.problem(row, "project_code", project.project_code, msg("err_code_repeated"))
         projects[project.project_code] = project
     for row in _by_seq(r, tables["project_goals"]):
-        project = _lookup(projects, r, row, "project_code", "项目表中的项目编码")
+        project = _lookup(projects, r, row, "project_code", "kind_project_code")
         if project:
             project.goals.append(r.text(row, "goal"))
     for row in tables["plan_checkpoints"]:
-        project = _lookup(projects, r, row, "project_code", "项目表中的项目编码")
+        project = _lookup(projects, r, row, "project_code", "kind_project_code")
         if project:
             project.plan.append(Checkpoint(r.date(row, "checkpoint_date"), r.money(row, "planned_cumulative")))
     for row in _by_seq(r, tables["indicators"]):
-        project = _lookup(projects, r, row, "project_code", "项目表中的项目编码")
+        project = _lookup(projects, r, row, "project_code", "kind_project_code")
         if project:
             level2 = r.text(row, "level2")
             op, value, unit = _target(r, row, level2)
@@ -209,7 +217,7 @@ def _by_seq(r: _Reader, rows: list[Row]) -> list[Row]:
 def _lookup(found: dict, r: _Reader, row: Row, column: str, expected: str):
     code = row[2].get(column, "")
     if code not in found:
-        r.problem(row, column, code, f"应为{expected}")
+        r.problem(row, column, code, msg("err_cell_kind", kind=msg(expected)))
         return None
     return found[code]
 

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from monitor.errors import NotFound, Refused
 from monitor.fmt import money, number
 from monitor.i18n import t
 from monitor.review.charts import quarterly_chart
 from monitor.rules.disbursement import reason_text, status_label, threshold_params
-from monitor.rules.headline import ATTENTION_ROWS, Run, headline, previous_quarter_end
+from monitor.rules.headline import Run, headline, previous_quarter_end
 from monitor.rules.indicators import status_word
+from monitor.settings import settings
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 24px; color: #222; }
@@ -41,7 +43,7 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
     """The report for `dept` (None = all units) at the end of `as_of`."""
     now = headline(run, year, dept, as_of)
     if now is None:
-        raise ValueError(f"no projects for {year} and unit {dept or 'all'}")
+        raise NotFound("err_report_no_projects", year=year, dept=dept or t("all_depts", lang))
     before = headline(run, year, dept, previous_quarter_end(as_of))
     e = html.escape
     since = t("since", lang, date=before.as_of.isoformat())
@@ -119,7 +121,7 @@ def _projects_table(run: Run, year: int, dept: str | None, as_of: dt.date, unit:
 
 
 def _attention(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str) -> str:
-    off = run("attention_indicators", year=year, dept=dept, as_of=as_of, limit=ATTENTION_ROWS)
+    off = run("attention_indicators", year=year, dept=dept, as_of=as_of, limit=settings().limits.attention_rows)
     if off.empty:
         return f"<p>{html.escape(t('all_on_track', lang))}</p>"
     rows = [
@@ -168,7 +170,7 @@ def html_to_pdf(page: str) -> bytes:
     """Print the report with the OS Chromium (installed by the set-up scripts), A4 landscape-free."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        raise RuntimeError("PDF needs the OS Chromium (apt-get install chromium); the HTML report works without it")
+        raise Refused("err_pdf_needs_chromium")
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
         source.write_text(page, encoding="utf-8")

@@ -20,10 +20,11 @@ from pathlib import Path
 import duckdb
 
 from monitor.auth import User
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, NotFound, problem
+from monitor.i18n import msg
 from monitor.rounds.tasks import now, require
+from monitor.settings import settings
 
-MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = {  # detected type → the extensions a file of that type may have
     "pdf": (".pdf",),
     "png": (".png",),
@@ -83,14 +84,17 @@ def add(
     require(user, "editor")
     problems = []
     kind = detect(data)
-    if not data or len(data) > MAX_BYTES:
-        problems.append(InputProblem(name, None, None, f"{len(data):,} 字节", f"文件应非空且不超过 {MAX_BYTES // 1024 // 1024} MB"))
+    limit = settings().limits.attachment_mb
+    if not data or len(data) > limit * 1024 * 1024:
+        problems.append(problem(name, None, None, f"{len(data):,} B", "err_attachment_size", mb=limit))
     elif kind is None:
-        problems.append(InputProblem(name, None, None, None, "只接受 PDF、PNG、JPEG 图片和 Office 文件（按文件内容识别）"))
+        problems.append(problem(name, None, None, None, "err_attachment_type"))
     elif not name.lower().endswith(EXTENSIONS[kind]):
-        problems.append(InputProblem(name, None, None, None, f"文件内容是 {kind}，扩展名应为 {' / '.join(EXTENSIONS[kind])}"))
+        problems.append(problem(name, None, None, None, "err_attachment_extension", kind=kind, extensions=" / ".join(EXTENSIONS[kind])))
     if not _target_exists(con, year, target_kind, target_key):
-        problems.append(InputProblem(name, None, "附加到", target_key, f"{year} 年没有这个{target_kind}"))
+        problems.append(
+            problem(name, None, msg("field_attach_to"), target_key, "err_attachment_target", year=year, kind=msg(f"att_kind_{target_kind}"))
+        )
     if problems:
         raise InputError(problems)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -116,11 +120,11 @@ def read(con: duckdb.DuckDBPyConnection, user: User | None, attachment_id: int) 
         "SELECT attachment_id, sha256, size_bytes, file_type, original_name FROM attachments WHERE attachment_id = ?", [attachment_id]
     ).fetchone()
     if row is None:
-        raise KeyError(f"没有附件 {attachment_id}")
+        raise NotFound("err_no_attachment", attachment=attachment_id)
     attachment = Attachment(*row)
     data = (store_dir(con) / attachment.sha256).read_bytes()
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
-        raise ValueError(f"附件 {attachment_id} 的文件与登记的校验和不符")
+        raise ValueError(f"attachment {attachment_id} does not match its checksum")  # tampering or corruption
     return attachment, data
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import duckdb
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, problem
+from monitor.i18n import msg
 from monitor.store.batches import insert_rows
 
 MAX_LENGTH = 2000
@@ -16,12 +17,12 @@ def add_note(con: duckdb.DuckDBPyConnection, year: int, project_code: str, quart
     """Store one note, kept with its author and time; refuses empty or overlong text."""
     text = text.strip()
     if not text or len(text) > MAX_LENGTH:
-        raise InputError([InputProblem("备注", None, "note", None, f"备注不能为空，且不超过 {MAX_LENGTH} 字")])
+        raise InputError([problem(msg("form_note"), None, msg("field_note"), None, "err_note_text", chars=MAX_LENGTH)])
     if quarter not in (1, 2, 3, 4):
-        raise InputError([InputProblem("备注", None, "quarter", str(quarter), "季度应为 1–4")])
+        raise InputError([problem(msg("form_note"), None, msg("field_quarter"), str(quarter), "err_quarter")])
     known = con.execute("SELECT count(*) FROM projects WHERE year = ? AND project_code = ?", [year, project_code]).fetchone()[0]
     if not known:
-        raise InputError([InputProblem("备注", None, "project_code", project_code, f"{year} 年没有这个项目")])
+        raise InputError([problem(msg("form_note"), None, msg("field_project"), project_code, "err_no_project", year=year)])
     insert_rows(
         con,
         "project_notes",

@@ -10,9 +10,10 @@ import duckdb
 import pandas as pd
 
 from monitor.auth import User
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, NotAllowed, problem
 from monitor.fmt import number
-from monitor.rounds.tasks import MAX_TEXT, NotAllowed, Snapshot, latest_snapshot, now, require, state, transaction
+from monitor.i18n import msg
+from monitor.rounds.tasks import MAX_TEXT, Snapshot, latest_snapshot, now, require, state, transaction
 from monitor.rules.disbursement import reason_text, status_label
 
 
@@ -53,23 +54,27 @@ def record(
     indicator_id, project_code = (x if isinstance(x, str) else None for x in (indicator_id, project_code))  # NaN from a frame = none
     requirement = requirement.strip()
     if needed and not (requirement and len(requirement) <= MAX_TEXT and due):
-        raise InputError([InputProblem("整改", None, "整改要求和建议", None, f"需要整改时请写明要求（不超过 {MAX_TEXT} 字）和整改期限")])
+        raise InputError([problem(msg("form_rectification"), None, msg("field_requirement"), None, "err_rect_requirement", chars=MAX_TEXT)])
     with transaction(con):
         if state(con, task_id, dept) != "approve":
-            raise NotAllowed("只有已终审的填报才能登记整改")
+            raise NotAllowed("err_rect_approved_only")
         items = candidates(latest_snapshot(con, task_id, dept))
         match = items[
             (items["indicator_id"].fillna("") == (indicator_id or "")) & (items["project_code"].fillna("") == (project_code or ""))
         ]
         if match.empty:
-            raise InputError([InputProblem("整改", None, "项目/指标", indicator_id or project_code, "不是本轮终审中偏离目标的项目或指标")])
+            raise InputError(
+                [problem(msg("form_rectification"), None, msg("field_target"), indicator_id or project_code, "err_rect_not_candidate")]
+            )
         done = con.execute(
             "SELECT count(*) FROM rectifications WHERE task_id = ? AND dept_code = ?"
             " AND coalesce(indicator_id, '') = ? AND coalesce(project_code, '') = ?",
             [task_id, dept, indicator_id or "", project_code or ""],
         ).fetchone()[0]
         if done:
-            raise InputError([InputProblem("整改", None, "项目/指标", indicator_id or project_code, "已登记过整改意见")])
+            raise InputError(
+                [problem(msg("form_rectification"), None, msg("field_target"), indicator_id or project_code, "err_rect_recorded")]
+            )
         return con.execute(
             "INSERT INTO rectifications"
             " (task_id, dept_code, project_code, indicator_id, issue, needed, requirement, due, created_by, created_at)"
@@ -83,10 +88,10 @@ def close(con: duckdb.DuckDBPyConnection, user: User | None, rect_id: int, resul
     require(user, "editor")
     result = result.strip()
     if not result or len(result) > MAX_TEXT:
-        raise InputError([InputProblem("整改", None, "整改结果和结论", None, f"请填写整改结果（不超过 {MAX_TEXT} 字）")])
+        raise InputError([problem(msg("form_rectification"), None, msg("field_result"), None, "err_rect_result", chars=MAX_TEXT)])
     closed = con.execute(
         "UPDATE rectifications SET result = ?, closed_by = ?, closed_at = ? WHERE rect_id = ? AND needed AND closed_at IS NULL",
         [result, user.name, now(), rect_id],
     ).fetchone()[0]
     if not closed:
-        raise NotAllowed(f"整改 {rect_id} 不存在、无需整改或已关闭")
+        raise NotAllowed("err_rect_not_open", rect=rect_id)

@@ -23,7 +23,8 @@ import duckdb
 import pandas as pd
 
 from monitor.auth import User
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, NotAllowed, NotFound, problem
+from monitor.i18n import msg
 from monitor.rules.disbursement import threshold_params
 from monitor.rules.headline import Run
 from monitor.rules.indicators import NO_FILTERS
@@ -38,10 +39,6 @@ MAX_TEXT = 2000
 FORMAT = 1  # of the snapshot payload
 PROJECT_DIFF = ("actual_cumulative", "execution_rate", "forecast", "status")
 INDICATOR_DIFF = ("latest_actual", "actual_text", "status")
-
-
-class NotAllowed(PermissionError):
-    """The user's role (or the round's state) does not allow the step; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +64,9 @@ class Snapshot:
 
 def require(user: User | None, role: str) -> User:
     if user is None:
-        raise NotAllowed("需要先登录")
+        raise NotAllowed("err_signin_first")
     if not user.can(role):
-        raise NotAllowed(f"{user.name} 的角色是 {user.role}，此操作需要 {role}")
+        raise NotAllowed("err_role", name=user.name, role=msg(f"role_{user.role}"), needed=msg(f"role_{role}"))
     return user
 
 
@@ -81,14 +78,16 @@ def create_task(
     title = title.strip()
     problems = []
     if not title or len(title) > 200:
-        problems.append(InputProblem("监控任务", None, "标题", title, "标题不能为空，且不超过 200 字"))
+        problems.append(problem(msg("form_round"), None, msg("field_title"), title, "err_title", chars=200))
     if period_end.year != year:
-        problems.append(InputProblem("监控任务", None, "监控截止日期", period_end.isoformat(), f"应在 {year} 年内"))
+        problems.append(problem(msg("form_round"), None, msg("field_period_end"), period_end.isoformat(), "err_in_year", year=year))
     if deadline < period_end:
-        problems.append(InputProblem("监控任务", None, "报送截止日期", deadline.isoformat(), "不能早于监控截止日期"))
+        problems.append(problem(msg("form_round"), None, msg("field_deadline"), deadline.isoformat(), "err_deadline"))
     known = {code for (code, _) in query_rows(con, "filter_departments", year=year)}
     if not units or not set(units) <= known:
-        problems.append(InputProblem("监控任务", None, "单位", "、".join(sorted(set(units) - known)), f"请选择 {year} 年有项目的单位"))
+        problems.append(
+            problem(msg("form_round"), None, msg("field_units"), "、".join(sorted(set(units) - known)), "err_round_units", year=year)
+        )
     if problems:
         raise InputError(problems)
     with transaction(con):
@@ -105,14 +104,14 @@ def task(con: duckdb.DuckDBPyConnection, task_id: int) -> tuple[int, str, dt.dat
     """(year, title, period_end, deadline) of a task."""
     row = con.execute("SELECT year, title, period_end, deadline FROM round_tasks WHERE task_id = ?", [task_id]).fetchone()
     if row is None:
-        raise KeyError(f"没有监控任务 {task_id}")
+        raise NotFound("err_no_task", task=task_id)
     return row
 
 
 def state(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> str:
     """The unit's state in the task: none, submit, return or approve."""
     if not con.execute("SELECT count(*) FROM round_units WHERE task_id = ? AND dept_code = ?", [task_id, dept]).fetchone()[0]:
-        raise KeyError(f"单位 {dept} 不在监控任务 {task_id} 的范围内")
+        raise NotFound("err_unit_not_in_task", dept=dept, task=task_id)
     row = con.execute(
         "SELECT arg_max(action, transition_id) FROM round_transitions WHERE task_id = ? AND dept_code = ?", [task_id, dept]
     ).fetchone()
@@ -157,7 +156,7 @@ def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept
     with transaction(con):
         current = state(con, task_id, dept)
         if current not in ("none", "return"):
-            raise NotAllowed("已提交或已终审的填报不能再次提交")
+            raise NotAllowed("err_already_submitted")
         frames = figures(lambda name, **p: query_df(con, name, **p), year, dept, period_end)
         last = latest_snapshot(con, task_id, dept)  # a returned round keeps what was written, corrected by `entries`
         written = {} if last is None else last.frames["indicator_status"].set_index("indicator_id")[list(ENTRY_FIELDS)].to_dict("index")
@@ -183,7 +182,7 @@ def return_submission(con: duckdb.DuckDBPyConnection, user: User | None, task_id
     require(user, "admin")
     reason = reason.strip()
     if not reason or len(reason) > MAX_TEXT:
-        raise InputError([InputProblem("审核", None, "退回原因", None, f"请写明退回原因（不超过 {MAX_TEXT} 字）")])
+        raise InputError([problem(msg("form_review"), None, msg("field_return_reason"), None, "err_return_reason", chars=MAX_TEXT)])
     _review(con, user, task_id, dept, "return", reason)
 
 
@@ -203,7 +202,7 @@ def latest_snapshot(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> 
         return None
     snapshot_id, payload, sha256, by, at = row
     if hashlib.sha256(payload.encode()).hexdigest() != sha256:
-        raise ValueError(f"快照 {snapshot_id} 的内容与其校验和不符")
+        raise ValueError(f"snapshot {snapshot_id} does not match its checksum")  # tampering or corruption, not a user's error
     data = json.loads(payload)
     return Snapshot(
         snapshot_id,
@@ -230,7 +229,7 @@ def diff(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> pd.DataFrame:
 def _review(con: duckdb.DuckDBPyConnection, user: User, task_id: int, dept: str, action: str, reason: str | None) -> None:
     with transaction(con):
         if state(con, task_id, dept) != "submit":
-            raise NotAllowed("只能审核已提交的填报")
+            raise NotAllowed("err_review_submitted_only")
         snapshot = con.execute("SELECT max(snapshot_id) FROM round_snapshots WHERE task_id = ? AND dept_code = ?", [task_id, dept])
         _transition(con, task_id, dept, action, user, snapshot.fetchone()[0], reason)
 
@@ -254,20 +253,23 @@ def _merge_entries(indicators: pd.DataFrame, entries: dict[str, dict[str, Any]])
     problems = []
     for indicator_id, values in entries.items():
         if indicator_id not in out.index:
-            problems.append(InputProblem("填报", None, "指标", indicator_id, "不是本单位的指标"))
+            problems.append(problem(msg("form_entry"), None, msg("field_indicator"), indicator_id, "err_not_unit_indicator"))
             continue
         for field in [f for f in ENTRY_FIELDS if f in values]:  # fields left out keep their prefilled value
             value = values[field]
             value = value.strip() or None if isinstance(value, str) else None
             allowed = {"reason": REASONS, "likelihood": LIKELIHOODS}.get(field)
             if value is not None and (len(value) > MAX_TEXT or (allowed and value not in allowed)):
-                expected = f"应为 {' / '.join(allowed)}" if allowed else f"不超过 {MAX_TEXT} 字"
-                problems.append(InputProblem("填报", None, field, value[:40], f"{indicator_id}：{expected}"))
+                expected = msg("err_one_of", allowed=" / ".join(allowed)) if allowed else msg("err_max_chars", chars=MAX_TEXT)
+                problems.append(
+                    problem(msg("form_entry"), None, field, value[:40], "err_for_indicator", indicator=indicator_id, problem=expected)
+                )
             out.loc[indicator_id, field] = value
     for row in out[out["status"] == "未达标"].itertuples():
         if not (row.reason and row.likelihood):
-            expected = f"{row.indicator_id} 未达标：请填写偏差原因和完成目标可能性"
-            problems.append(InputProblem("填报", None, "偏差原因分析", row.level3, expected))
+            problems.append(
+                problem(msg("form_entry"), None, msg("field_deviation"), row.level3, "err_unmet_needs_reason", indicator=row.indicator_id)
+            )
     if problems:
         raise InputError(problems)
     return out.reset_index(drop=True)

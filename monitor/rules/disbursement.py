@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from monitor.i18n import t
-from monitor.settings import thresholds
+from monitor.settings import settings
 from monitor.store.db import query_df
 
 STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red"}  # Streamlit badge colours
@@ -21,7 +21,7 @@ STATUS_BACKGROUND = {"green": "#d7f0df", "amber": "#ffe9b3", "red": "#f8cfca"}  
 
 
 def threshold_params() -> dict[str, float]:
-    found = thresholds()
+    found = settings().thresholds
     return {"amber_pp": found.amber_behind_pp, "red_pp": found.red_behind_pp}
 
 
@@ -40,11 +40,12 @@ def reason_text(reason: str, gap_pp: float, over: Decimal | float, lang: str = "
     return t("reason_" + reason, lang, pp=f"{abs(gap_pp):.1f}", over=f"{float(over):,.2f}")
 
 
-def status_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, dept: str | None = None) -> dict[str, Any]:
-    """The JSON of `monitor status`: per project figures and quarterly planned vs actual (元)."""
+def status_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, dept: str | None = None, lang: str = "zh") -> dict[str, Any]:
+    """The JSON of `monitor status`: per project figures and quarterly planned vs actual (元), the
+    status reasons worded in `lang`."""
     rows = query_df(con, "project_status", year=year, dept=dept, as_of=as_of, limit=None, **threshold_params())
     quarters = query_df(con, "quarterly_disbursement", year=year, dept=dept, as_of=as_of)
-    figures = [_figures(r) for r in rows.itertuples()]
+    figures = [_figures(r, lang) for r in rows.itertuples()]
     return {
         "as_of": as_of.isoformat(),
         "year": year,
@@ -57,7 +58,7 @@ def status_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, dep
     }
 
 
-def _figures(r: Any) -> dict[str, Any]:
+def _figures(r: Any, lang: str) -> dict[str, Any]:
     return {
         "project_code": r.project_code if isinstance(r.project_code, str) else None,
         "name": r.name if isinstance(r.name, str) else None,
@@ -69,7 +70,7 @@ def _figures(r: Any) -> dict[str, Any]:
         "gap_pp": round(float(r.gap_pp), 4),
         "time_progress": round(float(r.time_progress), 6),
         "status": r.status,
-        "status_reason": reason_text(r.status_reason, r.gap_pp, r.actual_cumulative - r.budget),
+        "status_reason": reason_text(r.status_reason, r.gap_pp, r.actual_cumulative - r.budget, lang),
         "forecast": _money(r.forecast),
     }
 

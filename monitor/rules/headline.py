@@ -17,7 +17,6 @@ import pandas as pd
 from monitor.rules.disbursement import threshold_params
 
 Run = Callable[..., pd.DataFrame]
-ATTENTION_ROWS = 10  # 总览 and the report list the worst few; the counts say how many there are
 
 
 @dataclass(frozen=True)

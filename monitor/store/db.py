@@ -18,15 +18,15 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from monitor.errors import DatabaseBusy
+from monitor.settings import REPO_ROOT, settings
+
 QUERIES_DIR = REPO_ROOT / "queries"
-DEFAULT_DB = REPO_ROOT / "data" / "monitor.duckdb"
 
 
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """The database file: `--db` wins over `MONITOR_DB`, which wins over the default."""
-    chosen = cli_value or os.environ.get("MONITOR_DB") or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
+    return Path(cli_value).expanduser().resolve() if cli_value else settings().db
 
 
 # The rule macros (queries/rules/), defined on every connection in this order: each file uses only
@@ -59,10 +59,6 @@ def rules_sql() -> str:
     return "\n".join(sql(name) for name in RULE_FILES)
 
 
-class DatabaseBusy(Exception):
-    """Another process has the database file open; DuckDB lets only one process open it for writing."""
-
-
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database: a writable one gets any missing tables of queries/schema.sql, and
     every connection gets the rule macros of queries/rules/. Raises `DatabaseBusy` while
@@ -73,26 +69,14 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         if "Could not set lock" not in str(error):
             raise
         holder = re.search(r"\(PID (\d+)\)", str(error))
-        pid = f"PID {holder.group(1)}" if holder else "另一进程"
-        raise DatabaseBusy(
-            f"数据库 {path} 正被另一个进程（{pid}，例如正在运行的看板或另一次导入）打开，一个数据库同一时间只能由一个进程使用。"
-            "看板运行时请在「数据管理」页导入，或等该进程结束后再运行此命令。未写入任何数据。"
-        ) from None
-    con.execute(f"SET memory_limit = '{memory_limit()}'")  # a checked size, see memory_limit()
+        raise DatabaseBusy("err_database_busy", path=str(path), pid=holder.group(1) if holder else "?") from None
+    # DuckDB's own default (80% of RAM) let one app process reach 8 GB at province scale; beyond the
+    # budget DuckDB spills to disk beside the database file. The size is checked by monitor.settings.
+    con.execute(f"SET memory_limit = '{settings().memory_limit}'")
     if not read_only:
         con.execute(sql("schema"))
     con.execute(rules_sql())
     return con
-
-
-def memory_limit() -> str:
-    """DuckDB's memory budget for this process: MONITOR_MEMORY_LIMIT (e.g. 4GB), default 2GB.
-    DuckDB's own default (80% of RAM) let one app process reach 8 GB at province scale; beyond
-    the budget DuckDB spills to disk beside the database file."""
-    value = os.environ.get("MONITOR_MEMORY_LIMIT", "2GB").strip().upper()
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB)", value):
-        raise ValueError(f"MONITOR_MEMORY_LIMIT: expected a size such as 2GB, got {value!r}")
-    return value
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

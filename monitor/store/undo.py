@@ -14,17 +14,14 @@ from dataclasses import dataclass
 
 import duckdb
 
+from monitor.errors import Refused
 from monitor.store import payment_months
 from monitor.store.batches import new_batch, transaction
 
 UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals"}  # batch kind → the table holding its rows
-TARGETS_REFUSAL = (
-    "绩效目标批次不能撤销：导入目标会整体替换该单位该年度的目标（被替换的内容不保留），"
-    "支付和指标完成值都挂在这些项目和指标上。如需更正，请导入更正后的目标文件。"
-)
 
 
-class UndoRefused(Exception):
+class UndoRefused(Refused):
     """The batch cannot be undone; the message says why. Nothing was changed."""
 
 
@@ -35,29 +32,29 @@ class Undone:
     rows: int  # rows deleted
 
 
-def refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
+def refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRefused | None:
     """Why this batch cannot be undone, or None when it can."""
     row = con.execute("SELECT kind, undone_by FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()
     if row is None:
-        return f"没有编号为 {batch_id} 的导入批次"
+        return UndoRefused("undo_no_batch", batch=batch_id)
     kind, undone_by = row
     if undone_by is not None:
-        return f"批次 {batch_id} 已被撤销（撤销记录为批次 {undone_by}）"
+        return UndoRefused("undo_undone", batch=batch_id, undo=undone_by)
     if kind == "undo":
-        return "撤销记录本身不能再撤销；如需恢复数据，请重新导入原文件"
+        return UndoRefused("undo_of_undo")
     if kind == "targets":
-        return TARGETS_REFUSAL
+        return UndoRefused("undo_targets")
     if kind not in UNDOABLE:
-        return f"「{kind}」类批次不支持撤销"
+        return UndoRefused("undo_kind", kind=kind)
     return None
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undone:
     """Delete exactly the rows of `batch_id` and record the undo, all in one transaction."""
     with transaction(con):
-        reason = refusal(con, batch_id)
-        if reason:
-            raise UndoRefused(reason)
+        refused = refusal(con, batch_id)
+        if refused:
+            raise refused
         kind, file_name = con.execute("SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()
         if kind == "payments":
             payment_months.remove_batch(con, batch_id)

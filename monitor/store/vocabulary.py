@@ -12,10 +12,11 @@ from monitor.store.db import sql
 
 
 @cache
-def _rows(macro: str) -> tuple[tuple, ...]:
+def _rows(macro: str, scalar: bool = False) -> tuple[tuple, ...]:
     with duckdb.connect() as con:  # the macros need no data: an in-memory database defines and reads them
         con.execute(sql("vocabulary"))
-        return tuple(con.execute(f"SELECT * EXCLUDE (seq) FROM {macro}() ORDER BY seq").fetchall())  # macro: our own names
+        query = f"SELECT {macro}()" if scalar else f"SELECT * EXCLUDE (seq) FROM {macro}() ORDER BY seq"  # macro: our own names
+        return tuple(con.execute(query).fetchall())
 
 
 LIKELIHOODS: tuple[str, ...] = tuple(r[0] for r in _rows("likelihoods"))
@@ -25,3 +26,4 @@ INDICATOR_STATUSES: tuple[str, ...] = tuple(r[0] for r in _rows("indicator_statu
 DISBURSEMENT_STATUSES: tuple[str, ...] = tuple(r[0] for r in _rows("disbursement_statuses"))
 DISBURSEMENT_REASONS: tuple[str, ...] = tuple(r[0] for r in _rows("disbursement_reasons"))
 SCORE_GROUPS: dict[str, str] = {level1: group for level1, group, _ in _rows("score_levels")}  # level-1 name → score group
+DEPT_WIDE_LEVEL1: str = _rows("dept_wide_level1", scalar=True)[0][0]  # the level-1 of department-wide indicators

@@ -10,6 +10,7 @@ from monitor.fmt import number
 from monitor.ingest.actuals import check_rows, save
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query
+from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
 
@@ -58,14 +59,7 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
     ]
     check = check_rows(cursor(), f.t("editor_source", name=user.name), entries, f.year)
     if check.problems:
-        st.error(f.t("check_failed", n=len(check.problems)))
-        st.dataframe(
-            pd.DataFrame(
-                [(p.row, p.column, p.value, p.expected) for p in check.problems],
-                columns=[f.t("col_row"), f.t("col_column"), f.t("col_value"), f.t("col_expected")],
-            ),
-            hide_index=True,
-        )
+        show_problems(check.problems, f.lang, with_file=False)
         return
     saved = save(cursor(), check, user.name)
     st.session_state["editor_done"] = f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals))

@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from monitor.demo.build import ensure_database
+from monitor.errors import DatabaseBusy
 from monitor.fmt import plain
+from monitor.i18n import DEFAULT_LANG
 from monitor.store import db
 
 
@@ -27,8 +29,8 @@ def cursor() -> duckdb.DuckDBPyConnection:
     holds the file (an import from the command line) the page says so and stops."""
     try:
         return db.cursor(_connection(str(db.db_path())))
-    except db.DatabaseBusy as busy:
-        st.error(plain(busy))
+    except DatabaseBusy as busy:
+        st.error(plain(busy.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
 
 

@@ -19,7 +19,6 @@ from monitor.explore import sqlbox
 from monitor.explore.builder import (
     MAX_TEXT,
     RANGE_KINDS,
-    ROW_LIMIT,
     SUBJECTS,
     Condition,
     Field,
@@ -33,8 +32,10 @@ from monitor.explore.saved_views import MAX_NAME, list_views, save_view
 from monitor.fmt import MONEY_UNITS, money_frame, plain
 from monitor.review.charts import explore_chart
 from monitor.rules.disbursement import threshold_params
+from monitor.settings import settings
 from monitor.store import db
 from monitor.ui.data import cursor, data_version, run_sql
+from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.links import keep_in_url, parse_flag, query_string, show_url_notices, url_list_param, url_notice, url_param
 from monitor.ui.signin import require_role
@@ -234,10 +235,11 @@ def show_result(f: Filters, subject: Subject, q: Query, ctx: dict[str, Any], wor
         title = f.t("explore_chart_title", measure=measure.label(f.lang), groups=f.t("explore_and").join(axis))
         st.plotly_chart(explore_chart(shown, list(q.groups), axis, value_label, title, heatmap=st.session_state["chart"] == "heatmap"))
     else:
-        rows = result.head(ROW_LIMIT)
+        cap = settings().limits.explore_rows
+        rows = result.head(cap)
         shown = _display(rows, {n: fl.kind for n, fl in subject.fields.items()}, f.unit)
         config = {n: _column(f, fl) for n, fl in subject.fields.items()}
-        st.caption(f.t("explore_truncated", n=ROW_LIMIT) if len(result) > ROW_LIMIT else f.t("explore_rows", n=len(rows)))
+        st.caption(f.t("explore_truncated", n=cap) if len(result) > cap else f.t("explore_rows", n=len(rows)))
     columns = [c for c in config if c in shown.columns]
     st.dataframe(shown, hide_index=True, column_order=columns, column_config=config)
     download_buttons(
@@ -299,16 +301,17 @@ def save_as(f: Filters, name: str, user: str) -> None:
 def sql_box(f: Filters) -> None:
     """One SELECT on a locked-down read-only snapshot (monitor/sqlbox.py)."""
     with st.expander(f.t("sql_title")):
-        st.caption(f.t("sql_help", rows=sqlbox.ROW_LIMIT, seconds=sqlbox.SECONDS))
+        limits = settings().limits
+        st.caption(f.t("sql_help", rows=limits.sql_rows, seconds=limits.sql_seconds))
         text = st.text_area("SQL", key="sql_text", max_chars=sqlbox.MAX_CHARS, height=140, placeholder="SELECT name, budget FROM projects")
         if not st.button(f.t("sql_run"), key="sql_run"):
             return
         try:
             result = sqlbox.run(sqlbox.snapshot(cursor(), db.db_path(), data_version()), text)
         except sqlbox.Refused as refused:
-            st.error(f.t(refused.key, detail=plain(refused.detail)))
+            show_error(refused, f.lang)
             return
         if result.truncated:
-            st.caption(f.t("sql_truncated", n=sqlbox.ROW_LIMIT))
+            st.caption(f.t("sql_truncated", n=limits.sql_rows))
         st.dataframe(result.frame, hide_index=True)
         download_buttons(result.frame, "sql", [("SQL", text)])

@@ -10,11 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from monitor.fmt import money, plain
-from monitor.ingest.limits import MAX_UPLOAD_MB
 from monitor.ingest.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.review.export import csv_bytes
+from monitor.settings import settings
 from monitor.store.undo import UndoRefused, refusal, undo_batch
 from monitor.ui.data import cursor, query
+from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
 
@@ -32,7 +33,10 @@ def payments_section(f: Filters) -> None:
     # A new key after each import empties the uploader, so the result is not shown as "already imported".
     generation = st.session_state.setdefault("payments_upload", 0)
     upload = st.file_uploader(
-        f.t("upload_payments"), type=["xlsx", "csv", "tsv", "txt"], key=f"payments_file_{generation}", max_upload_size=MAX_UPLOAD_MB
+        f.t("upload_payments"),
+        type=["xlsx", "csv", "tsv", "txt"],
+        key=f"payments_file_{generation}",
+        max_upload_size=settings().limits.upload_mb,
     )
     left, right = st.columns(2)
     unit = left.segmented_control(
@@ -110,9 +114,9 @@ def history_section(f: Filters) -> None:
         int(b.batch_id): f"#{b.batch_id} · {_kind_label(f, b.kind)} · {b.file_name} · {b.row_count}" for b in open_batches.itertuples()
     }
     batch_id = st.selectbox(f.t("undo_select"), list(labels), format_func=labels.get, key="undo_batch")
-    reason = refusal(cursor(), batch_id)
-    if reason:
-        st.warning(reason)
+    refused = refusal(cursor(), batch_id)
+    if refused:
+        st.warning(plain(refused.message(f.lang)))
         return
     user = require_role("editor")
     if user is None:
@@ -123,7 +127,7 @@ def history_section(f: Filters) -> None:
         try:
             undone = undo_batch(cursor(), batch_id, user.name)
         except UndoRefused as refused:  # undone meanwhile in another session
-            st.error(str(refused))
+            show_error(refused, f.lang)
             return
         st.session_state["undo_done"] = f.t("undo_done", batch=undone.batch_id, rows=undone.rows, undo=undone.undo_batch_id)
         st.rerun()
@@ -154,7 +158,7 @@ def _summary(f: Filters, check: PaymentCheck) -> None:
 
 
 def _report(f: Filters, check: PaymentCheck) -> None:
-    table = report(check)
+    table = report(check, f.lang)
     if table.empty:
         return
     shown = table.assign(level=table["level"].map(lambda level: f.t(f"level_{level}"))).rename(

@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from monitor.errors import InputError
-from monitor.fmt import money
+from monitor.fmt import money, plain
 from monitor.ingest.actuals import check_file, save
-from monitor.ingest.limits import MAX_UPLOAD_MB
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
+from monitor.settings import settings
 from monitor.ui.data import cursor
+from monitor.ui.errors import show_error, show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
 from monitor.ui.widgets import XLSX_MIME
@@ -27,7 +28,7 @@ def targets_section(f: Filters) -> None:
         f.t("upload_targets"),
         type=["xlsx", "pdf", "txt"],
         key=f"targets_file_{st.session_state.get('targets_gen', 0)}",
-        max_upload_size=MAX_UPLOAD_MB,
+        max_upload_size=settings().limits.upload_mb,
     )
     if upload is None:
         return
@@ -35,7 +36,7 @@ def targets_section(f: Filters) -> None:
     try:
         proposed = preview(data, upload.name, None)
     except InputError as error:
-        _problems(f, error)
+        show_error(error, f.lang)
         return
     year = st.number_input(f.t("targets_year"), min_value=2000, max_value=2100, value=proposed.targets.year, step=1, key="targets_year")
     if proposed.year_proposed:
@@ -43,7 +44,7 @@ def targets_section(f: Filters) -> None:
     try:
         result = preview(data, upload.name, int(year))
     except InputError as error:
-        _problems(f, error)
+        show_error(error, f.lang)
         return
     _preview_tables(f, result)
     removed = removed_indicators(cursor(), result.targets)
@@ -57,7 +58,7 @@ def targets_section(f: Filters) -> None:
         try:
             outcome = commit(cursor(), result, user.name, allow_removal=allow)
         except InputError as error:
-            _problems(f, error)
+            show_error(error, f.lang)
             return
         message = (
             f.t("targets_unchanged")
@@ -74,7 +75,7 @@ def actuals_section(f: Filters) -> None:
         f.t("upload_actuals"),
         type=["xlsx", "csv", "tsv", "txt"],
         key=f"actuals_file_{st.session_state.get('actuals_gen', 0)}",
-        max_upload_size=MAX_UPLOAD_MB,
+        max_upload_size=settings().limits.upload_mb,
     )
     if upload is None:
         return
@@ -84,7 +85,7 @@ def actuals_section(f: Filters) -> None:
         st.info(f.t("already_imported", batch=check.imported_as))
         return
     if check.problems:
-        _problems(f, InputError(check.problems))
+        show_problems(check.problems, f.lang)
         return
     st.success(f.t("actuals_ok", rows=len(check.actuals), year=check.year))
     user = require_role("editor")
@@ -105,7 +106,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
         )
     )
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(plain(warning.text(f.lang)))
     st.dataframe(
         pd.DataFrame(
             [
@@ -147,17 +148,6 @@ def _preview_tables(f: Filters, result: Preview) -> None:
             ),
             hide_index=True,
         )
-
-
-def _problems(f: Filters, error: InputError) -> None:
-    st.error(f.t("check_failed", n=len(error.problems)))
-    st.dataframe(
-        pd.DataFrame(
-            [(p.file, p.row, p.column, p.value, p.expected) for p in error.problems],
-            columns=[f.t("col_file"), f.t("col_row"), f.t("col_column"), f.t("col_value"), f.t("col_expected")],
-        ),
-        hide_index=True,
-    )
 
 
 def _done(key: str) -> None:

@@ -10,17 +10,20 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from monitor.errors import InputError
+from monitor.errors import MonitorError
 from monitor.fmt import plain
 from monitor.review.workbook import build_workbook
 from monitor.rounds import attachments, rectification
 from monitor.rounds import tasks as rounds
+from monitor.settings import settings
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query
+from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import current_user, require_role
 from monitor.ui.widgets import XLSX_MIME, project_choices
 
+RECT_COLUMNS = ("title", "dept_name", "project_name", "issue", "needed", "requirement", "due", "result")
 ATTACHMENT_KINDS = ("project", "indicator", "round")  # what evidence can be attached to (monitor.rounds.attachments)
 STATE_KEYS = {"none": "round_none", "submit": "round_submitted", "return": "round_returned", "approve": "round_approved"}
 ENTRY_COLUMNS = ["project_name", "level3", "target_text", "latest_actual", "actual_text", "status", *rounds.ENTRY_FIELDS]
@@ -31,8 +34,8 @@ def act(f: Filters, action: Callable[[], object], done_key: str) -> None:
     messages quote the data)."""
     try:
         action()
-    except (InputError, rounds.NotAllowed) as error:
-        st.error(plain(error))
+    except MonitorError as error:
+        show_error(error, f.lang)
         return
     st.session_state["round_notice"] = f.t(done_key)
     st.rerun()
@@ -229,9 +232,7 @@ def rectifications(f: Filters) -> None:
             "closed_by",
             "closed_at",
         ],
-        column_config={
-            c: f.t(f"rect_col_{c}") for c in ("title", "dept_name", "project_name", "issue", "needed", "requirement", "due", "result")
-        },
+        column_config={c: f.t(f"rect_col_{c}") for c in RECT_COLUMNS},
     )
     still_open = listing[listing["open"]]
     if still_open.empty:
@@ -247,8 +248,8 @@ def rectifications(f: Filters) -> None:
 
 def evidence(f: Filters, listing: pd.DataFrame) -> None:
     st.subheader(f.t("att_title"))
-    st.caption(f.t("att_help", mb=attachments.MAX_BYTES // 1024 // 1024))
-    files = query("attachment_list", year=f.year, kind=None, key=None)
+    st.caption(f.t("att_help", mb=settings().limits.attachment_mb))
+    files = query("attachment_list", year=f.year, dept=f.dept, kind=None, key=None)
     user = current_user()
     if not files.empty:
         st.dataframe(files.drop(columns=["sha256"]), hide_index=True)
@@ -270,6 +271,9 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
         targets = {f"{r.task_id}/{r.dept_code}": f"{r.title} · {r.dept_name}" for r in listing.itertuples()}
     else:  # a project, or an indicator of one picked project: never a list of all a province's indicators
         targets = project_choices(f, "att_project" if kind == "indicator" else "att_target_project")
+        if not targets:  # the search matched nothing
+            st.info(f.t("explore_empty"))
+            return
         if kind == "indicator":
             project = st.selectbox(f.t("pick_project"), list(targets), format_func=targets.get, key="att_project")
             indicators = query(

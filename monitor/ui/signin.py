@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 
 import streamlit as st
 
@@ -17,19 +16,8 @@ from monitor import auth
 from monitor.auth import User
 from monitor.fmt import plain
 from monitor.i18n import LANGUAGES, t
+from monitor.settings import settings
 from monitor.ui.data import cursor
-
-REQUIRE_SIGNIN_ENV = "MONITOR_REQUIRE_SIGNIN"
-IDLE_MINUTES_ENV = "MONITOR_SESSION_IDLE_MINUTES"
-DEFAULT_IDLE_MINUTES = 30.0
-
-
-def signin_required_to_view() -> bool:
-    return os.environ.get(REQUIRE_SIGNIN_ENV, "").strip().lower() in ("1", "true", "yes")
-
-
-def idle_timeout() -> dt.timedelta:
-    return dt.timedelta(minutes=float(os.environ.get(IDLE_MINUTES_ENV) or DEFAULT_IDLE_MINUTES))
 
 
 def current_user() -> User | None:
@@ -39,7 +27,7 @@ def current_user() -> User | None:
     if name is None:
         return None
     now = dt.datetime.now()
-    if now - st.session_state["auth_seen"] > idle_timeout():
+    if now - st.session_state["auth_seen"] > dt.timedelta(minutes=settings().session_idle_minutes):
         _sign_out()
         st.session_state["auth_notice"] = ("session_expired", {})
         return None
@@ -61,14 +49,14 @@ def account_box() -> None:
             st.caption(t("signed_in_as", lang, name=plain(user.name), role=role_label(user.role, lang)))
             st.button(t("signout", lang), key="auth_signout", on_click=_sign_out)
         else:
-            with st.expander(t("signin_title", lang), expanded=signin_required_to_view()), st.form("auth_form", clear_on_submit=True):
+            with st.expander(t("signin_title", lang), expanded=settings().require_signin), st.form("auth_form", clear_on_submit=True):
                 st.text_input(t("signin_user", lang), autocomplete="username", key="auth_name")
                 st.text_input(t("signin_password", lang), type="password", autocomplete="current-password", key="auth_password")
                 st.form_submit_button(t("signin_submit", lang), key="auth_submit", on_click=_submit)
         notice = st.session_state.pop("auth_notice", None)
         if notice:
             st.warning(t(notice[0], lang, **notice[1]))
-    if user is None and signin_required_to_view():
+    if user is None and settings().require_signin:
         st.info(t("signin_to_view", lang))
         st.stop()
 

@@ -14,6 +14,7 @@ from monitor.fmt import percent
 from monitor.review.export import csv_bytes, xlsx_bytes
 from monitor.review.report import build_html, html_to_pdf
 from monitor.review.workbook import build_workbook
+from monitor.settings import settings
 from monitor.store import db
 from monitor.ui.data import cursor, query
 from monitor.ui.filters import Filters, filters
@@ -22,29 +23,27 @@ from monitor.ui.links import keep_in_url, query_string, url_param
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-PICKER_ROWS = 1000  # a province has ~10^5 projects: a picker lists this many, a search box narrows them
-
-
 def project_choices(f: Filters, key: str) -> dict[str, str]:
     """The projects (code → name) offered by the picker with widget key `key`, largest budget first:
-    all of the unit's when there are at most PICKER_ROWS; else a search box (name or code, kept in
-    the URL) narrows them and the first PICKER_ROWS are listed. The project selected, or named in
+    all of the unit's when there are at most `picker_rows` (settings; a province has ~10^5 projects); else
+    a search box (name or code, kept in the URL) narrows them and the first `picker_rows` are listed. The project selected, or named in
     the URL, is always among them, so a shared link keeps working."""
     keep = st.session_state.get(key) or st.query_params.get(key)
+    cap = settings().limits.picker_rows
 
     def listing(search: str | None) -> tuple[pd.DataFrame, int]:
-        rows = query("project_list", year=f.year, dept=f.dept, search=search, limit=PICKER_ROWS, keep=keep)
+        rows = query("project_list", year=f.year, dept=f.dept, search=search, limit=cap, keep=keep)
         return rows, int(rows["total"].iloc[0]) if not rows.empty else 0
 
     rows, total = listing(None)
-    if total > PICKER_ROWS:
+    if total > cap:
         search_key = f"{key}_search"
         url_param(search_key, str, None, "")
         search = st.text_input(f.t("project_search"), key=search_key).strip()
         keep_in_url(search_key, "")
         if search:
             rows, total = listing(search)
-        st.caption(f.t("picker_capped", total=total, shown=min(total, PICKER_ROWS)))
+        st.caption(f.t("picker_capped", total=total, shown=min(total, cap)))
     return dict(zip(rows["project_code"], rows["name"]))
 
 
@@ -104,6 +103,8 @@ def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, 
     """A Styler that gives the status cells their background colour from `palette` (the words
     stay in the cells, for print and for colour-blind readers)."""
     colours = [f"background-color: {palette[s]}" for s in statuses]
+    texts = table.select_dtypes(include=["object", "string"]).columns
+    table = table.assign(**{c: table[c].astype(object).where(table[c].notna(), "") for c in texts})  # a Styler shows None as "None"
     return table.style.apply(lambda column: colours if column.name == label_column else [""] * len(column), axis=0)
 
 

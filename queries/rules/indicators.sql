@@ -37,7 +37,7 @@ WITH targets AS (
     JOIN projects p USING (year, project_code)
     WHERE i.year = fy AND (only_project IS NULL OR i.project_code = only_project)
     UNION ALL
-    SELECT dept_code, NULL, indicator_id, seq, '部门整体指标', coalesce(source, ''), description, description,
+    SELECT dept_code, NULL, indicator_id, seq, dept_wide_level1(), coalesce(source, ''), description, description,
            target_text, op, target_value, unit, NULL
     FROM dept_indicators
     WHERE year = fy AND (only_project IS NULL OR only_project = '')

@@ -28,3 +28,6 @@ SELECT * FROM (VALUES (1, 'on_plan'), (2, 'ahead'), (3, 'behind'), (4, 'not_star
 CREATE OR REPLACE TEMP MACRO score_levels() AS TABLE
 SELECT * FROM (VALUES (1, '产出指标', 'output', 50.0), (2, '成本指标', 'output', 50.0),
                       (3, '效益指标', 'effect', 30.0), (4, '满意度指标', 'satisfaction', 10.0)) v(seq, level1, score_group, points);
+
+-- The level-1 under which the department-wide indicators (部门整体绩效目标) are listed beside a project's.
+CREATE OR REPLACE TEMP MACRO dept_wide_level1() AS '部门整体指标';

@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, InputProblem, problem
+from monitor.i18n import Msg, msg
 from monitor.ingest.notation import parse_target
 from monitor.ingest.target_set import Checkpoint, Department, DeptGoal, DeptIndicator, Indicator, Project, TargetSet
 
@@ -159,20 +160,12 @@ class Segmenter:
             for lines in self.pending_part_ones:
                 self.doc.part_ones.append(RawPartOne(self.doc.projects[-1].dept_code, self.doc.file, lines))
         if not self.doc.projects:
-            self.doc.problems.append(
-                InputProblem(
-                    self.doc.file,
-                    None,
-                    None,
-                    None,
-                    "没有找到项目绩效目标表（应有「项目编码」「预算数」「一级指标」等栏目）：这不是绩效目标文件",
-                )
-            )
+            self.doc.problems.append(problem(self.doc.file, None, None, None, "err_no_project_table"))
         return self.doc
 
     def _new_project(self, file: str, row: int | None) -> RawProject | None:
         if self.dept is None:
-            self.doc.problems.append(InputProblem(file, row, None, None, "项目表之前没有单位行（如「731001 某某单位 单位：万元」）"))
+            self.doc.problems.append(problem(file, row, None, None, "err_no_unit_line"))
             return None
         code, name, unit = self.dept
         for lines in self.pending_part_ones:
@@ -226,7 +219,7 @@ _HEAD_LABELS = {
 def read_head(p: RawProject) -> ProjectHead:
     text = "\n".join(t for _, t in p.head)
     starts = list(_line_starts(p.head))
-    problems: list[tuple[int | None, str, str, str]] = []
+    problems: list[tuple[int | None, str, str, Msg]] = []
 
     def row_at(offset: int) -> int | None:
         return p.head[bisect.bisect_right(starts, offset) - 1][0]
@@ -237,7 +230,7 @@ def read_head(p: RawProject) -> ProjectHead:
         match = re.compile(pattern).search(text, position)
         if match is None:
             if name != "其他资金":
-                problems.append((row_at(position), name, "", f"缺少「{name}」栏"))
+                problems.append((row_at(position), name, "", msg("err_head_missing", label=name)))
             continue
         found[name] = match
         position = match.end()
@@ -262,11 +255,9 @@ def read_head(p: RawProject) -> ProjectHead:
     for label, value in (("预算数", budget), ("财政资金", fiscal)):
         if label in found and not re.fullmatch(_NUMBER, value):
             row = row_at(found[label].end())
-            problems.append((row, label, value, f"项目「{name}」缺少{label}（应为数字，单位{p.money_unit}）"))
+            problems.append((row, label, value, msg("err_head_number", name=name, label=label, unit=p.money_unit)))
     if "资金支出计划" in found and (not months or len(months) != len(plan_values)):
-        problems.append(
-            (row_at(found["资金支出计划"].start()), "资金支出计划", plan.strip(), "应为若干「N 月底」及同样个数的累计金额或百分比")
-        )
+        problems.append((row_at(found["资金支出计划"].start()), "资金支出计划", plan.strip(), msg("err_plan_shape")))
     return ProjectHead(code, name, budget, fiscal, other, re.sub(r"\s+", "", purpose), months, plan_values, goals, problems)
 
 
@@ -378,7 +369,10 @@ def to_targets(doc: RawDocument, year: int) -> TargetSet:
     projects: list[Project] = []
     for raw in doc.projects:
         head = read_head(raw)
-        problems += [InputProblem(raw.file, row, col, val, f"项目 {head.code}：{exp}") for row, col, val, exp in head.problems]
+        problems += [
+            InputProblem(raw.file, row, col, val, msg("err_in_project_code", code=head.code, problem=exp))
+            for row, col, val, exp in head.problems
+        ]
         dept = departments.setdefault(raw.dept_code, Department(raw.dept_code, raw.dept_name))
         if dept.region_code is None and re.match(r"\d{6}", head.code):
             dept.region_code = head.code[:6]
@@ -398,8 +392,10 @@ def to_targets(doc: RawDocument, year: int) -> TargetSet:
 def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | None, list[InputProblem]]:
     problems: list[InputProblem] = []
 
-    def bad(row: int | None, column: str, value: str, expected: str) -> None:
-        problems.append(InputProblem(raw.file, row, column, value, f"项目 {head.code}（{head.name}）：{expected}"))
+    def bad(row: int | None, column: str, value: str, expected: Msg) -> None:
+        problems.append(
+            InputProblem(raw.file, row, column, value, msg("err_in_project", code=head.code, name=head.name, where="", problem=expected))
+        )
 
     unit = MONEY_UNITS[raw.money_unit]
     budget = _money(head.budget, unit)
@@ -409,8 +405,11 @@ def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | N
     indicators = []
     for ind in raw.indicators:
         if not ind.value:
+            no_value = msg("err_in_indicator", name=ind.level3, problem=msg("err_no_value"))
             problems.append(
-                InputProblem(ind.file, ind.row, "指标值", "", f"项目 {head.code}（{head.name}）：指标「{ind.level3}」没有指标值")
+                InputProblem(
+                    ind.file, ind.row, "指标值", "", msg("err_in_project", code=head.code, name=head.name, where="", problem=no_value)
+                )
             )
             continue
         target = parse_target(ind.value, ind.level2)
@@ -419,11 +418,11 @@ def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | N
             Indicator(ind.level1, ind.level2, ind.level3, description, ind.value, target.op, target.value, target.unit, ind.basis or None)
         )
     if not raw.indicators:
-        bad(raw.row, "绩效指标", "", "没有绩效指标行")
+        bad(raw.row, "绩效指标", "", msg("err_no_indicator_rows"))
     if problems or head.problems or budget is None or fiscal is None or plan is None:
         return None, problems
     project = Project(raw.dept_code, head.code, head.name, budget, fiscal, other, head.purpose or None, head.goals, plan, indicators)
-    project.where = f"（{raw.file} 第 {raw.row} 行）" if raw.row else f"（{raw.file}）"
+    project.where = msg("where_row", file=raw.file, row=raw.row) if raw.row else msg("where_file", file=raw.file)
     return project, problems
 
 
@@ -444,11 +443,11 @@ def _plan(head: ProjectHead, budget: Decimal | None, unit: Decimal, year: int, b
     elif values[-1] == 100:
         amounts = [(budget * v / 100).quantize(Decimal("0.01")) for v in values]
     else:
-        bad("资金支出计划", " ".join(head.plan_values), f"最后一个值应等于预算数 {head.budget}（累计金额）或为 100（累计百分比）")
+        bad("资金支出计划", " ".join(head.plan_values), msg("err_plan_last_value", budget=head.budget))
         return None
     bad_months = [m for m in head.months if not 1 <= m <= 12]
     if bad_months:
-        bad("资金支出计划", " ".join(map(str, bad_months)), "月份应在 1–12 之间")
+        bad("资金支出计划", " ".join(map(str, bad_months)), msg("err_plan_month"))
         return None
     return [Checkpoint(_month_end(year, m), a) for m, a in zip(head.months, amounts)]
 

@@ -16,7 +16,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from monitor.errors import InputError, InputProblem
+from monitor.errors import InputError, problem
 from monitor.ingest.document.layout import PAGE_NUMBER, Line, RawDocument, RawIndicator, Segmenter, normalize_cjk
 
 FIELDS = 6  # 一级指标, 二级指标, 三级指标, 绩效指标描述, 指标值, 指标值确定依据
@@ -27,13 +27,11 @@ def read_pdf(data: bytes, file: str) -> RawDocument:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, PdfminerException) as error:
-        raise InputError([InputProblem(file, None, None, None, f"不是可读取的 PDF 文件（{error}）")]) from error
+        raise InputError([problem(file, None, None, None, "err_pdf_unreadable", error=str(error))]) from error
     segmenter = Segmenter(file)
     with pdf:
         if not any(page.chars for page in pdf.pages):
-            raise InputError(
-                [InputProblem(file, None, None, None, "PDF 中没有可提取的文字（可能是扫描图片），请提供文字版 PDF 或其提取文本")]
-            )
+            raise InputError([problem(file, None, None, None, "err_pdf_no_text")])
         for number, page in enumerate(pdf.pages, start=1):
             _read_page(page, f"{file} 第 {number} 页", segmenter)
     return segmenter.finish()
