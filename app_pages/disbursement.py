@@ -2,21 +2,21 @@
 
 import streamlit as st
 
-from monitor.fmt import money, money_frame, percent
+from monitor.fmt import money, money_frame
 from monitor.review.charts import quarterly_chart, s_curve
-from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_label, threshold_params
+from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_counts, status_label, threshold_params
 from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
 from monitor.ui.links import keep_in_url, url_param
-from monitor.ui.widgets import download_buttons, execution_rate_metric, project_choices, status_colours
+from monitor.ui.widgets import download_buttons, execution_metrics, project_choices, status_colours
 
 f = filters()
 st.header(f.t("page_disbursement"))
 if f.year is None:
     st.info(f.t("no_data"))
     st.stop()
-st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+st.caption(f.as_of_text())
 
 limits = threshold_params()
 TABLE_ROWS = settings().limits.table_rows  # a province has ~10^5 projects: the table and the picker show the first (worst first)
@@ -31,9 +31,8 @@ c = st.columns(3) + st.columns(3)
 c[0].metric(f.t("total_budget", unit=f.unit), money(total["budget"], f.unit), border=True)
 c[1].metric(f.t("planned_to_date", unit=f.unit), money(total["planned_cumulative"], f.unit), border=True)
 c[2].metric(f.t("actual_to_date", unit=f.unit), money(total["actual_cumulative"], f.unit), border=True)
-execution_rate_metric(c[3], f, total)
-c[4].metric(f.t("time_progress"), percent(total["time_progress"]), help=f.t("time_progress_help"), border=True)
-c[5].metric(f.t("gap_pp"), f"{total['gap_pp']:+.1f} pp", help=f.t("gap_pp_help"), border=True)
+execution_metrics(c[3:5], f, total)
+c[5].metric(f.t("projects_by_status"), status_counts(total, f.lang), help=f.t("projects_by_status_help"), border=True)
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
@@ -73,7 +72,7 @@ config = {
     "actual_cumulative": st.column_config.NumberColumn(f.t("col_actual", unit=f.unit), format=number),
     "execution_rate": st.column_config.NumberColumn(f.t("col_rate"), format="%.2f%%"),
     "gap": st.column_config.NumberColumn(f.t("col_gap", unit=f.unit), format=number),
-    "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f"),
+    "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f", help=f.t("gap_pp_help")),
     "forecast": st.column_config.NumberColumn(f.t("col_forecast", unit=f.unit), format=number),
     "reason": f.t("col_reason"),
 }

@@ -11,7 +11,7 @@ st.header(f.t("page_explore"))
 if f.year is None:
     st.info(f.t("no_data"))
     st.stop()
-st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+st.caption(f.as_of_text())
 
 ctx = context(f)
 subject = pick_subject(f)

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import number
+from monitor.fmt import number, plain
 from monitor.review.charts import status_heatmap
+from monitor.rules.headline import Score
 from monitor.rules.indicators import STATUS_BACKGROUND, status_word
 from monitor.settings import settings
 from monitor.store.vocabulary import DEPT_WIDE_LEVEL1, INDICATOR_STATUSES, SCORE_GROUPS
@@ -19,32 +20,14 @@ st.header(f.t("page_indicators"))
 if f.year is None:
     st.info(f.t("no_data"))
     st.stop()
-st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+st.caption(f.as_of_text())
 
 TABLE_ROWS = settings().limits.table_rows  # a province has ~10^6 indicators: the table shows the first (off-target first)
-# The department row (first) carries the indicator counts and the department score; the lowest scores follow.
-scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
-if not scores.empty:  # empty when no project is in scope (then there is no department row)
-    department = scores.iloc[0]
-    c = st.columns(5)
-    c[0].metric(f.t("ind_total"), f"{int(department['indicators']):,}", border=True)
-    c[1].metric(f.t("ind_met"), f"{int(department['met']):,}", border=True)
-    c[2].metric(f.t("ind_off"), f"{int(department['off_target']):,}", help=f.t("ind_off_help"), border=True)
-    c[3].metric(f.t("ind_missing"), f"{int(department['missing']):,}", border=True)
-    c[4].metric(
-        f.t("dept_score"),
-        f"{department['score']:.1f}",
-        help=f.t("dept_score_help"),
-        border=True,
-        delta=f.t("grade_is", grade=department["grade"]),
-        delta_arrow="off",
-        delta_color="off",
-    )
+HEATMAP_PROJECTS = settings().limits.heatmap_projects  # those with the most off-target indicators
 
 # Page filters, kept in the URL. "" in the project filter means the department-wide indicators.
 ALL = "*"
 LEVEL1 = (*SCORE_GROUPS, DEPT_WIDE_LEVEL1)  # both schemes: 成本指标 as a level-1 too
-HEATMAP_PROJECTS = settings().limits.heatmap_projects  # those with the most off-target indicators
 projects = {**project_choices(f, "ind_project"), "": ""}
 choices = {
     "ind_project": [ALL, *projects],
@@ -71,17 +54,31 @@ def chosen(key: str) -> str | None:
     return None if st.session_state[key] == ALL else st.session_state[key]
 
 
-rows = query(
-    "indicator_status",
-    year=f.year,
-    dept=f.dept,
-    as_of=f.as_of,
-    project=chosen("ind_project"),
-    level1=chosen("ind_level1"),
-    status=chosen("ind_status"),
-    off_only=st.session_state["ind_off"],
-    limit=TABLE_ROWS + 1,
-)
+# Every figure below follows the filters; the scores follow the project filter only (a score is a project's).
+selected = {
+    "project": chosen("ind_project"),
+    "level1": chosen("ind_level1"),
+    "status": chosen("ind_status"),
+    "off_only": st.session_state["ind_off"],
+}
+counts = query("indicator_counts", year=f.year, dept=f.dept, as_of=f.as_of, **selected).iloc[0]
+scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
+if selected["project"] is not None:  # that project's score only ('' = department-wide: no score)
+    scores = scores[scores["project_code"] == selected["project"]]
+c = st.columns(5)
+c[0].metric(f.t("ind_total"), f"{int(counts['indicators']):,}", border=True)
+c[1].metric(f.t("ind_met"), f"{int(counts['met']):,}", border=True)
+c[2].metric(f.t("ind_off"), f"{int(counts['off_target']):,}", help=f.t("ind_off_help"), border=True)
+c[3].metric(f.t("ind_missing"), f"{int(counts['missing']):,}", border=True)
+if not scores.empty:  # empty when no project is in scope, or the department-wide indicators are chosen
+    score = Score.of(scores.iloc[0]) if selected["project"] is None else Score.of_project(scores.iloc[0])
+    c[4].metric(score.label(f.lang), score.shown(f.lang), help=f.t("dept_score_help"), border=True)
+    if selected["project"] is None:
+        c[4].caption(plain(score.details(f.lang)))
+if selected["level1"] or selected["status"] or selected["off_only"]:
+    st.caption(f.t("scores_follow_project"))
+
+rows = query("indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, **selected, limit=TABLE_ROWS + 1)
 if len(rows) > TABLE_ROWS:
     st.caption(f.t("table_capped", rows=TABLE_ROWS))
     rows = rows.head(TABLE_ROWS)
@@ -132,7 +129,7 @@ applied = [(f.t(title), labels[key](st.session_state[key])) for key, title in FI
 applied.append((f.t("filter_off_only"), f.t("explore_yes" if st.session_state["ind_off"] else "explore_no")))
 download_buttons(table, "indicators", applied, order, config)
 
-cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of, limit=HEATMAP_PROJECTS)
+cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of, **selected, limit=HEATMAP_PROJECTS)
 if not cells.empty:
     st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
 

@@ -3,11 +3,10 @@ previous quarter end, the quarterly picture, what needs attention, department-wi
 
 import streamlit as st
 
-from monitor.fmt import money, number, plain
+from monitor.fmt import number, plain
 from monitor.review.charts import quarterly_chart
 from monitor.rounds.tasks import overdue_rounds
-from monitor.rules.disbursement import reason_text, status_badge, threshold_params
-from monitor.rules.headline import headline, previous_quarter_end
+from monitor.rules.headline import attention, headline, previous_quarter_end, review_figures
 from monitor.rules.indicators import STATUS_BACKGROUND, status_word
 from monitor.settings import settings
 from monitor.ui.data import query
@@ -22,61 +21,44 @@ if now is None:
     st.stop()
 before = headline(query, f.year, f.dept, previous_quarter_end(f.as_of))
 since = f.t("since", date=before.as_of.isoformat())
-st.caption(f.t("as_of_caption", as_of=f.as_of.isoformat()))
+st.caption(f.as_of_text())
 for r in overdue_rounds(query, f.year, f.dept).itertuples():
     st.warning(f.t("round_overdue", title=plain(r.title), dept=plain(r.dept_name), deadline=r.deadline.date().isoformat()))
 review_downloads(f)
 
 
-def show(container, label: str, value: str, delta: str | None = None, help_key: str | None = None) -> None:
-    container.metric(
-        label,
-        value,
-        delta=delta,
-        delta_description=since if delta else None,
+for column, figure in zip([*st.columns(3), *st.columns(3)], review_figures(now, before, f.unit, f.lang)):
+    column.metric(
+        figure.label,
+        figure.value,
+        delta=figure.delta,
+        delta_description=since if figure.delta else None,
         delta_color="off",
-        help=f.t(help_key) if help_key else None,
+        help=figure.help,
         border=True,
     )
-
-
-row1, row2 = st.columns(3), st.columns(3)
-show(row1[0], f.t("total_budget", unit=f.unit), money(now.budget, f.unit))
-show(row1[1], f.t("actual_to_date", unit=f.unit), money(now.actual, f.unit), f"+{money(now.actual - before.actual, f.unit)}")
-show(
-    row1[2],
-    f.t("execution_rate_vs_time", pp=f"{(now.execution_rate - now.time_progress) * 100:+.1f}"),
-    f"{now.execution_rate * 100:.2f}%",
-    f"{(now.execution_rate - before.execution_rate) * 100:+.1f} pp",
-    "execution_rate_help",
-)
-show(row2[0], f.t("projects_behind"), f"{now.behind:,} / {now.projects:,}", f"{now.behind - before.behind:+d}", "projects_behind_help")
-show(row2[1], f.t("ind_off"), f"{now.off_target:,} / {now.indicators:,}", f"{now.off_target - before.off_target:+d}", "ind_off_help")
-show(row2[2], f.t("dept_score_grade", grade=now.grade), f"{now.score:.1f}", f"{now.score - before.score:+.1f}", "dept_score_help")
+    if figure.detail:
+        column.caption(plain(figure.detail))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
 
-st.subheader(f.t("attention"))
-ATTENTION_ROWS = settings().limits.attention_rows  # the worst few; the counts say how many there are
-lagging = query("attention_projects", year=f.year, dept=f.dept, as_of=f.as_of, limit=ATTENTION_ROWS, **threshold_params())
-off = query("attention_indicators", year=f.year, dept=f.dept, as_of=f.as_of, limit=ATTENTION_ROWS)
-if lagging.empty and off.empty:
+st.subheader(f.t("attention"), help=f.t("attention_help"))
+ATTENTION_ROWS = settings().limits.attention_rows  # the worst few of each kind; the counts say how many there are
+items = attention(query, f.year, f.dept, f.as_of, ATTENTION_ROWS, f.lang)
+if not items:
     st.success(f.t("all_on_track"))
-if now.behind > len(lagging) or now.off_target > len(off):
+if now.behind > ATTENTION_ROWS or now.off_target > ATTENTION_ROWS:
     st.caption(f.t("attention_worst", rows=ATTENTION_ROWS, behind=now.behind, off=now.off_target))
-for p in lagging.itertuples():
-    reason = reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget, f.lang)
-    st.markdown(f"{status_badge(p.status, p.status_reason, f.lang)} **{plain(p.name)}** — {plain(reason)}")
-for i in off.itertuples():
-    badge = f":red-badge[{status_word(i.status, f.lang)}]" if i.status == "未达标" else f":orange-badge[{f.t('ind_at_risk')}]"
-    actual = number(i.latest_actual) if i.latest_actual == i.latest_actual else f.t("ind_missing")
-    detail = "；".join(plain(x) for x in (i.likelihood, i.reason, i.reason_detail) if isinstance(x, str))
-    scope = plain(i.project_name) if isinstance(i.project_name, str) else f.t("dept_wide")
-    st.markdown(
-        f"{badge} **{scope}** · {plain(i.level3)} — "
-        f"{f.t('target_vs_actual', target=plain(i.target_text), actual=plain(actual))}" + (f"（{detail}）" if detail else "")
-    )
+BADGE = {"red": "red", "amber": "orange", "grey": "gray"}
+for item in items:
+    badge, row = st.columns([1, 9], vertical_alignment="center", gap="small")
+    badge.markdown(f":{BADGE[item.severity]}-badge[{item.badge}]")
+    label = f"**{plain(item.scope)}** — {plain(item.text)}"
+    if item.project_code:  # to the project on 项目详情, at the same as-of date (the sidebar keeps it)
+        row.page_link("app_pages/project.py", label=label, query_params={"project": item.project_code}, icon=":material/arrow_forward:")
+    else:
+        row.markdown(f":small[{label}]")  # the size of the links beside it
 
 st.subheader(f.t("dept_goals"))
 dept_rows = query(

@@ -9,10 +9,12 @@ from monitor.fmt import money, money_frame, number, percent, plain
 from monitor.review.charts import quarterly_chart, s_curve
 from monitor.rounds.notes import MAX_LENGTH, add_note
 from monitor.rules.disbursement import reason_text, status_badge, threshold_params
-from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.rules.headline import Score
+from monitor.rules.indicators import CHANGE_FIELDS, STATUS_BACKGROUND, status_word
 from monitor.ui.data import cursor, query
 from monitor.ui.errors import show_error
 from monitor.ui.filters import filters
+from monitor.ui.import_forecasts import forecast_form
 from monitor.ui.links import keep_in_url, url_param
 from monitor.ui.signin import require_role
 from monitor.ui.widgets import download_buttons, project_choices, status_colours
@@ -34,7 +36,7 @@ st.subheader(plain(info["name"]))
 reason = reason_text(row["status_reason"], row["gap_pp"], row["actual_cumulative"] - row["budget"], f.lang)
 st.markdown(
     f"{status_badge(row['status'], row['status_reason'], f.lang)} {plain(reason)} · "
-    f"{plain(info['dept_name'])} · {plain(code)} · {f.t('as_of_caption', as_of=f.as_of.isoformat())}"
+    f"{plain(info['dept_name'])} · {plain(code)} · {f.as_of_text()}"
 )
 c = st.columns(3) + st.columns(3)
 c[0].metric(f.t("col_budget", unit=f.unit), money(info["budget"], f.unit), border=True)
@@ -49,17 +51,14 @@ c[4].metric(
     delta_description=f.t("vs_plan"),
     delta_color="off",
 )
-c[5].metric(
-    f.t("col_score"),
-    f"{row['score']:.1f}",
-    border=True,
-    help=f.t("scores_help"),
-    delta=f.t("grade_is", grade=row["grade"]),
-    delta_arrow="off",
-    delta_color="off",
-)
+score = Score.of_project(row)
+c[5].metric(score.label(f.lang), score.shown(f.lang), border=True, help=f.t("scores_help"))
+if score.reporting_rate is not None:
+    c[5].caption(f.t("score_reporting_rate", rate=f"{score.reporting_rate:.0%}"))
 
-left, right = st.columns(2)
+left, middle, right = st.columns([2, 2, 2])
+with middle:
+    forecast_form(f, code, row)
 with left:
     st.markdown(f"**{f.t('purpose')}**")
     st.text(info["purpose"] or "—")
@@ -118,6 +117,24 @@ st.dataframe(
     column_config=indicator_config,
 )
 download_buttons(table, "project-indicators", chosen, indicator_order, indicator_config)
+changes = query("actual_changes", year=f.year, project=code, batch=None, max_batch_rows=None, limit=500)
+with st.expander(f.t("indicator_changes"), expanded=False):
+    st.caption(f.t("indicator_changes_help"))
+    st.dataframe(
+        changes.assign(field=[f.t(CHANGE_FIELDS[c]) for c in changes["field"]]),
+        hide_index=True,
+        column_order=["imported_at", "imported_by", "level3", "period_end", "field", "old", "new", "batch_id"],
+        column_config={
+            "imported_at": st.column_config.DatetimeColumn(f.t("col_at"), format="YYYY-MM-DD HH:mm"),
+            "imported_by": f.t("col_by"),
+            "level3": f.t("col_level3"),
+            "period_end": st.column_config.DateColumn(f.t("col_period")),
+            "field": f.t("col_field"),
+            "old": f.t("col_old"),
+            "new": f.t("col_new"),
+            "batch_id": f.t("col_batch"),
+        },
+    )
 
 left, right = st.columns([3, 2])
 with left:

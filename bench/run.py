@@ -40,7 +40,7 @@ from monitor.demo.scale import generate  # noqa: E402
 from monitor.explore import builder as explore  # noqa: E402
 from monitor.ingest.payments import import_payments  # noqa: E402
 from monitor.rules.disbursement import threshold_params  # noqa: E402
-from monitor.rules.headline import headline, previous_quarter_end  # noqa: E402
+from monitor.rules.headline import attention, headline, previous_quarter_end  # noqa: E402
 from monitor.rules.indicators import NO_FILTERS  # noqa: E402
 from monitor.settings import settings  # noqa: E402
 from monitor.store.db import connect, query_df  # noqa: E402
@@ -52,6 +52,8 @@ SCALES = {"county": (1_000, 100_000), "province": (100_000, 10_000_000)}
 QUICK = {"quick": (300, 30_000)}
 IMPORT_SHARE = 0.1  # the import file holds a tenth of the year's payments, all of one month,
 IMPORT_MAX_ROWS = 150_000  # up to about 15 MB, under the 20 MB upload limit (settings: upload_mb)
+
+FILTERS = {k: v for k, v in NO_FILTERS.items() if k != "limit"}  # 绩效指标 with its filters left at 全部
 
 # The pages' questions for 即席查询 (monitor.explore.builder's builder), and the same written directly in bench/floors.
 EXPLORE = (
@@ -107,8 +109,7 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             headline(run, y, d, a),
             headline(run, y, d, c["previous"]),
             run("quarterly_totals", year=y, dept=d, as_of=a),
-            run("attention_projects", year=y, dept=d, as_of=a, limit=settings().limits.attention_rows, **limits),
-            run("attention_indicators", year=y, dept=d, as_of=a, limit=settings().limits.attention_rows),
+            attention(run, y, d, a, settings().limits.attention_rows, "zh"),
         ),
         "预算执行": lambda: (
             run("project_status", year=y, dept=d, as_of=a, limit=2002, **limits),
@@ -117,9 +118,10 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             run("project_payments", year=y, project=p, as_of=a),
         ),
         "绩效指标": lambda: (
+            run("indicator_counts", year=y, dept=d, as_of=a, **FILTERS),
             run("lowest_scores", year=y, dept=d, as_of=a, limit=2000),
-            run("indicator_status", year=y, dept=d, as_of=a, **(NO_FILTERS | {"limit": 2001})),
-            run("indicator_heatmap", year=y, dept=d, as_of=a, limit=30),
+            run("indicator_status", year=y, dept=d, as_of=a, **FILTERS, limit=2001),
+            run("indicator_heatmap", year=y, dept=d, as_of=a, **FILTERS, limit=30),
         ),
         "即席查询": lambda: [explore.run(con, q, explore_context) for q in EXPLORE],
         "项目详情": lambda: (
@@ -128,6 +130,7 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             run("project_quarters", year=y, project=p, as_of=a),
             run("indicator_status", year=y, dept=d, as_of=a, **(NO_FILTERS | {"project": p})),
             run("indicator_history", year=y, project=p, as_of=a),
+            run("actual_changes", year=y, project=p, batch=None, max_batch_rows=None, limit=500),
             run("project_payments", year=y, project=p, as_of=a),
             run("s_curve", year=y, dept=d, project=p, as_of=a),
         ),
@@ -160,11 +163,11 @@ class Frames:
         self.plan_checkpoints["checkpoint_date"] = pd.to_datetime(self.plan_checkpoints["checkpoint_date"])
 
     def planned_at(self, day: pd.Timestamp) -> pd.Series:
-        """Planned cumulative per project at the end of `day`: linear between checkpoints from 0 on 1 January."""
+        """Planned cumulative per project at the end of `day`: linear between checkpoints from 0 at the end of 31 December."""
         points = pd.concat(
             [
                 self.plan_checkpoints[["project_code", "checkpoint_date", "planned_cumulative"]],
-                self.projects[["project_code"]].assign(checkpoint_date=pd.Timestamp(YEAR, 1, 1), planned_cumulative=0.0),
+                self.projects[["project_code"]].assign(checkpoint_date=pd.Timestamp(YEAR - 1, 12, 31), planned_cumulative=0.0),
             ]
         ).sort_values(["project_code", "checkpoint_date"])
         points["d1"] = points.groupby("project_code")["checkpoint_date"].shift(-1)

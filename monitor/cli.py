@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_import_targets(kinds)
     _add_import_payments(kinds)
     _add_import_actuals(kinds)
+    _add_import_forecasts(kinds)
     _add_undo(commands)
     _add_add_user(commands)
     args = parser.parse_args(argv)
@@ -360,6 +361,35 @@ def _import_actuals(args: argparse.Namespace) -> int:
         say("cli_imported", batch=check.batch_id, summary=summary)
     else:
         say("cli_dry_run", summary=summary)
+    return 0
+
+
+def _add_import_forecasts(kinds) -> None:
+    parser = kinds.add_parser("forecasts", help=_("cli_help_import_forecasts"))
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--year", type=int, required=True, help=_("cli_help_year"))
+    parser.add_argument("--unit", choices=("元", "万元"), help=_("cli_help_unit"))
+    parser.add_argument("--dry-run", action="store_true", help=_("cli_help_dry_run"))
+    _db_option(parser)
+    parser.set_defaults(run=_import_forecasts)
+
+
+def _import_forecasts(args: argparse.Namespace) -> int:
+    from monitor.ingest.files import read_file
+    from monitor.ingest.forecasts import check_file, save
+
+    con = _open(args)
+    try:
+        check = check_file(con, read_file(args.file), args.file.name, args.year, args.unit)
+        if not args.dry_run:
+            save(con, check, _cli_user())
+    finally:
+        con.close()
+    refused = _refused(args.file.name, check.imported_as, check.problems)
+    if refused is not None:
+        return refused
+    summary = _("cli_forecasts_summary", rows=len(check.forecasts), year=check.year)
+    say("cli_imported" if check.batch_id is not None else "cli_dry_run", batch=check.batch_id, summary=summary)
     return 0
 
 

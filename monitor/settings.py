@@ -6,6 +6,7 @@ the value and what was expected. The README's "Settings" table lists them all.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -58,6 +59,18 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Reporting:
+    """When indicator values are due ([indicators]): the month-days of the fiscal year by which
+    every indicator should have a reported value; the period ends of the year's monitoring rounds
+    count too. An indicator without a value after one of them is listed as 未填报 on 总览."""
+
+    reporting_dates: tuple[str, ...] = ("06-30", "12-31")
+
+    def dates(self, year: int) -> list[dt.date]:
+        return [dt.date(year, int(d[:2]), int(d[3:])) for d in self.reporting_dates]
+
+
+@dataclass(frozen=True)
 class Settings:
     db: Path  # MONITOR_DB; the command line's --db wins over it
     config: Path  # MONITOR_CONFIG: the settings file
@@ -67,6 +80,7 @@ class Settings:
     session_idle_minutes: float  # MONITOR_SESSION_IDLE_MINUTES: a sign-in ends after this long idle
     thresholds: Thresholds
     limits: Limits
+    reporting: Reporting
 
 
 def settings() -> Settings:
@@ -103,7 +117,28 @@ def _read(values: tuple[str | None, ...]) -> Settings:
         session_idle_minutes=idle,
         thresholds=thresholds,
         limits=_section(config, file, "limits", Limits),
+        reporting=_reporting(config, file),
     )
+
+
+def _reporting(path: Path, file: dict) -> Reporting:
+    section = file.get("indicators", {})
+    unknown = set(section) - {"reporting_dates"}
+    dates = section.get("reporting_dates", Reporting.reporting_dates)
+    valid = isinstance(dates, list | tuple) and all(isinstance(d, str) and _month_day(d) for d in dates)
+    if unknown or not valid:
+        raise SettingsError(
+            "err_setting", name=f"{path} [indicators]", value=repr(section), expected='reporting_dates = ["06-30", "12-31"]'
+        )
+    return Reporting(tuple(dates))
+
+
+def _month_day(text: str) -> bool:
+    try:
+        dt.date(2024, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is a month-day
+    except ValueError:
+        return False
+    return len(text) == 5 and text[2] == "-"
 
 
 def _number(name: str, text: str) -> float:

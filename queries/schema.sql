@@ -149,15 +149,18 @@ CREATE TABLE IF NOT EXISTS indicator_actuals (
 -- No key on (indicator, period_end): a later batch supersedes an earlier one for the same
 -- period (queries take the highest batch_id), so undoing a batch brings the old value back.
 
--- 全年预计执行数 entered by staff; the forecast rule uses the latest entry up to the as-of date.
+-- 全年预计执行数 entered by staff (项目详情, or an imported file); the latest entry up to the as-of
+-- date replaces the rule's forecast (disbursement_at in queries/rules/disbursement.sql).
 CREATE TABLE IF NOT EXISTS forecasts (
     year          INTEGER NOT NULL,
     project_code  TEXT NOT NULL,
-    entered_on    DATE NOT NULL,
+    entered_on    DATE NOT NULL,            -- the date the figure is as of
     forecast      DECIMAL(18,2) NOT NULL,   -- 元, expected spending for the whole year
     note          TEXT,
     batch_id      INTEGER NOT NULL
 );
+ALTER TABLE forecasts ADD COLUMN IF NOT EXISTS reason TEXT;  -- 偏差原因 (deviation_reasons()), databases made before it
+ALTER TABLE forecasts ADD COLUMN IF NOT EXISTS reason_detail TEXT;
 
 -- Comments on a project for a quarter, written by staff and read by leadership.
 CREATE SEQUENCE IF NOT EXISTS note_seq START 1;

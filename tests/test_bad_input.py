@@ -27,7 +27,7 @@ MAX_UPLOAD_BYTES = settings().limits.upload_bytes
 MAX_UNPACKED_BYTES = settings().limits.unpacked_mb * 1024 * 1024
 CODE = demo_codes()[0]
 HEADER = "项目编码,支付日期,金额（元）,凭证号,摘要"
-STORED = (CODE, "2023-01-04", "421.00", "DEMO-183Y-011", "演示数据：巨鹿县研究院专项经费1月支出")  # a demo payment
+STORED = (CODE, "2023-01-04", "431.00", "DEMO-183Y-011", "演示数据：巨鹿县研究院专项经费1月支出")  # a demo payment
 
 
 def ledger(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:

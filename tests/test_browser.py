@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from browser_helpers import assert_no_exception, needs_chromium, open_page, streamlit_server
+from browser_helpers import assert_no_exception, needs_chromium, open_page, streamlit_server, wait_until_idle
 
 pytestmark = needs_chromium
 
@@ -98,3 +98,32 @@ def test_explore_link_opens_the_view_and_downloads_it(browser, server, artifacts
             "SELECT fund_source, month(paid_on), sum(amount) FROM payments WHERE month(paid_on) IN (6, 7) GROUP BY ALL ORDER BY 1, 2"
         ).fetchall()
     assert [tuple(r) for r in table.itertuples(index=False, name=None)] == [(s, m, float(v)) for s, m, v in expected]
+
+
+def test_overview_states_what_the_score_hides_and_a_typed_date_applies_on_enter(browser, server, artifacts):
+    """总览 at the demo's last day with data: the estimate is labelled, its 填报率 and grade counts are
+    shown; a date typed in the sidebar applies on Enter; an item of 需要关注 opens its project."""
+    page = open_page(browser, server)
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_text("截至 2023-09-30（数据的最后日期）").wait_for(timeout=30000)
+    main.get_by_text("部门自评得分（预估）").wait_for()
+    main.get_by_text("填报率 98%；优 4 · 良 1 · 中 0 · 差 0", exact=False).wait_for()
+    page.screenshot(path=str(artifacts / "overview-0930.png"), full_page=True)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("spinbutton", name="month, 截至日期").click()
+    page.keyboard.type("0331")
+    page.keyboard.press("Enter")
+    main.get_by_text("截至 2023-03-31（所选日期）").wait_for(timeout=30000)
+    wait_until_idle(page)
+    assert "as_of=2023-03-31" in page.url
+    main.get_by_text("尚无指标填报，无从预估", exact=False).wait_for()  # no score rather than 差 for lack of reports
+    page.screenshot(path=str(artifacts / "overview-0331.png"), full_page=True)
+    sidebar.get_by_role("button", name="三季度末").click()
+    main.get_by_text("截至 2023-09-30（所选日期）").wait_for(timeout=30000)
+    wait_until_idle(page)
+    main.get_by_role("link", name="巨鹿县研究院专项经费 — 落后计划", exact=False).first.click()
+    main.get_by_role("heading", name="巨鹿县研究院专项经费").wait_for(timeout=30000)
+    wait_until_idle(page)
+    assert "project=13052923P00584011183Y" in page.url and "as_of=2023-09-30" in page.url
+    assert_no_exception(page)
+    page.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from contextlib import closing
 from decimal import Decimal
 
@@ -82,6 +83,9 @@ def test_viewers_see_the_old_or_the_new_state_during_an_import(con, tmp_path):
     threads = [threading.Thread(target=viewer) for _ in range(READERS)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 60
+    while len(seen) < READERS and time.monotonic() < deadline:  # every viewer has read the old state once
+        time.sleep(0.01)
     writer = threading.Thread(target=importer)
     writer.start()
     for thread in [writer, *threads]:

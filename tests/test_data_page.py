@@ -6,7 +6,9 @@ current page file alone. So each test signs in on the first pages and then switc
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from decimal import Decimal
 
 import app_helpers
 import pytest
@@ -17,6 +19,7 @@ from monitor import auth
 from monitor.store.db import REPO_ROOT, connect
 
 PASSWORD = "page-test-password"
+KEPU = "13052923P00584011181P"  # 科普专项经费
 
 
 @pytest.fixture
@@ -265,8 +268,89 @@ def test_an_editor_saves_actuals_from_the_editor(app, db):
     try:
         assert con.execute(
             "SELECT a.actual_value, a.reason, a.likelihood, b.imported_by FROM indicator_actuals a JOIN import_batches b USING (batch_id)"
-            " WHERE a.indicator_id = ? AND a.period_end = ?",
+            " WHERE a.indicator_id = ? AND a.period_end = ? AND b.imported_by = 'ed'",
             [f"{code}-02", period],
         ).fetchall() == [(91.0, "经费保障", "有可能", "ed")]
     finally:
         con.close()
+
+
+def _edit(app, code: str, level3: str, cells: dict) -> None:
+    """Edit one row of the 绩效指标 editor (signed in) and press save."""
+    app.selectbox(key="editor_project").set_value(code).run()
+    period = app.date_input(key="editor_period").value
+    row = list(app.data_editor[0].value["level3"]).index(level3)
+    app.session_state[f"editor_{code}_{period}"] = {"edited_rows": {row: cells}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    next(b for b in app.button if b.key == "editor_save").click().run()
+    assert not app.exception, app.exception
+
+
+def test_a_value_that_now_meets_its_target_prompts_about_the_kept_likelihood(app, db):
+    """研究院任务完成率 (≥95%) was 70 with 完成可能性 有可能 and a 偏差原因: raised to 96 it is met, and the
+    kept judgement would contradict it. The editor says so and offers to clear it; the history shows 70 → 96."""
+    code = "13052923P00584011183Y"
+    sign_in(app, "ed")
+    app.switch_page("app_pages/indicators.py").run()
+    _edit(app, code, "研究院任务完成率", {"actual": "96"})
+    warning = [w.value for w in app.warning if "自相矛盾" in w.value]
+    assert warning and "研究院任务完成率" in warning[0]
+    con = connect(db)
+    try:
+        assert con.execute("SELECT count(*) FROM import_batches WHERE imported_by = 'ed'").fetchone()[0] == 0  # nothing written yet
+    finally:
+        con.close()
+    app.button(key="editor_clear").click().run()
+    assert not app.exception, app.exception
+    con = connect(db)
+    try:
+        saved = con.execute(
+            "SELECT a.actual_value, a.likelihood, a.reason FROM indicator_actuals a JOIN import_batches b USING (batch_id)"
+            " WHERE a.indicator_id = ? AND b.imported_by = 'ed'",
+            [f"{code}-03"],
+        ).fetchall()
+    finally:
+        con.close()
+    assert saved == [(96.0, None, None)]
+    app.query_params["project"] = code
+    app.switch_page("app_pages/project.py").run()
+    status = app.dataframe[0].value
+    assert status.loc[status["level3"] == "研究院任务完成率", "status_word"].iloc[0] == "达标"
+    changes = next(d.value for d in app.dataframe if "old" in d.value.columns)
+    mine = changes[(changes["imported_by"] == "ed") & (changes["level3"] == "研究院任务完成率")].fillna("")
+    assert ("实际完成值", "70", "96") in set(zip(mine["field"], mine["old"], mine["new"]))
+    assert ("完成目标可能性", "有可能", "") in set(zip(mine["field"], mine["old"], mine["new"]))  # cleared
+    app.switch_page("app_pages/data.py").run()
+    history = next(d.value for d in app.dataframe if "changes" in d.value.columns)
+    assert "研究院任务完成率（2023-09-30）实际完成值 70 → 96" in history.iloc[0]["changes"]
+
+
+def _metric(app, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_an_import_moves_the_default_date_and_shows_on_the_overview(app, db, tmp_path):
+    """Two October payments imported in the session appear on 总览 without touching the date."""
+    assert any(c.value == "截至 2023-09-30（数据的最后日期）" for c in app.caption)
+    before = _metric(app, "累计支出（万元）")
+    sign_in(app, "ed")
+    open_data_page(app)
+    rows = [[KEPU, "2023-10-08", "12000.00", "OCT-1", "十月科普活动"], [KEPU, "2023-10-12", "8000.00", "OCT-2", "十月讲座"]]
+    upload(
+        app, "october.csv", write_csv(tmp_path / "october.csv", ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"], rows).read_bytes()
+    )
+    confirm_buttons(app)[0].click().run()
+    assert not app.exception, app.exception
+    app.switch_page("app_pages/overview.py").run()
+    assert any(c.value == "截至 2023-10-12（数据的最后日期）" for c in app.caption)
+    assert Decimal(_metric(app, "累计支出（万元）")) == Decimal(before) + Decimal("2.00")
+
+
+def test_a_chosen_date_stays_and_the_quarter_ends_are_one_click(app):
+    app.button(key="as_of_q2").click().run()
+    assert app.session_state["as_of"] == dt.date(2023, 6, 30) and app.query_params["as_of"] in ("2023-06-30", ["2023-06-30"])
+    assert any(c.value == "截至 2023-06-30（所选日期）" for c in app.caption)
+    app.run()
+    assert app.session_state["as_of"] == dt.date(2023, 6, 30)
+    app.button(key="as_of_follow").click().run()
+    assert app.session_state["as_of"] == dt.date(2023, 9, 30) and "as_of" not in app.query_params

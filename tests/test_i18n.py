@@ -11,8 +11,10 @@ import pytest
 
 from monitor.auth import ROLES
 from monitor.i18n import LANGUAGES, strings
+from monitor.rules.headline import GRADES
 from monitor.store.db import REPO_ROOT
 from monitor.store.vocabulary import DISBURSEMENT_REASONS, DISBURSEMENT_STATUSES
+from monitor.ui.filters import AS_OF_REASONS
 from monitor.ui.rounds import ATTACHMENT_KINDS, ENTRY_COLUMNS, RECT_COLUMNS
 
 SOURCES = [*(REPO_ROOT / "monitor").rglob("*.py"), *(REPO_ROOT / "app_pages").glob("*.py"), REPO_ROOT / "dashboard.py"]
@@ -36,6 +38,9 @@ DYNAMIC = {
     "rect_col_": RECT_COLUMNS,
     "round_col_": ENTRY_COLUMNS,
     "explore_chart_": ("bar", "heatmap"),
+    "grade_": GRADES.values(),
+    "as_of_why_": AS_OF_REASONS,
+    "as_of_q": ("1", "2", "3", "4"),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from monitor.rules.indicators import NO_FILTERS
@@ -107,13 +108,16 @@ def scores(con, as_of: str = "2023-09-30") -> dict:
 
 
 def test_score_on_a_hand_computed_case(targets_only):
-    """巨鹿县研究院专项经费 at 2023-06-30, plan 10000 元 to date, 7500 元 paid:
-    execution 10 × 7500/10000 = 7.5;
-    产出 (4 indicators × 12.5): 研究院数量 met 12.5, 研究院利用率 76/95 → 10.0, 研究院任务完成率 not reported 0,
-      项目资金金额 2.5 万元 > 2 万元 → 12.5 × 2/2.5 = 10.0 → 32.5;
-    效益 (2 × 15): 工作完成率 met 15, 长期使用性 95/95 met 15 → 30;
-    满意度 (1 × 10): 85/95 → 8.947368…;
-    total 7.5 + 32.5 + 30 + 8.947368 = 78.947368 → 中."""
+    """巨鹿县研究院专项经费, 7500 元 paid on 05-01, six of its seven indicators reported at 06-30
+    (研究院任务完成率 not).
+
+    At 2023-06-30, an estimate (before the year end): plan 10000 元 to date, execution 10 × 7500/10000 = 7.5;
+      产出 over its 3 reported indicators (16.67 each): 研究院数量 met 1, 研究院利用率 76/95 = 0.8,
+        项目资金金额 2.5 万元 > 2 万元 → 2/2.5 = 0.8 → 50 × 2.6/3 = 43.333…;
+      效益 (2 × 15): 工作完成率 met, 长期使用性 95/95 met → 30; 满意度 85/95 → 8.947368…;
+      total 7.5 + 43.333 + 30 + 8.947 = 89.78 → 良; 填报率 6/7.
+    At 2023-12-31, final: plan 20000 元, execution 10 × 7500/20000 = 3.75; the unreported indicator
+      earns 0: 产出 4 × 12.5 → 12.5 × (1 + 0.8 + 0 + 0.8) = 32.5; total 3.75 + 32.5 + 30 + 8.947 = 75.197 → 中."""
     batch = new_batch(targets_only, "payments", "constructed", "p", 1, "test")
     payment_months.insert(
         targets_only,
@@ -130,13 +134,28 @@ def test_score_on_a_hand_computed_case(targets_only):
         ("满意度", 85.0),
     ]:
         report(targets_only, YJY, level3, value)
-    row = scores(targets_only, "2023-06-30")[YJY]
-    assert row["execution_points"] == pytest.approx(7.5)
-    assert row["output_points"] == pytest.approx(32.5)
-    assert row["effect_points"] == pytest.approx(30.0)
-    assert row["satisfaction_points"] == pytest.approx(10 * 85 / 95)
-    assert row["score"] == pytest.approx(7.5 + 32.5 + 30 + 10 * 85 / 95)
-    assert row["grade"] == "中"
+    estimate = scores(targets_only, "2023-06-30")[YJY]
+    assert bool(estimate["estimate"]) and estimate["reporting_rate"] == pytest.approx(6 / 7)
+    assert estimate["execution_points"] == pytest.approx(7.5)
+    assert estimate["output_points"] == pytest.approx(50 * 2.6 / 3)
+    assert estimate["effect_points"] == pytest.approx(30.0)
+    assert estimate["satisfaction_points"] == pytest.approx(10 * 85 / 95)
+    assert estimate["score"] == pytest.approx(7.5 + 50 * 2.6 / 3 + 30 + 10 * 85 / 95)
+    assert estimate["grade"] == "良"
+    final = scores(targets_only, "2023-12-31")[YJY]
+    assert not bool(final["estimate"])
+    assert final["execution_points"] == pytest.approx(3.75)
+    assert final["output_points"] == pytest.approx(32.5)
+    assert final["score"] == pytest.approx(3.75 + 32.5 + 30 + 10 * 85 / 95)
+    assert final["grade"] == "中"
+
+
+def test_an_estimate_without_any_report_has_no_score(targets_only):
+    """Before anything is reported there is nothing to estimate from: no score rather than 差."""
+    row = scores(targets_only, "2023-03-31")[YJY]
+    assert bool(row["estimate"]) and row["reporting_rate"] == 0
+    assert pd.isna(row["score"]) and row["grade"] is None
+    assert row["execution_points"] == pytest.approx(0.0)  # nothing paid against the plan to date
 
 
 def test_weights_split_a_level_and_grades(targets_only):

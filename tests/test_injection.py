@@ -35,6 +35,7 @@ from monitor.review.report import build_html
 from monitor.review.workbook import build_workbook
 from monitor.rounds.notes import add_note
 from monitor.store.db import REPO_ROOT, connect, query_df
+from monitor.ui.filters import ENTER_APPLIES_DATES
 
 HOSTILE = (
     "=1+2 <script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> [点此](https://evil.example/x) "
@@ -97,7 +98,8 @@ def _markdown_texts(at: AppTest) -> list[str]:
         proto = getattr(node, "proto", None)
         if proto is not None and node.type not in PLAIN_ELEMENTS:
             message = MessageToDict(proto)
-            found.extend(f"{node.type}: {message[k]}" for k in ("body", "label", "help") if k in message)
+            if message.get("body") != ENTER_APPLIES_DATES:  # our own fixed script, the one HTML element of the app
+                found.extend(f"{node.type}: {message[k]}" for k in ("body", "label", "help") if k in message)
         for child in getattr(node, "children", {}).values():
             walk(child)
 

@@ -61,11 +61,14 @@ def test_overview_headline_figures(app, demo_copy, demo_db):
     metrics = _metrics(app)
     assert metrics["预算总额（万元）"] == "94.00"
     with closing(connect(demo_db, read_only=True)) as con:
-        report = status_report(con, 2023, dt.date(2023, 9, 24))
-    assert metrics["进度滞后项目"] == f"{sum(p['status'] != 'green' for p in report['projects'])} / 5"
-    # as-of defaults to the latest payment of the year
-    assert any(c.value == "截至 2023-09-24" for c in app.caption)
-    assert metrics["累计支出（万元）"] == f"{paid_to(demo_copy, '2023-09-24') / 10000:,.2f}"
+        report = status_report(con, 2023, dt.date(2023, 9, 30))
+    assert metrics["需关注项目"] == f"{sum(p['status'] != 'green' for p in report['projects'])} / 5"
+    # the demo year is not this year: the as-of date follows the last day with data (values reported at 9月底)
+    assert any(c.value == "截至 2023-09-30（数据的最后日期）" for c in app.caption)
+    assert "as_of" not in app.query_params  # only a chosen date goes into the link
+    assert metrics["累计支出（万元）"] == f"{paid_to(demo_copy, '2023-09-30') / 10000:,.2f}"
+    assert metrics["部门自评得分（预估）"].endswith(" 优")
+    assert any(c.value.startswith("填报率 98%；优 4 · 良 1") for c in app.caption)  # what the one figure hides
     assert any("演示数据" in c.value for c in app.caption)
 
 
@@ -74,7 +77,7 @@ def test_url_parameters_set_the_view(app):
     app.run()
     metrics = _metrics(app)
     assert metrics["Total budget (元)"] == "940,000.00"
-    assert any(c.value == "As of 2023-06-30" for c in app.caption)
+    assert any(c.value == "As of 2023-06-30 (the date chosen)" for c in app.caption)
     assert "Spent to date (元)" in metrics
     assert any("year=1999" in c.value for c in app.caption)  # an unknown year is ignored with a notice
     assert app.query_params["year"] == ["2023"] or app.query_params["year"] == "2023"
@@ -113,16 +116,24 @@ def test_indicators_page_figures_and_filters(app, demo_db):
         report = indicator_report(con, 2023, dt.date(2023, 9, 30))
     metrics = _metrics(app)
     indicators = report["indicators"]
+    off = sum(i["off_target"] for i in indicators)
+    assert metrics["指标数"] == metrics["偏离目标"] == str(off)  # the cards follow the URL's off-target filter too
+    table = app.dataframe[0].value
+    assert len(table) == off and table["off_target"].all()
+    department = next(s for s in report["scores"] if s["project_code"] is None)
+    assert metrics["部门自评得分（预估）"] == f"{department['score']:.1f} 优"
+    app.toggle(key="ind_off").set_value(False).run()
+    metrics = _metrics(app)
     assert metrics["指标数"] == str(len(indicators)) == str(35 + 7)
     assert metrics["达标"] == str(sum(i["status"] == "达标" for i in indicators))
-    assert metrics["偏离目标"] == str(sum(i["off_target"] for i in indicators))
-    department = next(s for s in report["scores"] if s["project_code"] is None)
-    assert metrics["部门自评得分"] == f"{department['score']:.1f}"
-    table = app.dataframe[0].value
-    assert len(table) == sum(i["off_target"] for i in indicators) and table["off_target"].all()  # the URL's off-target filter
-    app.toggle(key="ind_off").set_value(False).run()
+    assert metrics["偏离目标"] == str(off)
     assert len(app.dataframe[0].value) == len(indicators)
     assert "ind_off" not in app.query_params
+    cells = app.get("plotly_chart")[0].proto.spec
+    app.selectbox(key="ind_project").set_value("13052923P00584011183Y").run()  # 巨鹿县研究院专项经费 alone
+    assert _metrics(app)["指标数"] == "7" and _metrics(app)["项目自评得分（预估）"].endswith(" 良")
+    assert app.get("plotly_chart")[0].proto.spec != cells  # the heatmap follows the filter
+    app.selectbox(key="ind_project").set_value("*").run()
     app.selectbox(key="ind_status").set_value("未填报").run()
     assert set(app.dataframe[0].value["status_word"]) == {"未填报"}
 
@@ -152,7 +163,8 @@ def test_project_page_shows_one_project(app, demo_db):
     assert metrics["预算数（元）"] == "20,000.00"
     assert metrics["累计支出（元）"] == f"{project['actual_cumulative']:,.2f}"
     score = next(s for s in report["scores"] if s["project_code"] == code)
-    assert metrics["得分"] == f"{score['score']:.1f}"
-    indicators, payments = app.dataframe[0].value, app.dataframe[1].value
+    assert metrics["项目自评得分（预估）"] == f"{score['score']:.1f} 良"
+    indicators = app.dataframe[0].value
+    payments = next(d.value for d in app.dataframe if "paid_on" in d.value.columns)
     assert len(indicators) == 7 and {"2023-06-30", "2023-09-30"} <= set(indicators.columns)
     assert len(payments) == paid

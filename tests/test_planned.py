@@ -1,4 +1,5 @@
-"""Planned cumulative disbursement: the interpolation rule against hand-computed values."""
+"""Planned cumulative disbursement: the interpolation rule against hand-computed values. Every segment counts
+days the same way, the first one too: the plan is 0 at the end of 31 December of the previous year."""
 
 from decimal import Decimal
 
@@ -20,9 +21,10 @@ def planned(demo_db):
     ("day", "expected"),
     [
         ("2022-12-31", 0),  # before the year
-        ("2023-01-01", 0),  # 0 on 1 January
-        ("2023-02-15", 217500 * 45 / 89),  # 45 of the 89 days from 1 Jan to 31 Mar
+        ("2023-01-01", 217500 * 1 / 90),  # the end of 1 January: one of the quarter's 90 days
+        ("2023-02-15", 217500 * 46 / 90),  # 46 of the 90 days from the end of 31 Dec to the end of 31 Mar: 111,166.67
         ("2023-03-31", 217500),
+        ("2023-05-17", 217500 + 212500 * 47 / 91),  # the second segment counts days the same way
         ("2023-06-30", 430000),
         ("2023-09-30", 430000 + 222500 * 92 / 123),  # 9月底 is interpolated between 6月底 and 10月底
         ("2023-12-31", 870000),

@@ -98,6 +98,7 @@ SUBJECTS: dict[str, Subject] = {
             **_UNIT,
             **_PROJECT,
             "status": Field("category", "explore_projects_status", True),
+            "behind_plan": Field("flag", "explore_projects_behind_plan", True),
             "below_time_progress": Field("flag", "explore_projects_below_time_progress", True),
             "budget": Field("money", "explore_projects_budget"),
             "fiscal_funds": Field("money", "explore_projects_fiscal_funds"),

@@ -11,11 +11,13 @@ Qualitative indicators keep the text. Nothing is written unless every row passes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 import duckdb
+import pandas as pd
 
 from monitor.errors import InputError, InputProblem, problem
 from monitor.i18n import Msg, msg
@@ -23,7 +25,8 @@ from monitor.ingest.files import map_header, read_upload
 from monitor.ingest.notation import cn_number
 from monitor.ingest.payments import parse_date
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
-from monitor.store.vocabulary import LIKELIHOODS, REASONS
+from monitor.store.db import query_rows, rules_sql
+from monitor.store.vocabulary import AT_RISK_LIKELIHOODS, LIKELIHOODS, REASONS
 
 KIND = "indicator_actuals"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -142,6 +145,28 @@ def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> Actu
             ],
         )
     return check
+
+
+def stale_judgements(con: duckdb.DuckDBPyConnection, check: ActualsCheck) -> list[Actual]:
+    """The checked rows whose new value meets the target while they keep a 完成可能性 that puts
+    them at risk, or a 偏差原因: as entered, the record would contradict itself (达标 yet off target)."""
+    judged = [a for a in check.actuals if a.actual_value is not None and (a.likelihood in AT_RISK_LIKELIHOODS or a.reason)]
+    if not judged:
+        return []
+    entered = pd.DataFrame({"indicator_id": [a.indicator_id for a in judged], "actual_value": [a.actual_value for a in judged]})
+    cur = con.cursor()  # a cursor of its own: the registered frame does not outlive this check
+    try:
+        cur.execute(rules_sql())
+        cur.register("entered", entered)
+        met = {indicator_id for (indicator_id,) in query_rows(cur, "actuals_meeting_target", year=check.year)}
+    finally:
+        cur.close()
+    return [a for a in judged if a.indicator_id in met]
+
+
+def without_judgement(actual: Actual) -> Actual:
+    """The row with its 完成可能性, 偏差原因 and explanation cleared (its value now meets the target)."""
+    return dataclasses.replace(actual, likelihood=None, reason=None, reason_detail=None)
 
 
 def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, user: str, year: int | None = None) -> ActualsCheck:

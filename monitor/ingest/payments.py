@@ -227,7 +227,7 @@ def parse_amount(text: str) -> Decimal | None:
 
 def _map_header(sheet: Sheet, unit: str | None, check: PaymentCheck) -> dict[str, str] | None:
     """Data-model column → the file's header for it; sets the money unit. None when unusable."""
-    headers, check.problems, check.ignored_columns = map_header(sheet, COLUMNS, REQUIRED, _without_unit)
+    headers, check.problems, check.ignored_columns = map_header(sheet, COLUMNS, REQUIRED, without_unit)
     amount_header = headers.get("amount")
     if amount_header is not None:
         match = UNIT_IN_HEADER.fullmatch(amount_header)
@@ -243,7 +243,7 @@ def _map_header(sheet: Sheet, unit: str | None, check: PaymentCheck) -> dict[str
     return None if check.problems else headers
 
 
-def _without_unit(header: str) -> str:
+def without_unit(header: str) -> str:
     """金额（元） → 金额: the unit in a header is read separately."""
     match = UNIT_IN_HEADER.fullmatch(header)
     return match.group(1) if match else header

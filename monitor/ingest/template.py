@@ -115,19 +115,19 @@ class _Reader:
             return None
 
     def text(self, row: Row, column: str, required: bool = True) -> str | None:
-        return self.convert(row, column, str, "kind_text", required)
+        return self.convert(row, column, str, "cell_text", required)
 
     def int(self, row: Row, column: str) -> int | None:
-        return self.convert(row, column, int, "kind_integer")
+        return self.convert(row, column, int, "cell_integer")
 
     def money(self, row: Row, column: str, required: bool = True) -> Decimal | None:
-        return self.convert(row, column, lambda t: Decimal(t.replace(",", "")).quantize(Decimal("0.01")), "kind_money", required)
+        return self.convert(row, column, lambda t: Decimal(t.replace(",", "")).quantize(Decimal("0.01")), "cell_money", required)
 
     def date(self, row: Row, column: str) -> dt.date | None:
-        return self.convert(row, column, dt.date.fromisoformat, "kind_date")
+        return self.convert(row, column, dt.date.fromisoformat, "cell_date")
 
     def number(self, row: Row, column: str) -> float | None:
-        return self.convert(row, column, float, "kind_number", required=False)
+        return self.convert(row, column, float, "cell_number", required=False)
 
 
 def _assemble(tables: dict[str, list[Row]], r: _Reader, year: int | None) -> TargetSet:
@@ -150,11 +150,11 @@ def _assemble(tables: dict[str, list[Row]], r: _Reader, year: int | None) -> Tar
             r.text(row, "level", False) or "单位",
         )
     for row in tables["dept_goals"]:
-        dept = _lookup(departments, r, row, "dept_code", "kind_dept_code")
+        dept = _lookup(departments, r, row, "dept_code", "cell_dept_code")
         if dept:
             dept.goals.append(DeptGoal(r.text(row, "section"), r.text(row, "title", False), r.text(row, "text")))
     for row in tables["dept_indicators"]:
-        dept = _lookup(departments, r, row, "dept_code", "kind_dept_code")
+        dept = _lookup(departments, r, row, "dept_code", "cell_dept_code")
         if dept:
             op, value, unit = _target(r, row, "")
             dept.indicators.append(
@@ -178,15 +178,15 @@ def _assemble(tables: dict[str, list[Row]], r: _Reader, year: int | None) -> Tar
             r.problem(row, "project_code", project.project_code, msg("err_code_repeated"))
         projects[project.project_code] = project
     for row in _by_seq(r, tables["project_goals"]):
-        project = _lookup(projects, r, row, "project_code", "kind_project_code")
+        project = _lookup(projects, r, row, "project_code", "cell_project_code")
         if project:
             project.goals.append(r.text(row, "goal"))
     for row in tables["plan_checkpoints"]:
-        project = _lookup(projects, r, row, "project_code", "kind_project_code")
+        project = _lookup(projects, r, row, "project_code", "cell_project_code")
         if project:
             project.plan.append(Checkpoint(r.date(row, "checkpoint_date"), r.money(row, "planned_cumulative")))
     for row in _by_seq(r, tables["indicators"]):
-        project = _lookup(projects, r, row, "project_code", "kind_project_code")
+        project = _lookup(projects, r, row, "project_code", "cell_project_code")
         if project:
             level2 = r.text(row, "level2")
             op, value, unit = _target(r, row, level2)

@@ -22,9 +22,10 @@ from monitor.fmt import money, number
 from monitor.i18n import t
 from monitor.review.charts import quarterly_chart
 from monitor.rules.disbursement import reason_text, status_label, threshold_params
-from monitor.rules.headline import Run, headline, previous_quarter_end
+from monitor.rules.headline import attention, headline, previous_quarter_end, review_figures
 from monitor.rules.indicators import status_word
 from monitor.settings import settings
+from monitor.store.db import Run
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 24px; color: #222; }
@@ -34,7 +35,7 @@ h1 { font-size: 24px; margin-bottom: 4px; } h2 { font-size: 18px; border-bottom:
 .figure .label { color: #555; font-size: 13px; } .figure .value { font-size: 28px; } .figure .delta { color: #666; font-size: 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { border: 1px solid #bbb; padding: 4px 6px; text-align: left; }
 th { background: #dce6f1; } td:first-child { white-space: nowrap; }
-.red { background: #f8cfca; } .amber { background: #ffe9b3; } .green { background: #d7f0df; }
+.red { background: #f8cfca; } .amber { background: #ffe9b3; } .green { background: #d7f0df; } .grey { background: #ececec; }
 img { max-width: 100%; } @media print { body { margin: 0; } h2 { break-after: avoid; } }
 """
 
@@ -47,23 +48,13 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
     before = headline(run, year, dept, previous_quarter_end(as_of))
     e = html.escape
     since = t("since", lang, date=before.as_of.isoformat())
-    figures = [
-        (t("total_budget", lang, unit=unit), money(now.budget, unit), None),
-        (t("actual_to_date", lang, unit=unit), money(now.actual, unit), f"+{money(now.actual - before.actual, unit)}"),
-        (
-            t("execution_rate_vs_time", lang, pp=f"{(now.execution_rate - now.time_progress) * 100:+.1f}"),
-            f"{now.execution_rate * 100:.2f}%",
-            f"{(now.execution_rate - before.execution_rate) * 100:+.1f} pp",
-        ),
-        (t("projects_behind", lang), f"{now.behind:,} / {now.projects:,}", f"{now.behind - before.behind:+d}"),
-        (t("ind_off", lang), f"{now.off_target:,} / {now.indicators:,}", f"{now.off_target - before.off_target:+d}"),
-        (t("dept_score_grade", lang, grade=now.grade), f"{now.score:.1f}", f"{now.score - before.score:+.1f}"),
-    ]
+    figures = review_figures(now, before, unit, lang)
     boxes = "".join(
-        f'<div class="figure"><div class="label">{e(label)}</div><div class="value">{e(value)}</div>'
-        + (f'<div class="delta">{e(delta)} {e(since)}</div>' if delta else "")
+        f'<div class="figure"><div class="label">{e(f.label)}</div><div class="value">{e(f.value)}</div>'
+        + (f'<div class="delta">{e(f.delta)} {e(since)}</div>' if f.delta else "")
+        + (f'<div class="delta">{e(f.detail)}</div>' if f.detail else "")
         + "</div>"
-        for label, value, delta in figures
+        for f in figures
     )
     quarters = run("quarterly_totals", year=year, dept=dept, as_of=as_of)
     chart = quarterly_chart(quarters, unit, lang, t("chart_quarterly", lang, scope=t("scope_all", lang)))
@@ -72,7 +63,7 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
 <html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8"><title>{e(t("review_report_title", lang))}</title>
 <style>{STYLE}</style></head><body>
 <h1>{e(t("review_report_title", lang))}</h1>
-<p class="meta">{e(t("as_of_caption", lang, as_of=as_of.isoformat()))} · {e(str(year))} · {e(_scope(run, year, dept, lang))}</p>
+<p class="meta">{e(t("report_as_of", lang, as_of=as_of.isoformat()))} · {e(str(year))} · {e(_scope(run, year, dept, lang))}</p>
 <div class="figures">{boxes}</div>
 <h2>{e(t("chart_quarterly", lang, scope=t("scope_all", lang)))}</h2>
 <img alt="{e(t("chart_quarterly", lang, scope=t("scope_all", lang)))}" src="data:image/png;base64,{image}">
@@ -121,28 +112,11 @@ def _projects_table(run: Run, year: int, dept: str | None, as_of: dt.date, unit:
 
 
 def _attention(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str) -> str:
-    off = run("attention_indicators", year=year, dept=dept, as_of=as_of, limit=settings().limits.attention_rows)
-    if off.empty:
+    items = attention(run, year, dept, as_of, settings().limits.attention_rows, lang)
+    if not items:
         return f"<p>{html.escape(t('all_on_track', lang))}</p>"
-    rows = [
-        (
-            "red" if i.status == "未达标" else "amber",
-            [
-                status_word(i.status, lang) if i.status == "未达标" else t("ind_at_risk", lang),
-                i.project_name if isinstance(i.project_name, str) else t("dept_wide", lang),
-                i.level3,
-                i.target_text,
-                number(i.latest_actual) if pd.notna(i.latest_actual) else (i.actual_text or ""),
-                i.likelihood or "",
-                "；".join(x for x in (i.reason, i.reason_detail, i.corrective_action) if isinstance(x, str)),
-            ],
-        )
-        for i in off.itertuples()
-    ]
-    headers = [
-        t(k, lang) for k in ("col_status", "col_project", "col_level3", "col_target", "col_latest", "col_likelihood", "col_reason_detail")
-    ]
-    return _table(headers, rows)
+    rows = [(item.severity, [item.badge, item.scope, item.text]) for item in items]
+    return _table([t(k, lang) for k in ("col_status", "col_project", "col_attention")], rows)
 
 
 def _dept_goals(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str) -> str:

@@ -20,9 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.fmt import number
 from monitor.review.export import neutral_text
-from monitor.rules.disbursement import reason_text, status_label, threshold_params
-from monitor.rules.headline import Run
+from monitor.rules.disbursement import reason_text, status_counts, status_label, threshold_params
 from monitor.rules.indicators import NO_FILTERS
+from monitor.store.db import Run
 
 WAN = Decimal(10000)
 MONEY = "#,##0.00"
@@ -72,6 +72,15 @@ def build_workbook(run: Run, year: int, dept: str | None, as_of: dt.date) -> byt
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _score(value) -> tuple[float | None, str]:
+    """A score cell: empty while there is none (nothing reported yet)."""
+    return (None if pd.isna(value) else round(float(value), 1)), "0.0"
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _sheet_name(number_: int, name: str) -> str:
@@ -132,7 +141,7 @@ def _summary(
         "状态说明",
         "全年预计执行数",
         "偏离目标指标数",
-        "自评得分",
+        "自评得分（预估）" if scores["estimate"].any() else "自评得分",
         "等级",
     ]
     _title(sheet, "绩效运行监控汇总表", f"{year} 年度，截至 {as_of.isoformat()}　　金额单位：万元", len(headers))
@@ -153,8 +162,8 @@ def _summary(
             reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget),
             (_wan(p.forecast), MONEY),
             int(off.get(p.project_code, 0)),
-            (round(float(scores.loc[p.project_code, "score"]), 1), "0.0"),
-            scores.loc[p.project_code, "grade"],
+            _score(scores.loc[p.project_code, "score"]),
+            _text(scores.loc[p.project_code, "grade"]),
         ]
         for column, value in enumerate(values, start=1):
             value, fmt = value if isinstance(value, tuple) else (value, None)
@@ -169,12 +178,12 @@ def _summary(
             (_wan(t["actual_cumulative"]), MONEY),
             (t["execution_rate"], RATE),
             (t["time_progress"], RATE),
-            status_label(t["status"], t["status_reason"]),
-            reason_text(t["status_reason"], t["gap_pp"], t["actual_cumulative"] - t["budget"]),
+            status_counts(t),
+            "",
             (_wan(t["forecast"]), MONEY),
             int(indicators["off_target"].sum()),
-            (round(float(department["score"]), 1), "0.0"),
-            department["grade"],
+            _score(department["score"]),
+            _text(department["grade"]),
         ]
         for column, value in enumerate(totals, start=4):
             value, fmt = value if isinstance(value, tuple) else (value, None)

@@ -26,10 +26,9 @@ from monitor.auth import User
 from monitor.errors import InputError, NotAllowed, NotFound, problem
 from monitor.i18n import msg
 from monitor.rules.disbursement import threshold_params
-from monitor.rules.headline import Run
 from monitor.rules.indicators import NO_FILTERS
 from monitor.store.batches import insert_rows, transaction
-from monitor.store.db import query_df, query_rows
+from monitor.store.db import Run, query_df, query_rows
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
 
 STATES = ("none", "submit", "return", "approve")  # 未填报 / 已提交 / 已退回 / 已终审

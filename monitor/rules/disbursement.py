@@ -16,6 +16,7 @@ from monitor.i18n import t
 from monitor.settings import settings
 from monitor.store.db import query_df
 
+REASON_LABELS = {"over_budget": "status_over_budget", "forecast_over_budget": "status_forecast_over_budget"}  # their own words
 STATUS_BADGE = {"green": "green", "amber": "orange", "red": "red"}  # Streamlit badge colours
 STATUS_BACKGROUND = {"green": "#d7f0df", "amber": "#ffe9b3", "red": "#f8cfca"}  # table cells
 
@@ -26,8 +27,24 @@ def threshold_params() -> dict[str, float]:
 
 
 def status_label(status: str, reason: str, lang: str = "zh") -> str:
-    """The status in a word: 正常, 滞后, 严重滞后 or 超预算."""
-    return t("status_over_budget" if reason == "over_budget" else "status_" + status, lang)
+    """The status in a word: 正常, 滞后, 严重滞后, 超预算 or 超预算风险."""
+    return t(REASON_LABELS.get(reason, "status_" + status), lang)
+
+
+# The counts of a total row (project_status_at), each worded as status_label words a project.
+COUNTS = {
+    "count_on_plan": "status_green",
+    "count_behind": "status_amber",
+    "count_forecast_over": "status_forecast_over_budget",
+    "count_far_behind": "status_red",
+    "count_over_budget": "status_over_budget",
+}
+
+
+def status_counts(total: Any, lang: str = "zh") -> str:
+    """A total row's status as the counts of its projects (正常 3 · 滞后 1 · 严重滞后 1), never one
+    word that would hide them; statuses without projects are left out."""
+    return " · ".join(f"{t(key, lang)} {int(total[column])}" for column, key in COUNTS.items() if total[column])
 
 
 def status_badge(status: str, reason: str, lang: str = "zh") -> str:

@@ -14,12 +14,37 @@ import duckdb
 import pandas as pd
 
 from monitor.i18n import t
-from monitor.store.db import query_df
+from monitor.settings import settings
+from monitor.store.db import Run, query_df
 
 STATUS_KEYS = {"达标": "ind_met", "未达标": "ind_unmet", "未填报": "ind_missing", "定性待评": "ind_qualitative"}
 STATUS_BACKGROUND = {"达标": "#d7f0df", "未达标": "#f8cfca", "未填报": "#ececec", "定性待评": "#dfe8f5"}
 NO_FILTERS = {"project": None, "level1": None, "status": None, "off_only": False, "limit": None}
 SCORE_PARTS = ("execution_points", "output_points", "effect_points", "satisfaction_points")
+
+
+def reporting_due(run: Run, year: int, as_of: dt.date) -> dt.date | None:
+    """The latest reporting date of `year` on or before `as_of` (settings' reporting_dates and the
+    period ends of the year's monitoring rounds), or None while none has passed."""
+    rounds = [pd.Timestamp(d).date() for d in run("round_period_ends", year=year)["period_end"]]
+    passed = [d for d in [*settings().reporting.dates(year), *rounds] if d <= as_of]
+    return max(passed, default=None)
+
+
+# The fields of an indicator actual that a change record names (queries/pages/actual_changes.sql).
+CHANGE_FIELDS = {
+    "actual": "col_latest",
+    "likelihood": "col_likelihood",
+    "reason": "col_reason_cat",
+    "reason_detail": "col_reason_detail",
+    "corrective_action": "col_action",
+}
+
+
+def change_text(field: str, old: str | None, new: str | None, lang: str = "zh") -> str:
+    """One changed cell in words: 实际完成值 70 → 96 (an empty value shown as such)."""
+    empty = t("empty_value", lang)
+    return f"{t(CHANGE_FIELDS[field], lang)} {old if isinstance(old, str) else empty} → {new if isinstance(new, str) else empty}"
 
 
 def status_word(status: str, lang: str = "zh") -> str:
@@ -55,8 +80,10 @@ def indicator_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, 
         "scores": [
             {
                 "project_code": _text(r.project_code),
-                "score": round(float(r.score), 2),
-                "grade": r.grade,
+                "score": _number(r.score),
+                "grade": _text(r.grade),
+                "estimate": bool(r.estimate),
+                "reporting_rate": _number(r.reporting_rate),
                 **{part: _number(getattr(r, part)) for part in SCORE_PARTS},
             }
             for r in scores.itertuples()

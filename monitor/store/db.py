@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from monitor.errors import DatabaseBusy
 from monitor.settings import REPO_ROOT, settings
 
 QUERIES_DIR = REPO_ROOT / "queries"
+# Any function that runs a named query with bound parameters and returns a DataFrame: monitor.ui.data.query
+# in the app, a connection-bound query_df in exports and tests, a frozen snapshot's frames in a round.
+Run = Callable[..., pd.DataFrame]
 
 
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:

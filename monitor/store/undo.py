@@ -18,7 +18,7 @@ from monitor.errors import Refused
 from monitor.store import payment_months
 from monitor.store.batches import new_batch, transaction
 
-UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals"}  # batch kind → the table holding its rows
+UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals", "forecasts": "forecasts"}  # batch kind → its table
 
 
 class UndoRefused(Refused):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import number
-from monitor.ingest.actuals import check_rows, save
+from monitor.fmt import number, plain
+from monitor.ingest.actuals import check_rows, save, stale_judgements, without_judgement
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query
 from monitor.ui.errors import show_problems
@@ -51,16 +51,48 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
         },
     )
     changed = edited[(edited[EDITABLE] != current[EDITABLE]).any(axis=1)]
-    if not st.button(f.t("editor_save", n=len(changed)), type="primary", disabled=changed.empty, key="editor_save"):
+    if st.button(f.t("editor_save", n=len(changed)), type="primary", disabled=changed.empty, key="editor_save"):
+        entries = [
+            {"indicator_id": r.indicator_id, "period_end": period.isoformat(), **{c: str(getattr(r, c) or "") for c in EDITABLE}}
+            for r in changed.itertuples()
+        ]
+        check = check_rows(cursor(), f.t("editor_source", name=user.name), entries, f.year)
+        if check.problems:
+            show_problems(check.problems, f.lang, with_file=False)
+            return
+        stale = stale_judgements(cursor(), check)
+        if not stale:
+            _save(f, check, user.name)  # reruns
+        names = dict(zip(current["indicator_id"], current["level3"]))
+        st.session_state["editor_pending"] = (entries, {a.indicator_id: names[a.indicator_id] for a in stale})
+    if "editor_pending" in st.session_state:
+        _confirm_stale(f, user.name)
+
+
+def _confirm_stale(f: Filters, user: str) -> None:
+    """A new value meets its target while the row keeps 完成可能性/偏差原因 that say otherwise:
+    say so, and offer to clear them (or keep them, or go back) before anything is written."""
+    entries, stale = st.session_state["editor_pending"]
+    st.warning(f.t("editor_stale", items="、".join(plain(name) for name in stale.values())))
+    clear, keep, back = st.columns(3)
+    if back.button(f.t("editor_back"), key="editor_back"):
+        del st.session_state["editor_pending"]
+        st.rerun()
+    chosen = "clear" if clear.button(f.t("editor_clear_and_save"), type="primary", key="editor_clear") else None
+    chosen = chosen or ("keep" if keep.button(f.t("editor_keep_and_save"), key="editor_keep") else None)
+    if chosen is None:
         return
-    entries = [
-        {"indicator_id": r.indicator_id, "period_end": period.isoformat(), **{c: str(getattr(r, c) or "") for c in EDITABLE}}
-        for r in changed.itertuples()
-    ]
-    check = check_rows(cursor(), f.t("editor_source", name=user.name), entries, f.year)
+    del st.session_state["editor_pending"]
+    check = check_rows(cursor(), f.t("editor_source", name=user), entries, f.year)  # checked again: data may have changed
+    if chosen == "clear":
+        check.actuals = [without_judgement(a) if a.indicator_id in stale else a for a in check.actuals]
     if check.problems:
         show_problems(check.problems, f.lang, with_file=False)
         return
-    saved = save(cursor(), check, user.name)
+    _save(f, check, user)
+
+
+def _save(f: Filters, check, user: str) -> None:
+    saved = save(cursor(), check, user)
     st.session_state["editor_done"] = f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals))
     st.rerun()

@@ -12,6 +12,7 @@ import streamlit as st
 from monitor.fmt import money, plain
 from monitor.ingest.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.review.export import csv_bytes
+from monitor.rules.indicators import change_text
 from monitor.settings import settings
 from monitor.store.undo import UndoRefused, refusal, undo_batch
 from monitor.ui.data import cursor, query
@@ -21,8 +22,15 @@ from monitor.ui.signin import require_role
 
 FROM_HEADER = "header"  # the unit and year choices that leave it to the file
 FROM_DATES = "dates"
+CHANGES_SHOWN = 20  # batches of at most this many rows list their changes in the history
 LEDGER_UNIT = "元"  # imports are checked to the fen: 万元 at two decimals would hide small refunds
-KIND_KEYS = {"payments": "kind_payments", "indicator_actuals": "kind_indicator_actuals", "targets": "kind_targets", "undo": "kind_undo"}
+KIND_KEYS = {
+    "payments": "kind_payments",
+    "indicator_actuals": "kind_indicator_actuals",
+    "forecasts": "kind_forecasts",
+    "targets": "kind_targets",
+    "undo": "kind_undo",
+}
 
 
 def payments_section(f: Filters) -> None:
@@ -84,20 +92,28 @@ def history_section(f: Filters) -> None:
     if done:
         st.success(done)
     history = query("import_history")
+    # What a small batch (an entry on a page, a short file) changed, cell by cell: old → new.
+    changes = query("actual_changes", year=f.year, project=None, batch=None, max_batch_rows=CHANGES_SHOWN, limit=None)
+    details = {
+        batch: "；".join(f"{r.level3}（{r.period_end:%Y-%m-%d}）{change_text(r.field, r.old, r.new, f.lang)}" for r in rows.itertuples())
+        for batch, rows in changes.groupby("batch_id")
+    }
     st.dataframe(
         history.assign(
+            changes=[details.get(b, "") for b in history["batch_id"]],
             kind=history["kind"].map(lambda k: _kind_label(f, k)),
             undone=[
                 f.t("undone_label", batch=int(b), by=by, at=at) if pd.notna(b) else ""
                 for b, by, at in zip(history["undone_by"], history["undone_by_user"], history["undone_at"])
             ],
-        )[["batch_id", "kind", "file_name", "row_count", "imported_by", "imported_at", "is_demo", "undone", "note"]],
+        )[["batch_id", "kind", "file_name", "row_count", "changes", "imported_by", "imported_at", "is_demo", "undone", "note"]],
         hide_index=True,
         column_config={
             "batch_id": f.t("col_batch"),
             "kind": f.t("col_kind"),
             "file_name": f.t("col_file_name"),
             "row_count": f.t("col_rows"),
+            "changes": st.column_config.TextColumn(f.t("col_changes"), width="large"),
             "imported_by": f.t("col_by"),
             "imported_at": st.column_config.DatetimeColumn(f.t("col_at"), format="YYYY-MM-DD HH:mm:ss"),
             "is_demo": f.t("col_demo"),

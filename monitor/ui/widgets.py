@@ -86,14 +86,24 @@ def download_buttons(
         )
 
 
-def execution_rate_metric(container, f: Filters, row: Any) -> None:
-    """执行率 with its distance to 序时进度, from a row of queries/pages/project_status.sql."""
-    container.metric(
+def execution_metrics(columns: list, f: Filters, row: Any) -> None:
+    """执行率 with its gap to the plan (the status rule), and 序时进度 as a reference line with the
+    execution rate's distance to it, each named as such, from a row of queries/pages/project_status.sql."""
+    columns[0].metric(
         f.t("execution_rate"),
         percent(row["execution_rate"]),
         help=f.t("execution_rate_help"),
         border=True,
-        delta=f"{(row['execution_rate'] - row['time_progress']) * 100:+.1f} pp",
+        delta=f"{row['gap_pp']:+.1f} pp",
+        delta_description=f.t("vs_plan"),
+        delta_color="off",
+    )
+    columns[1].metric(
+        f.t("time_progress"),
+        percent(row["time_progress"]),
+        help=f.t("time_progress_help"),
+        border=True,
+        delta=f"{row['time_gap_pp']:+.1f} pp",
         delta_description=f.t("vs_time_progress"),
         delta_color="off",
     )

@@ -2,20 +2,19 @@
 -- Temporary macros defined on every connection by monitor.store.db (in the order of RULE_FILES).
 
 -- Plan segments of each project of fiscal year fy: from one checkpoint (d0, v0) to the next
--- (d1, v1), starting from 0 on 1 January; the last segment has d1 NULL (flat afterwards).
--- only_project narrows it to one project before the window runs over them all.
+-- (d1, v1), starting from 0 at the end of 31 December of the previous year, so that every
+-- segment counts days the same way (at the end of 15 February a plan of 217,500 at 3月底 stands
+-- at 217,500 × 46/90); the last segment has d1 NULL (flat afterwards). only_project narrows it
+-- to one project before the window runs over them all.
 CREATE OR REPLACE TEMP MACRO plan_segments(fy, only_project := NULL) AS TABLE
 WITH points AS (
     SELECT project_code, checkpoint_date AS d, planned_cumulative AS v
     FROM plan_checkpoints
     WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
     UNION ALL
-    SELECT project_code, make_date(fy, 1, 1), 0
-    FROM projects p
+    SELECT project_code, make_date(fy - 1, 12, 31), 0
+    FROM projects
     WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
-      AND NOT EXISTS (SELECT 1 FROM plan_checkpoints c
-                      WHERE c.year = p.year AND c.project_code = p.project_code
-                        AND c.checkpoint_date = make_date(fy, 1, 1))
 )
 SELECT project_code, d AS d0, v AS v0, lead(d) OVER w AS d1, lead(v) OVER w AS v1
 FROM points

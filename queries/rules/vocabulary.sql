@@ -14,13 +14,14 @@ SELECT * FROM (VALUES (1, '经费保障'), (2, '制度保障'), (3, '人员保�
 CREATE OR REPLACE TEMP MACRO indicator_statuses() AS TABLE
 SELECT * FROM (VALUES (1, '达标'), (2, '未达标'), (3, '未填报'), (4, '定性待评')) v(seq, status);
 
--- Disbursement status (disbursement_status): 正常, 滞后, 严重滞后 or 超预算.
+-- Disbursement status (disbursement_status): green 正常, amber 滞后 or 超预算风险, red 严重滞后 or 超预算.
 CREATE OR REPLACE TEMP MACRO disbursement_statuses() AS TABLE
 SELECT * FROM (VALUES (1, 'green'), (2, 'amber'), (3, 'red')) v(seq, status);
 
 -- Why a project has its disbursement status (disbursement_reason), worded by the UI.
 CREATE OR REPLACE TEMP MACRO disbursement_reasons() AS TABLE
-SELECT * FROM (VALUES (1, 'on_plan'), (2, 'ahead'), (3, 'behind'), (4, 'not_started'), (5, 'far_behind'), (6, 'over_budget')) v(seq, reason);
+SELECT * FROM (VALUES (1, 'on_plan'), (2, 'ahead'), (3, 'forecast_over_budget'), (4, 'behind'), (5, 'not_started'), (6, 'far_behind'),
+                      (7, 'over_budget')) v(seq, reason);
 
 -- The level-1 indicator groups of the self-evaluation score and the points of each score group:
 -- 产出 50 (成本指标 counts inside it, whether a level-2 under 产出指标 or a level-1 of the newer

@@ -1,0 +1,84 @@
+"""数据管理 → 全年预计执行数: upload a forecasts file → check → confirm (editor), and the form on
+项目详情 for one project; both through monitor.ingest.forecasts, each write one undoable batch."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor.fmt import money
+from monitor.ingest.forecasts import check_file, check_rows, save
+from monitor.settings import settings
+from monitor.store.vocabulary import REASONS
+from monitor.ui.data import cursor
+from monitor.ui.errors import show_problems
+from monitor.ui.filters import Filters
+from monitor.ui.signin import require_role
+
+
+def forecasts_section(f: Filters) -> None:
+    st.caption(f.t("forecasts_intro"))
+    if done := st.session_state.pop("forecasts_done", None):
+        st.success(done)
+    generation = st.session_state.get("forecasts_gen", 0)
+    upload = st.file_uploader(
+        f.t("upload_forecasts"),
+        type=["xlsx", "csv", "tsv", "txt"],
+        key=f"forecasts_file_{generation}",
+        max_upload_size=settings().limits.upload_mb,
+    )
+    if upload is None or f.year is None:
+        return
+    data = upload.getvalue()
+    check = check_file(cursor(), data, upload.name, f.year, f.unit)
+    if check.imported_as is not None:
+        st.info(f.t("already_imported", batch=check.imported_as))
+        return
+    if check.problems:
+        show_problems(check.problems, f.lang)
+        return
+    st.success(f.t("forecasts_ok", rows=len(check.forecasts), year=f.year))
+    user = require_role("editor")
+    if user and st.button(f.t("confirm_import"), type="primary", key="forecasts_confirm"):
+        saved = save(cursor(), check_file(cursor(), data, upload.name, f.year, f.unit), user.name)  # checked again just before writing
+        st.session_state["forecasts_done"] = f.t("forecasts_done", batch=saved.batch_id, rows=len(saved.forecasts))
+        st.session_state["forecasts_gen"] = generation + 1
+        st.rerun()
+
+
+def forecast_form(f: Filters, code: str, row) -> None:
+    """项目详情: the year-end forecast entered vs the rule's, and a form to enter one as of the as-of date."""
+    entered = row["forecast_entered"]
+    st.metric(
+        f.t("forecast_title", unit=f.unit),
+        money(row["forecast"], f.unit),
+        help=f.t("forecast_help"),
+        border=True,
+    )
+    rule = f.t("forecast_rule", amount=money(row["forecast_rule"], f.unit), unit=f.unit)
+    if entered:
+        reason = "；".join(x for x in (row["forecast_reason"], row["forecast_reason_detail"]) if isinstance(x, str))
+        st.caption(f.t("forecast_entered", reason=reason or "—") + " · " + rule)
+    else:
+        st.caption(rule)
+    user = require_role("editor")
+    if user is None:
+        return
+    with st.form("forecast_form", clear_on_submit=True):
+        amount = st.number_input(f.t("forecast_amount", unit=f.unit), min_value=0.0, step=0.01, format="%.2f", key="forecast_amount")
+        reason = st.selectbox(f.t("col_reason_cat"), [None, *REASONS], format_func=lambda r: r or "—", key="forecast_reason")
+        detail = st.text_input(f.t("col_reason_detail"), key="forecast_detail")
+        if not st.form_submit_button(f.t("forecast_save", as_of=f.as_of.isoformat()), key="forecast_save"):
+            return
+    entry = {
+        "project_code": code,
+        "entered_on": f.as_of.isoformat(),
+        "forecast": f"{amount:.2f}",
+        "reason": reason or "",
+        "reason_detail": detail,
+    }
+    check = check_rows(cursor(), f.t("forecast_source", name=user.name), [entry], f.year, f.unit)
+    if check.problems:
+        show_problems(check.problems, f.lang, with_file=False)
+        return
+    save(cursor(), check, user.name)
+    st.rerun()
