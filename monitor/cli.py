@@ -344,11 +344,17 @@ def _add_import_actuals(kinds) -> None:
 
 def _import_actuals(args: argparse.Namespace) -> int:
     from monitor.ingest.actuals import check_file, save
+
+    return _import_checked(args, lambda con, data: check_file(con, data, args.file.name, args.year), save, "cli_actuals_summary")
+
+
+def _import_checked(args: argparse.Namespace, check_file, save, summary_key: str) -> int:
+    """Check a file (and, unless a dry run, write it) with an importer's `check_file` and `save`."""
     from monitor.ingest.files import read_file
 
     con = _open(args)
     try:
-        check = check_file(con, read_file(args.file), args.file.name, args.year)
+        check = check_file(con, read_file(args.file))
         if not args.dry_run:
             save(con, check, _cli_user())
     finally:
@@ -356,11 +362,8 @@ def _import_actuals(args: argparse.Namespace) -> int:
     refused = _refused(args.file.name, check.imported_as, check.problems)
     if refused is not None:
         return refused
-    summary = _("cli_actuals_summary", rows=len(check.actuals), year=check.year)
-    if check.batch_id is not None:
-        say("cli_imported", batch=check.batch_id, summary=summary)
-    else:
-        say("cli_dry_run", summary=summary)
+    summary = _(summary_key, rows=len(check.records), year=check.year)
+    say("cli_imported" if check.batch_id is not None else "cli_dry_run", batch=check.batch_id, summary=summary)
     return 0
 
 
@@ -375,22 +378,11 @@ def _add_import_forecasts(kinds) -> None:
 
 
 def _import_forecasts(args: argparse.Namespace) -> int:
-    from monitor.ingest.files import read_file
     from monitor.ingest.forecasts import check_file, save
 
-    con = _open(args)
-    try:
-        check = check_file(con, read_file(args.file), args.file.name, args.year, args.unit)
-        if not args.dry_run:
-            save(con, check, _cli_user())
-    finally:
-        con.close()
-    refused = _refused(args.file.name, check.imported_as, check.problems)
-    if refused is not None:
-        return refused
-    summary = _("cli_forecasts_summary", rows=len(check.forecasts), year=check.year)
-    say("cli_imported" if check.batch_id is not None else "cli_dry_run", batch=check.batch_id, summary=summary)
-    return 0
+    return _import_checked(
+        args, lambda con, data: check_file(con, data, args.file.name, args.year, args.unit), save, "cli_forecasts_summary"
+    )
 
 
 def _add_undo(commands) -> None:

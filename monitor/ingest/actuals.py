@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from monitor.errors import InputError, InputProblem, problem
+from monitor.errors import InputProblem, problem
 from monitor.i18n import Msg, msg
-from monitor.ingest.files import map_header, read_upload
+from monitor.ingest.files import read_mapped
 from monitor.ingest.notation import cn_number
 from monitor.ingest.payments import parse_date
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
@@ -83,6 +83,10 @@ class ActualsCheck:
     imported_as: int | None = None  # batch that already holds this exact file
     batch_id: int | None = None
 
+    @property
+    def records(self) -> list[Actual]:
+        return self.actuals
+
 
 def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year: int | None = None) -> ActualsCheck:
     """Read and validate an actuals file against the targets in the database; writes nothing."""
@@ -90,12 +94,7 @@ def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year
     check.imported_as = already_imported(con, KIND, check.sha256)
     if check.imported_as is not None:
         return check
-    try:
-        sheet = read_upload(data, file_name)
-    except InputError as error:
-        check.problems = list(error.problems)
-        return check
-    headers, check.problems, _ = map_header(sheet, COLUMNS, REQUIRED)
+    sheet, headers, check.problems = read_mapped(data, file_name, COLUMNS, REQUIRED)
     if not check.problems and not ({"indicator_id", "level3"} & set(headers)):
         check.problems.append(problem(file_name, 1, "三级指标", None, "err_actuals_identify"))
     if not check.problems and not sheet.rows:

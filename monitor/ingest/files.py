@@ -218,6 +218,19 @@ def read_upload_columns(data: bytes, name: str) -> Columns | None:
     return Columns(name, [cell.strip() for cell in first], table.filter(nonblank))
 
 
+def read_mapped(
+    data: bytes, name: str, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], base: Callable[[str], str] = str
+) -> tuple[Sheet | None, dict[str, str], list[InputProblem]]:
+    """An uploaded table with its header mapped to the data model's columns (see map_header): the
+    sheet (None when it could not be read), column → header, and the problems found."""
+    try:
+        sheet = read_upload(data, name)
+    except InputError as error:
+        return None, {}, list(error.problems)
+    headers, problems, _ = map_header(sheet, columns, required, base)
+    return sheet, headers, problems
+
+
 def map_header(
     sheet: Sheet, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], base: Callable[[str], str] = str
 ) -> tuple[dict[str, str], list[InputProblem], list[str]]:

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import duckdb
 
-from monitor.errors import InputError, InputProblem, problem
-from monitor.ingest.files import map_header, read_upload
+from monitor.errors import InputProblem, problem
+from monitor.ingest.files import read_mapped
 from monitor.ingest.payments import FEN, UNIT_IN_HEADER, UNITS, parse_amount, parse_date, without_unit
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.store.vocabulary import REASONS
@@ -53,6 +53,10 @@ class ForecastCheck:
     imported_as: int | None = None  # the batch that already holds this very file
     batch_id: int | None = None
 
+    @property
+    def records(self) -> list[Forecast]:
+        return self.forecasts
+
 
 def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year: int, unit: str | None = None) -> ForecastCheck:
     """Read and validate a forecasts file for fiscal `year`; writes nothing. `unit` (元 or 万元) is
@@ -61,12 +65,7 @@ def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year
     check.imported_as = already_imported(con, KIND, check.sha256)
     if check.imported_as is not None:
         return check
-    try:
-        sheet = read_upload(data, file_name)
-    except InputError as error:
-        check.problems = list(error.problems)
-        return check
-    headers, check.problems, _ = map_header(sheet, COLUMNS, REQUIRED, without_unit)
+    sheet, headers, check.problems = read_mapped(data, file_name, COLUMNS, REQUIRED, without_unit)
     if check.problems:
         return check
     stated = UNIT_IN_HEADER.fullmatch(headers["forecast"])

@@ -7,42 +7,29 @@ import streamlit as st
 
 from monitor.fmt import money
 from monitor.ingest.forecasts import check_file, check_rows, save
-from monitor.settings import settings
 from monitor.store.vocabulary import REASONS
 from monitor.ui.data import cursor
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
+from monitor.ui.uploads import checked_import, show_done, table_uploader
 
 
 def forecasts_section(f: Filters) -> None:
     st.caption(f.t("forecasts_intro"))
-    if done := st.session_state.pop("forecasts_done", None):
-        st.success(done)
-    generation = st.session_state.get("forecasts_gen", 0)
-    upload = st.file_uploader(
-        f.t("upload_forecasts"),
-        type=["xlsx", "csv", "tsv", "txt"],
-        key=f"forecasts_file_{generation}",
-        max_upload_size=settings().limits.upload_mb,
-    )
+    show_done("forecasts")
+    upload = table_uploader(f, "forecasts", "upload_forecasts")
     if upload is None or f.year is None:
         return
-    data = upload.getvalue()
-    check = check_file(cursor(), data, upload.name, f.year, f.unit)
-    if check.imported_as is not None:
-        st.info(f.t("already_imported", batch=check.imported_as))
-        return
-    if check.problems:
-        show_problems(check.problems, f.lang)
-        return
-    st.success(f.t("forecasts_ok", rows=len(check.forecasts), year=f.year))
-    user = require_role("editor")
-    if user and st.button(f.t("confirm_import"), type="primary", key="forecasts_confirm"):
-        saved = save(cursor(), check_file(cursor(), data, upload.name, f.year, f.unit), user.name)  # checked again just before writing
-        st.session_state["forecasts_done"] = f.t("forecasts_done", batch=saved.batch_id, rows=len(saved.forecasts))
-        st.session_state["forecasts_gen"] = generation + 1
-        st.rerun()
+    checked_import(
+        f,
+        "forecasts",
+        upload,
+        lambda data, name: check_file(cursor(), data, name, f.year, f.unit),
+        save,
+        lambda check: f.t("forecasts_ok", rows=len(check.forecasts), year=f.year),
+        lambda saved: f.t("forecasts_done", batch=saved.batch_id, rows=len(saved.forecasts)),
+    )
 
 
 def forecast_form(f: Filters, code: str, row) -> None:

@@ -13,12 +13,12 @@ from monitor.fmt import money, plain
 from monitor.ingest.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.review.export import csv_bytes
 from monitor.rules.indicators import change_text
-from monitor.settings import settings
 from monitor.store.undo import UndoRefused, refusal, undo_batch
 from monitor.ui.data import cursor, query
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
+from monitor.ui.uploads import finish, show_done, table_uploader
 
 FROM_HEADER = "header"  # the unit and year choices that leave it to the file
 FROM_DATES = "dates"
@@ -35,17 +35,8 @@ KIND_KEYS = {
 
 def payments_section(f: Filters) -> None:
     st.caption(f.t("payments_intro"))
-    done = st.session_state.pop("payments_done", None)
-    if done:
-        st.success(done)
-    # A new key after each import empties the uploader, so the result is not shown as "already imported".
-    generation = st.session_state.setdefault("payments_upload", 0)
-    upload = st.file_uploader(
-        f.t("upload_payments"),
-        type=["xlsx", "csv", "tsv", "txt"],
-        key=f"payments_file_{generation}",
-        max_upload_size=settings().limits.upload_mb,
-    )
+    show_done("payments")
+    upload = table_uploader(f, "payments", "upload_payments")
     left, right = st.columns(2)
     unit = left.segmented_control(
         f.t("amount_unit"),
@@ -79,10 +70,10 @@ def payments_section(f: Filters) -> None:
         # Checked again inside the import's transaction: what is written is what passes then.
         result = import_payments(cursor(), data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
-            st.session_state["payments_done"] = f.t(
+            done = f.t(
                 "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, LEDGER_UNIT), unit=LEDGER_UNIT
             )
-            st.session_state["payments_upload"] = generation + 1
+            finish("payments", done)
         st.rerun()
 
 

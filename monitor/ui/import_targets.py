@@ -12,9 +12,10 @@ from monitor.ingest.actuals import check_file, save
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
 from monitor.settings import settings
 from monitor.ui.data import cursor
-from monitor.ui.errors import show_error, show_problems
+from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
+from monitor.ui.uploads import checked_import, finish, show_done, table_uploader
 from monitor.ui.widgets import XLSX_MIME
 
 
@@ -23,7 +24,7 @@ def targets_section(f: Filters) -> None:
     st.download_button(
         f.t("blank_template"), blank_template_xlsx, "绩效目标模板.xlsx", mime=XLSX_MIME, on_click="ignore", icon=":material/download:"
     )
-    _done("targets_done")
+    show_done("targets")
     upload = st.file_uploader(
         f.t("upload_targets"),
         type=["xlsx", "pdf", "txt"],
@@ -65,33 +66,24 @@ def targets_section(f: Filters) -> None:
             if outcome.batch_id is None
             else f.t("targets_done", batch=outcome.batch_id, projects=len(result.targets.projects))
         )
-        _finish("targets_done", "targets_gen", message)
+        finish("targets", message)
 
 
 def actuals_section(f: Filters) -> None:
     st.caption(f.t("actuals_intro"))
-    _done("actuals_done")
-    upload = st.file_uploader(
-        f.t("upload_actuals"),
-        type=["xlsx", "csv", "tsv", "txt"],
-        key=f"actuals_file_{st.session_state.get('actuals_gen', 0)}",
-        max_upload_size=settings().limits.upload_mb,
-    )
+    show_done("actuals")
+    upload = table_uploader(f, "actuals", "upload_actuals")
     if upload is None:
         return
-    data = upload.getvalue()
-    check = check_file(cursor(), data, upload.name)
-    if check.imported_as is not None:
-        st.info(f.t("already_imported", batch=check.imported_as))
-        return
-    if check.problems:
-        show_problems(check.problems, f.lang)
-        return
-    st.success(f.t("actuals_ok", rows=len(check.actuals), year=check.year))
-    user = require_role("editor")
-    if user and st.button(f.t("confirm_import"), type="primary", key="actuals_confirm"):
-        saved = save(cursor(), check_file(cursor(), data, upload.name), user.name)  # checked again just before writing
-        _finish("actuals_done", "actuals_gen", f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals)))
+    checked_import(
+        f,
+        "actuals",
+        upload,
+        lambda data, name: check_file(cursor(), data, name),
+        save,
+        lambda check: f.t("actuals_ok", rows=len(check.actuals), year=check.year),
+        lambda saved: f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals)),
+    )
 
 
 def _preview_tables(f: Filters, result: Preview) -> None:
@@ -148,16 +140,3 @@ def _preview_tables(f: Filters, result: Preview) -> None:
             ),
             hide_index=True,
         )
-
-
-def _done(key: str) -> None:
-    message = st.session_state.pop(key, None)
-    if message:
-        st.success(message)
-
-
-def _finish(done_key: str, generation_key: str, message: str) -> None:
-    """Show the result after a rerun with an emptied uploader (a new key), so it is not re-checked."""
-    st.session_state[done_key] = message
-    st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
-    st.rerun()

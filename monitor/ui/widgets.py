@@ -89,24 +89,20 @@ def download_buttons(
 def execution_metrics(columns: list, f: Filters, row: Any) -> None:
     """执行率 with its gap to the plan (the status rule), and 序时进度 as a reference line with the
     execution rate's distance to it, each named as such, from a row of queries/pages/project_status.sql."""
-    columns[0].metric(
-        f.t("execution_rate"),
-        percent(row["execution_rate"]),
-        help=f.t("execution_rate_help"),
-        border=True,
-        delta=f"{row['gap_pp']:+.1f} pp",
-        delta_description=f.t("vs_plan"),
-        delta_color="off",
-    )
-    columns[1].metric(
-        f.t("time_progress"),
-        percent(row["time_progress"]),
-        help=f.t("time_progress_help"),
-        border=True,
-        delta=f"{row['time_gap_pp']:+.1f} pp",
-        delta_description=f.t("vs_time_progress"),
-        delta_color="off",
-    )
+    shown = [
+        ("execution_rate", "execution_rate_help", row["execution_rate"], row["gap_pp"], "vs_plan"),
+        ("time_progress", "time_progress_help", row["time_progress"], row["time_gap_pp"], "vs_time_progress"),
+    ]
+    for column, (key, help_key, value, delta, versus) in zip(columns, shown):
+        column.metric(
+            f.t(key),
+            percent(value),
+            help=f.t(help_key),
+            border=True,
+            delta=f"{delta:+.1f} pp",
+            delta_description=f.t(versus),
+            delta_color="off",
+        )
 
 
 def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, palette: dict[str, str]):

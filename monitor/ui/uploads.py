@@ -1,0 +1,64 @@
+"""The upload → check → confirm flow the 数据管理 sections share: a table file uploader with the
+product's size limit, emptied after each import (a new key) so its result is not then shown as
+"already imported"; the check's problems or what the file holds; and, for an editor, a confirm
+button that checks the file again just before writing it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from monitor.settings import settings
+from monitor.ui.data import cursor
+from monitor.ui.errors import show_problems
+from monitor.ui.filters import Filters
+from monitor.ui.signin import require_role
+
+TABLE_TYPES = ["xlsx", "csv", "tsv", "txt"]
+
+
+def table_uploader(f: Filters, kind: str, label_key: str, types: list[str] = TABLE_TYPES) -> UploadedFile | None:
+    return st.file_uploader(
+        f.t(label_key), type=types, key=f"{kind}_file_{st.session_state.get(f'{kind}_gen', 0)}", max_upload_size=settings().limits.upload_mb
+    )
+
+
+def checked_import(
+    f: Filters,
+    kind: str,
+    upload: UploadedFile,
+    check: Callable[[bytes, str], Any],
+    save: Callable[[Any, Any, str], Any],
+    checked: Callable[[Any], str],
+    done: Callable[[Any], str],
+) -> None:
+    """Check `upload` with `check(data, name)`; show its problems, or `checked(result)` and, for an
+    editor, a button that writes `save(cursor, check again, user)` and says `done(saved)`."""
+    data = upload.getvalue()
+    result = check(data, upload.name)
+    if result.imported_as is not None:
+        st.info(f.t("already_imported", batch=result.imported_as))
+        return
+    if result.problems:
+        show_problems(result.problems, f.lang)
+        return
+    st.success(checked(result))
+    user = require_role("editor")
+    if user and st.button(f.t("confirm_import"), type="primary", key=f"{kind}_confirm"):
+        finish(kind, done(save(cursor(), check(data, upload.name), user.name)))  # checked again just before writing
+
+
+def show_done(kind: str) -> None:
+    """The result of the last import of `kind`, after the rerun that emptied the uploader."""
+    if message := st.session_state.pop(f"{kind}_done", None):
+        st.success(message)
+
+
+def finish(kind: str, message: str) -> None:
+    """Show `message` after a rerun with an emptied uploader (a new key), so the file is not re-checked."""
+    st.session_state[f"{kind}_done"] = message
+    st.session_state[f"{kind}_gen"] = st.session_state.get(f"{kind}_gen", 0) + 1
+    st.rerun()
