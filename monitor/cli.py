@@ -14,12 +14,17 @@ import datetime as dt
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from monitor.errors import MonitorError, NotFound, Refused, SettingsError
 from monitor.i18n import DEFAULT_LANG, Msg, t
 from monitor.settings import settings
+from monitor.store import service
 from monitor.store.db import connect, db_path
 
 
@@ -81,7 +86,7 @@ def _build_demo(args: argparse.Namespace) -> int:
     from monitor.demo.build import build_demo
 
     path = db_path(args.db)
-    build_demo(path)
+    service.replace(path, build_demo, on_wait=_waiting)
     say("cli_demo_built", path=path)
     return 0
 
@@ -240,11 +245,8 @@ def _import_targets(args: argparse.Namespace) -> int:
     if args.dry_run:
         note("cli_dry_run", summary=summary)
         return 0
-    con = connect(db_path(args.db))
-    try:
+    with _writing(args) as con:
         outcome = commit(con, result, getpass.getuser(), allow_removal=args.allow_removal)
-    finally:
-        con.close()
     if outcome.batch_id is None:
         note("cli_targets_unchanged", file=path.name)
         return 0
@@ -259,17 +261,39 @@ def _warn(warnings: list[Msg]) -> None:
         print(warning.text(_lang()), file=sys.stderr)
 
 
-def _open(args: argparse.Namespace):
-    """The database named by --db / MONITOR_DB, brought up to the current schema."""
-    return connect(db_path(args.db))
+@contextmanager
+def _writing(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database named by --db / MONITOR_DB, to write in under the cross-process lock (waiting for
+    another process's write, with a message) and published when the block ends."""
+    with service.writing(db_path(args.db), on_wait=_waiting) as con:
+        yield con
 
 
-def _open_for_reading(args: argparse.Namespace):
-    """The database named by --db / MONITOR_DB, read-only; NotFound when it does not exist."""
+@contextmanager
+def _database(args: argparse.Namespace, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """For a write, `_writing`; for a dry run, the published snapshots (it waits for nobody)."""
+    if write:
+        with _writing(args) as con:
+            yield con
+        return
+    con = _open_for_reading(args)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _waiting() -> None:
+    note("cli_waiting_for_lock")
+
+
+def _open_for_reading(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    """A read-only connection on the published snapshots of the database named by --db /
+    MONITOR_DB (reading never waits for a writer); NotFound when it does not exist."""
     path = db_path(args.db)
     if not path.is_file():
         raise NotFound("cli_no_database", path=path)
-    return connect(path, read_only=True)
+    return service.reader(path)[0]
 
 
 def _cli_user() -> str:
@@ -307,15 +331,12 @@ def _import_payments(args: argparse.Namespace) -> int:
     from monitor.ingest.payments import check_payments, import_payments
 
     data = read_file(args.file)
-    con = _open(args)
-    try:
+    with _database(args, write=not args.dry_run) as con:
         options = {"unit": args.unit, "year": args.year}
         if args.dry_run:
             check = check_payments(con, data, args.file.name, **options)
         else:
             check = import_payments(con, data, args.file.name, _cli_user(), accept_duplicates=args.accept_duplicates, **options)
-    finally:
-        con.close()
     for problem in check.duplicates:
         note("cli_duplicate", problem=problem.text(_lang()))
     refused = _refused(check.file_name, check.imported_as, check.problems)
@@ -352,13 +373,10 @@ def _import_checked(args: argparse.Namespace, check_file, save, summary_key: str
     """Check a file (and, unless a dry run, write it) with an importer's `check_file` and `save`."""
     from monitor.ingest.files import read_file
 
-    con = _open(args)
-    try:
+    with _database(args, write=not args.dry_run) as con:
         check = check_file(con, read_file(args.file))
         if not args.dry_run:
             save(con, check, _cli_user())
-    finally:
-        con.close()
     refused = _refused(args.file.name, check.imported_as, check.problems)
     if refused is not None:
         return refused
@@ -395,11 +413,8 @@ def _add_undo(commands) -> None:
 def _undo(args: argparse.Namespace) -> int:
     from monitor.store.undo import undo_batch
 
-    con = _open(args)
-    try:
+    with _writing(args) as con:
         done = undo_batch(con, args.batch_id, _cli_user())
-    finally:
-        con.close()
     say("cli_undone", batch=done.batch_id, rows=done.rows, undo=done.undo_batch_id)
     return 0
 
@@ -424,10 +439,7 @@ def _add_user(args: argparse.Namespace) -> int:
         password = getpass.getpass(_("cli_password") + ": ")
         if getpass.getpass(_("cli_password_again") + ": ") != password:
             raise Refused("cli_passwords_differ")
-    con = _open(args)
-    try:
+    with _writing(args) as con:
         user = add_user(con, args.name, args.role, password)
-    finally:
-        con.close()
     say("cli_user_created", name=user.name, role=_(f"role_{user.role}"))
     return 0

@@ -52,6 +52,7 @@ class Limits:
     explore_rows: int = 10000  # rows 即席查询 lists when nothing is grouped
     sql_rows: int = 1000  # rows the SQL box returns
     sql_seconds: int = 10  # the SQL box's time limit
+    lock_wait_seconds: int = 300  # how long a write waits for another process's write to finish
 
     @property
     def upload_bytes(self) -> int:

@@ -14,7 +14,7 @@ from monitor.ingest.payments import PaymentCheck, by_project, check_payments, im
 from monitor.review.export import csv_bytes
 from monitor.rules.indicators import change_text
 from monitor.store.undo import UndoRefused, refusal, undo_batch
-from monitor.ui.data import cursor, query
+from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -68,7 +68,8 @@ def payments_section(f: Filters) -> None:
     accept = bool(check.duplicates) and st.checkbox(f.t("confirm_duplicates"), key="payments_accept_duplicates")
     if st.button(f.t("confirm_import"), type="primary", disabled=not check.can_import(accept), key="payments_confirm"):
         # Checked again inside the import's transaction: what is written is what passes then.
-        result = import_payments(cursor(), data, upload.name, user.name, accept_duplicates=accept, **options)
+        with writing() as con:
+            result = import_payments(con, data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
             done = f.t(
                 "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, LEDGER_UNIT), unit=LEDGER_UNIT
@@ -132,7 +133,8 @@ def history_section(f: Filters) -> None:
     sure = st.checkbox(f.t("undo_confirm", batch=batch_id, rows=rows), key=f"undo_sure_{batch_id}")
     if st.button(f.t("undo_button"), disabled=not sure, key="undo_run"):
         try:
-            undone = undo_batch(cursor(), batch_id, user.name)
+            with writing() as con:
+                undone = undo_batch(con, batch_id, user.name)
         except UndoRefused as refused:  # undone meanwhile in another session
             show_error(refused, f.lang)
             return

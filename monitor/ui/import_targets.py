@@ -11,7 +11,7 @@ from monitor.fmt import money, plain
 from monitor.ingest.actuals import check_file, save
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
 from monitor.settings import settings
-from monitor.ui.data import cursor
+from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -57,7 +57,8 @@ def targets_section(f: Filters) -> None:
     allow = any(r.actual_rows for r in removed) and st.checkbox(f.t("targets_allow_removal"), key="targets_allow_removal")
     if st.button(f.t("confirm_import"), type="primary", key="targets_confirm"):
         try:
-            outcome = commit(cursor(), result, user.name, allow_removal=allow)
+            with writing() as con:
+                outcome = commit(con, result, user.name, allow_removal=allow)
         except InputError as error:
             show_error(error, f.lang)
             return
@@ -79,7 +80,7 @@ def actuals_section(f: Filters) -> None:
         f,
         "actuals",
         upload,
-        lambda data, name: check_file(cursor(), data, name),
+        lambda con, data, name: check_file(con, data, name),
         save,
         lambda check: f.t("actuals_ok", rows=len(check.actuals), year=check.year),
         lambda saved: f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals)),

@@ -17,7 +17,7 @@ from monitor.auth import User
 from monitor.fmt import plain
 from monitor.i18n import LANGUAGES, t
 from monitor.settings import settings
-from monitor.ui.data import cursor
+from monitor.ui.data import cursor, writing
 
 
 def current_user() -> User | None:
@@ -88,7 +88,8 @@ def _lang() -> str:
 def _submit() -> None:
     password = st.session_state.get("auth_password", "")
     st.session_state["auth_password"] = ""  # not kept in the session's state, whatever the outcome
-    result = auth.sign_in(cursor(), st.session_state.get("auth_name", "").strip(), password)
+    with writing() as con:  # a sign-in records its failures and success
+        result = auth.sign_in(con, st.session_state.get("auth_name", "").strip(), password)
     if result.user:
         st.session_state["auth_user"] = result.user.name
         st.session_state["auth_seen"] = dt.datetime.now()
