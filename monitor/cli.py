@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     _add_import_actuals(kinds)
     _add_import_forecasts(kinds)
     _add_undo(commands)
+    _add_watch(commands)
+    _add_export_parquet(commands)
     _add_add_user(commands)
     args = parser.parse_args(argv)
     try:
@@ -291,7 +293,7 @@ def _open_for_reading(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     """A read-only connection on the published snapshots of the database named by --db /
     MONITOR_DB (reading never waits for a writer); NotFound when it does not exist."""
     path = db_path(args.db)
-    if not path.is_file():
+    if not path.is_file() and settings().parquet is None:
         raise NotFound("cli_no_database", path=path)
     return service.reader(path)[0]
 
@@ -416,6 +418,49 @@ def _undo(args: argparse.Namespace) -> int:
     with _writing(args) as con:
         done = undo_batch(con, args.batch_id, _cli_user())
     say("cli_undone", batch=done.batch_id, rows=done.rows, undo=done.undo_batch_id)
+    return 0
+
+
+def _add_watch(commands) -> None:
+    parser = commands.add_parser("watch", help=_("cli_help_watch"))
+    parser.add_argument("folder", type=Path, help=_("cli_help_watch_dir"))
+    parser.add_argument("--once", action="store_true", help=_("cli_help_once"))
+    parser.add_argument("--interval", type=float, default=10.0, help=_("cli_help_interval"))
+    parser.add_argument("--settle", type=float, default=5.0, help=_("cli_help_settle"))
+    _db_option(parser)
+    parser.set_defaults(run=_watch)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from monitor.ingest.watch import watch
+
+    if not args.folder.is_dir():
+        raise NotFound("cli_no_file", path=args.folder)
+
+    def tell(outcome) -> None:
+        print(_("cli_watch_outcome", file=outcome.file, report=outcome.report), flush=True)
+
+    user = f"watch:{getpass.getuser()}"
+    watch(db_path(args.db), args.folder, user, _lang(), interval=args.interval, settle=args.settle, once=args.once, tell=tell)
+    return 0
+
+
+def _add_export_parquet(commands) -> None:
+    parser = commands.add_parser("export-parquet", help=_("cli_help_export_parquet"))
+    parser.add_argument("folder", type=Path, help=_("cli_help_parquet_dir"))
+    _db_option(parser)
+    parser.set_defaults(run=_export_parquet)
+
+
+def _export_parquet(args: argparse.Namespace) -> int:
+    from monitor.store import parquet
+
+    con = _open_for_reading(args)
+    try:
+        written = parquet.export(con, args.folder)
+    finally:
+        con.close()
+    say("cli_exported", folder=args.folder, tables=len(written), rows=f"{sum(written.values()):,}")
     return 0
 
 

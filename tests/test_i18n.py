@@ -39,6 +39,7 @@ DYNAMIC = {
     "round_col_": ENTRY_COLUMNS,
     "explore_chart_": ("bar", "heatmap"),
     "grade_": GRADES.values(),
+    "origin_": ("app", "cli", "watch", "demo"),  # queries/pages/import_history.sql
     "as_of_why_": AS_OF_REASONS,
     "as_of_q": ("1", "2", "3", "4"),
 }

@@ -35,8 +35,9 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from monitor.errors import DatabaseBusy
+from monitor.errors import DatabaseBusy, Refused
 from monitor.settings import settings
+from monitor.store import parquet
 from monitor.store.db import connect, open_file, open_snapshots
 
 # The tables written without an import batch; a write that leaves import_batches alone publishes only these.
@@ -86,7 +87,11 @@ def published(db: Path) -> Published | None:
 
 
 def version(db: Path) -> int:
-    """The published version (0 before any publish): changes whenever a write is published."""
+    """The published version (0 before any publish): changes whenever a write is published. Over an
+    exported Parquet folder (MONITOR_SOURCE=parquet:DIR), the folder's modification time."""
+    folder = settings().parquet
+    if folder is not None:
+        return folder.stat().st_mtime_ns
     current = published(db)
     return current.version if current else 0
 
@@ -95,7 +100,10 @@ def version(db: Path) -> int:
 def writing(db: Path, on_wait: Callable[[], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to write `db` in, held only for the `with` block, under the cross-process write
     lock; what it wrote is published when the block ends. `on_wait` is called once when another
-    process holds the lock (the CLI says it waits); after `lock_wait_seconds` DatabaseBusy is raised."""
+    process holds the lock (the CLI says it waits); after `lock_wait_seconds` DatabaseBusy is raised.
+    Over an exported Parquet folder nothing can be written."""
+    if settings().parquet is not None:
+        raise Refused("err_read_only_source", folder=str(settings().parquet))
     with _locked(db, on_wait):
         current = published(db)
         stale = current is None or _stat(db) != current.source  # a write that died before its publish, or a direct write
@@ -125,6 +133,8 @@ def replace(db: Path, build: Callable[[Path], None], on_wait: Callable[[], None]
 def refresh_if_stale(db: Path) -> None:
     """Publish `db` when it changed since its last publish and nobody is writing it (the lock is
     free): a writer that died between its commit and its publish, or a file written directly."""
+    if settings().parquet is not None:
+        return  # an exported folder is not published
     current = published(db)
     if current is not None and _stat(db) == current.source:
         return
@@ -143,7 +153,11 @@ def refresh_if_stale(db: Path) -> None:
 
 def reader(db: Path) -> tuple[duckdb.DuckDBPyConnection, int]:
     """A read-only connection on the published snapshots of `db` and their version; publishes first
-    when nothing is published yet. A snapshot replaced while it was being opened is retried."""
+    when nothing is published yet. A snapshot replaced while it was being opened is retried. Over an
+    exported Parquet folder (MONITOR_SOURCE=parquet:DIR), a view of it."""
+    folder = settings().parquet
+    if folder is not None:
+        return parquet.open_folder(folder), version(db)
     refresh_if_stale(db)
     for attempt in range(5):
         current = published(db)

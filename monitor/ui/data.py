@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from monitor.demo.build import ensure_database
-from monitor.errors import DatabaseBusy
+from monitor.errors import DatabaseBusy, Refused
 from monitor.fmt import plain
 from monitor.i18n import DEFAULT_LANG
+from monitor.settings import settings
 from monitor.store import db, service
 
 
@@ -32,8 +33,9 @@ def data_version() -> int:
     """The published version: read from its pointer (a small file) on every call, so a write of any
     process shows on the next script run; cached figures are keyed on it."""
     path = db.db_path()
-    ensure_database(path)
-    service.refresh_if_stale(path)
+    if settings().parquet is None:
+        ensure_database(path)
+        service.refresh_if_stale(path)
     return service.version(path)
 
 
@@ -50,9 +52,26 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         with service.writing(db.db_path()) as con:
             yield con
-    except DatabaseBusy as busy:
-        st.error(plain(busy.message(st.session_state.get("lang", DEFAULT_LANG))))
+    except (DatabaseBusy, Refused) as refused:  # another process writes too long; a read-only source
+        st.error(plain(refused.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
+
+
+REFRESH_SECONDS = 3  # how often an open page looks for a newly published version
+
+
+def follow_new_data() -> None:
+    """Rerun the page when a write of any process (an import on the command line, a scheduled feed,
+    another app process) is published, so an open page shows the new figures within seconds and
+    without a click."""
+    st.session_state["drawn_version"] = data_version()
+    _look_for_new_data()
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _look_for_new_data() -> None:
+    if data_version() != st.session_state.get("drawn_version"):
+        st.rerun()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -94,11 +94,12 @@ def history_section(f: Filters) -> None:
         history.assign(
             changes=[details.get(b, "") for b in history["batch_id"]],
             kind=history["kind"].map(lambda k: _kind_label(f, k)),
+            origin=[f.t(f"origin_{o}") for o in history["origin"]],
             undone=[
                 f.t("undone_label", batch=int(b), by=by, at=at) if pd.notna(b) else ""
                 for b, by, at in zip(history["undone_by"], history["undone_by_user"], history["undone_at"])
             ],
-        )[["batch_id", "kind", "file_name", "row_count", "changes", "imported_by", "imported_at", "is_demo", "undone", "note"]],
+        )[["batch_id", "kind", "file_name", "row_count", "changes", "origin", "imported_by", "imported_at", "is_demo", "undone", "note"]],
         hide_index=True,
         column_config={
             "batch_id": f.t("col_batch"),
@@ -106,6 +107,7 @@ def history_section(f: Filters) -> None:
             "file_name": f.t("col_file_name"),
             "row_count": f.t("col_rows"),
             "changes": st.column_config.TextColumn(f.t("col_changes"), width="large"),
+            "origin": f.t("col_origin"),
             "imported_by": f.t("col_by"),
             "imported_at": st.column_config.DatetimeColumn(f.t("col_at"), format="YYYY-MM-DD HH:mm:ss"),
             "is_demo": f.t("col_demo"),
