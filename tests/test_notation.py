@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.ingest.notation import Target, parse_target
+from monitor.ingest.notation import Target, known_unit, parse_target
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,26 @@ from monitor.ingest.notation import Target, parse_target
         ("二二 家", "数量指标", Target("qual", None, None)),  # not a numeral: kept verbatim (was a KeyError)
         ("十十次", "数量指标", Target("qual", None, None)),  # was read as 20
         ("每季度二二次", "数量指标", Target("qual", None, None)),
+        # units with / and brackets, kept whole
+        ("≤2500 元/人", "成本指标", Target("<=", 2500.0, "元/人")),
+        ("≥20 万头（只）", "数量指标", Target(">=", 20.0, "万头（只）")),
+        ("1.5 元/人·年", "经济成本指标", Target("<=", 1.5, "元/人·年")),  # the newer scheme's 成本 level-2s are ceilings too
+        # a bare 0 counts incidents: at most 0, whatever the kind
+        ("0 次", "社会效益指标", Target("<=", 0.0, "次")),
+        ("0 起", "质量指标", Target("<=", 0.0, "起")),
+        ("≥0 次", "数量指标", Target(">=", 0.0, "次")),  # explicit still wins
+        # frequency words, per year
+        ("每学期一次", "数量指标", Target(">=", 2.0, "次")),
+        ("每月一次", "数量指标", Target(">=", 12.0, "次")),
+        ("一年两次", "数量指标", Target(">=", 2.0, "次")),
     ],
 )
 def test_parse_target(text, level2, expected):
     assert parse_target(text, level2) == expected
+
+
+@pytest.mark.parametrize(
+    ("unit", "known"), [("元/人", True), ("万头（只）", True), ("人次", True), ("%", True), ("元/只鸡", False), ("套餐", False)]
+)
+def test_known_units(unit, known):
+    assert known_unit(unit) is known
