@@ -100,7 +100,7 @@ def test_template_folder_and_blank_workbook_round_trip(db, tmp_path):
 
 
 def test_bad_document_writes_nothing(db, tmp_path):
-    assert _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--db", str(db)).returncode == 0
+    assert _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--db", str(db), "--accept-warnings").returncode == 0  # no 效益指标
     before = _counts(db)
     bad = tmp_path / "bad.txt"
     bad.write_text((DOCUMENTS / "county_a.txt").read_text(encoding="utf-8").replace("预算数 12.50", "预算数"), encoding="utf-8")
@@ -121,7 +121,7 @@ def test_reimport_replaces_only_its_department_year_and_keeps_indicator_ids(tmp_
     try:
         for source, name, year in [(DEMO_DIR, "demo", None), (DOCUMENTS / "county_a.txt", "a.txt", 2024)]:
             commit(con, preview(source, name, year), "tester")
-        commit(con, preview((DOCUMENTS / "county_b.txt").read_bytes(), "b.txt", 2024), "tester")
+        commit(con, preview((DOCUMENTS / "county_b.txt").read_bytes(), "b.txt", 2024), "tester", accept_warnings=True)
         a_2025 = preview(DOCUMENTS / "county_a.txt", "a.txt", 2025)
         commit(con, a_2025, "tester")
 

@@ -26,6 +26,7 @@ _OP_WORDS = [
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Frequencies are counted per year: `每季度一次` is 4 次 a year, `每学期一次` 2 (two terms a year).
 _PER_YEAR = {"一年": 1, "每年": 1, "全年": 1, "每半年": 2, "半年": 2, "每学期": 2, "每季度": 4, "每季": 4, "每月": 12, "每周": 52}
+FREQUENCY_WORDS = tuple(_PER_YEAR)
 _FREQUENCY = "|".join(sorted(_PER_YEAR, key=len, reverse=True))
 _NUMBER = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)"
 _UNIT = r"(%|％|‰|[^\d\s≥≤<>=＞＜＝%％.。，,；;]{1,4})?"
