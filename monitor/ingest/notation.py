@@ -120,3 +120,17 @@ def _op_from_words(words: str) -> str | None:
         if any(tok in words for tok in tokens):
             return op
     return None
+
+
+_COMPARISON_WORDS = "|".join(
+    sorted({re.escape(w) for _, words in _OP_WORDS for w in words} - {"以上", "以内", "以下"}, key=len, reverse=True)
+)
+_STRICT = re.compile(f"(?:{_FREQUENCY}){_NUMBER}次|(?:{_COMPARISON_WORDS})?{_NUMBER}(?:{_COMPOUND_UNIT})?(?:{'|'.join(_SUFFIXES)})?")
+
+
+def is_notation(text: str) -> bool:
+    """Whether the notation reads all of `text` as a number: a frequency, or a comparison, a number,
+    a unit of the vocabulary and a suffix (`以上`), each but the number optional. Text around a
+    number (`研究院利用率≥95%`) makes a target qualitative in a table cell but not in this test."""
+    compact = re.sub(r"\s+", "", text or "")
+    return _STRICT.fullmatch(compact) is not None and parse_target(compact).op != "qual"

@@ -26,7 +26,7 @@ from monitor.ingest.document.layout import (
     normalize_cjk,
     read_head,
 )
-from monitor.ingest.document.text_table import COLUMN_NAMES, learn_widths, read_table
+from monitor.ingest.document.text_table import COLUMN_NAMES, read_tables
 from monitor.ingest.document.vocabulary import is_header_row
 
 # A running header: a unit's name, a year and what the document is (巨鹿县某某局2024年部门预算公开).
@@ -45,9 +45,8 @@ def read_text(text: str, file: str) -> RawDocument:
     for project in doc.projects:
         project.head, header, tables[id(project)] = _split_table(project.head)
         headers += header
-    widths = learn_widths(list(tables.values()), headers)
-    for project in doc.projects:
-        reading = read_table(tables[id(project)], widths)
+    readings = read_tables([tables[id(p)] for p in doc.projects], headers)
+    for project, reading in zip(doc.projects, readings):
         if reading.unreadable_at is not None:
             line = next(t for n, t in tables[id(project)] if n == reading.unreadable_at)
             expected = msg("err_table_unreadable", columns=" ".join(COLUMN_NAMES))
@@ -68,7 +67,7 @@ def clean_lines(text: str) -> list[Line]:
     lines = [(n, line.replace("\x0c", " ")) for n, line in raw if line.strip()]
     starts = [k == 0 or _starts_page(line) for k, (_, line) in enumerate(lines)]
     page_heads = Counter(line.strip() for (_, line), start in zip(lines, starts) if start)
-    repeated = {t for t, count in page_heads.items() if count >= max(2, sum(starts) / 2) and not is_structure_line(t)}
+    repeated = {t for t, count in page_heads.items() if count >= max(2, sum(starts) / 2) and _is_header_like(t)}
     kept = []
     for k, (n, line) in enumerate(lines):
         text = line.strip()
@@ -87,9 +86,14 @@ def _starts_page(line: str) -> bool:
     return line.startswith(" ") and not line.startswith("  ")
 
 
+def _is_header_like(text: str) -> bool:
+    """A running header is one piece of text, and neither a structure line nor the table's header row."""
+    return " " not in text and not is_structure_line(text) and not text.startswith("一级指标")
+
+
 def _is_running_header(line: str) -> bool:
     text = line.strip()
-    return " " not in text and not is_structure_line(text) and RUNNING_HEADER.fullmatch(text) is not None
+    return _is_header_like(text) and RUNNING_HEADER.fullmatch(text) is not None
 
 
 def _split_table(head: list[Line]) -> tuple[list[Line], list[str], list[Line]]:
