@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
-from document_corpus import documents, expected, render_text
+from browser_helpers import needs_chromium
+from document_corpus import documents, expected, render_html, render_text
 from hypothesis import HealthCheck, given, settings
 
 from monitor.errors import InputError
@@ -89,5 +90,42 @@ def test_the_text_corpus_was_read_and_rarely_refused():
     assert len(tally.refused) <= TEXT_DOCUMENTS // 50, tally.refused
     print(
         f"text corpus: {tally.read} documents, {tally.exact} exact ({tally.with_doubts} with doubts), "
+        f"{len(tally.refused)} refused, {tally.seconds:.1f} s reading"
+    )
+
+
+@pytest.fixture(scope="module")
+def printer(browser):
+    """One Chromium page that prints every generated document to a PDF."""
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def _pdf(printer, doc) -> bytes:
+    """The document printed by Chromium: its running header at the top of every page and the page
+    number at the foot, page breaks wherever the content falls (a spacer moves them from document
+    to document), the indicator table's header row repeated on every page it runs on to."""
+    printer.set_content(render_html(doc))
+    header = f'<div style="font-size:9px;width:100%;text-align:center">{doc.layout.running_header or ""}</div>'
+    footer = '<div style="font-size:9px;width:100%;text-align:center">第 <span class="pageNumber"></span> 页</div>'
+    margin = {"top": "18mm", "bottom": "18mm", "left": "12mm", "right": "12mm"}
+    return printer.pdf(format="A4", display_header_footer=True, header_template=header, footer_template=footer, margin=margin)
+
+
+@needs_chromium
+@settings(CORPUS, max_examples=PDF_DOCUMENTS)
+@given(documents(max_projects=2))
+def test_generated_pdf_documents_read_back_exactly(printer, doc):
+    _check("pdf", _pdf(printer, doc), "generated.pdf", doc)
+
+
+@needs_chromium
+def test_the_pdf_corpus_was_read_and_rarely_refused():
+    tally = TALLIES["pdf"]
+    assert tally.read >= PDF_DOCUMENTS, tally
+    assert len(tally.refused) <= PDF_DOCUMENTS // 25, tally.refused
+    print(
+        f"pdf corpus: {tally.read} documents, {tally.exact} exact ({tally.with_doubts} with doubts), "
         f"{len(tally.refused)} refused, {tally.seconds:.1f} s reading"
     )

@@ -24,13 +24,23 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from monitor.errors import InputError, problem
 from monitor.i18n import Msg, msg
-from monitor.ingest.document.layout import PAGE_NUMBER, Line, RawDocument, RawIndicator, RawProject, Segmenter, normalize_cjk
+from monitor.ingest.document.layout import (
+    PAGE_NUMBER,
+    Line,
+    RawDocument,
+    RawIndicator,
+    RawProject,
+    Segmenter,
+    is_structure_line,
+    normalize_cjk,
+)
 from monitor.ingest.document.text import RUNNING_HEADER
 from monitor.ingest.document.vocabulary import compact, is_header_row
 
 FIELDS = ("level1", "level2", "level3", "description", "value", "basis")  # the six columns of an indicator row
 LEVELS = 2  # the first two are the merged level cells
 Box = tuple[float, float, float, float]
+Cell = tuple[str, Box]
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor warnings on every CJK page are noise here
 
 
@@ -60,10 +70,19 @@ class _Page:
         for table in self.tables:
             outside = outside.outside_bbox(table.bbox)
         lines = [(line["top"], normalize_cjk(line["text"]).strip()) for line in outside.extract_text_lines()]
-        self.lines = [(top, text) for top, text in lines if text and not PAGE_NUMBER.fullmatch(text)]
-        for edge in (0, -1):  # a bare page number is the first or last line of a page
-            if self.lines and re.fullmatch(r"\d{1,4}", self.lines[edge][1]):
-                self.lines.pop(edge)
+        self.bottom = float(page.height)  # where the page's own text (its number) begins at the foot
+        kept = [(top, text) for top, text in lines if text]
+        while kept and (PAGE_NUMBER.fullmatch(kept[-1][1]) or re.fullmatch(r"\d{1,4}", kept[-1][1])):
+            self.bottom = kept.pop()[0] - 1
+        if kept and re.fullmatch(r"\d{1,4}", kept[0][1]):  # a bare page number at the top
+            kept.pop(0)
+        self.lines = [(top, text) for top, text in kept if not PAGE_NUMBER.fullmatch(text)]
+        self.tail: tuple[object, float] | None = None  # the last table, when a row of it runs on below its ruled cells
+        last = max(self.tables, key=lambda t: t.bbox[3], default=None)
+        below = [(top, text) for top, text in self.lines if last is not None and top >= last.bbox[3] - 1]
+        if below and not is_structure_line(below[0][1]):
+            self.tail = (last, self.bottom)
+            self.lines = [(top, text) for top, text in self.lines if top < last.bbox[3] - 1]
 
     def first_line(self) -> str | None:
         """The top line of the page when it is above every table."""
@@ -93,6 +112,7 @@ class _Reader:
         self.segmenter = Segmenter(file)
         self.columns: list[tuple[float, float]] | None = None  # x-ranges of the six columns, from a header row
         self.levels = [_Level(), _Level()]
+        self.split: RawIndicator | None = None  # a row cut by a page break, completed by the next page's first row
 
     def finish(self) -> RawDocument:
         for column, level in enumerate(self.levels):
@@ -121,6 +141,7 @@ class _Reader:
         if first is not None:
             self.segmenter.table_project(where, first + 1, _head_lines(texts[first:header], first), [])
             self.levels = [_Level(), _Level()]
+            self.split = None
             start = header + 1 if header is not None else len(texts)
         elif doc.projects and self.segmenter.part_one is None:  # a table running on from the page before
             if header is not None and not doc.projects[-1].indicators:  # its head ran on to this page
@@ -137,28 +158,59 @@ class _Reader:
 
     def _indicators(self, page: _Page, table, texts: list[list[str | None]], start: int, where: Msg, project: RawProject) -> None:
         rows = [i for i in range(start, len(texts)) if any(texts[i]) and not _is_header(texts[i])]
-        if not rows or self.columns is None:
+        if self.columns is None:
             return
-        placed = [_place(texts[i], table.rows[i].cells, self.columns) for i in rows]
+        placing = [_place(texts[i], table.rows[i].cells, self.columns) for i in rows]
+        placed = [cells for cells, _ in placing]
+        astray = [outside for _, outside in placing]  # text in no column, which no field will hold
+        bottom = table.bbox[3]
+        if page.tail is not None and page.tail[0] is table:  # a row runs on below the ruled cells
+            bottom = page.tail[1]
+            rows.append(len(texts))
+            placed.append(self._tail_cells(page, table, bottom))
+            astray.append([])
         for column in range(LEVELS):
-            self._unruled_level_cells(page, table, rows, placed, column)
+            self._unruled_level_cells(page, table, rows, placed, column, bottom)
         for k, (i, cells) in enumerate(zip(rows, placed)):
-            ind = RawIndicator(*[""] * len(FIELDS), where, i + 1, page=page.number, cells=[c for c in texts[i] if c])
+            if k == 0 and self.split is not None:  # the rest of the row the page before cut
+                for column, name in enumerate(FIELDS[LEVELS:], start=LEVELS):
+                    setattr(self.split, name, getattr(self.split, name) + _joined(cells[column]))
+                    self.split.cells[column] += _joined(cells[column])
+                self.split.cells += astray[k]
+                self.split = None
+                continue
+            ind = RawIndicator(*[""] * len(FIELDS), where, i + 1, page=page.number, cells=[_joined(c) for c in cells] + astray[k])
             for column, name in enumerate(FIELDS[LEVELS:], start=LEVELS):
-                setattr(ind, name, "".join((cells[column][0] if cells[column] else "").split("\n")))
+                setattr(ind, name, _joined(cells[column]))
             for column in range(LEVELS):
                 cell = cells[column]
                 continues = k == 0 and bool(project.indicators)  # its first row, on a page after the table's first
-                runs_on = cell is not None and cell[1][3] >= table.bbox[3] - 1  # to the bottom of the table on this page
+                runs_on = cell is not None and cell[1][3] >= bottom - 1  # to the bottom of the table on this page
                 self._level(column, None if cell is None else compact(cell[0]), ind, continues, runs_on)
             project.indicators.append(ind)
+        self.split = project.indicators[-1] if page.tail is not None and page.tail[0] is table and project.indicators else None
 
-    def _unruled_level_cells(self, page: _Page, table, rows: list[int], placed, column: int) -> None:
+    def _tail_cells(self, page: _Page, table, bottom: float) -> list[Cell | None]:
+        """The cells of a row cut by the page break, below the table's last ruled row: the text of
+        each column's area down to the page's foot (None for the level columns, which merged
+        cells above may cover)."""
+        cells: list[Cell | None] = [None] * len(FIELDS)
+        for column, (x0, x1) in enumerate(self.columns):
+            if column < LEVELS:
+                continue
+            box = (x0, table.bbox[3], x1, bottom)
+            cells[column] = (normalize_cjk(page.page.crop(box, strict=False).extract_text() or "").strip(), box)
+        return cells
+
+    def _unruled_level_cells(self, page: _Page, table, rows: list[int], placed, column: int, foot: float) -> None:
         """Fill a level column's rows that no ruled cell covers with the text of their area: the part
-        of a merged cell that runs on to the next page, down to the next ruled cell or the table's end."""
+        of a merged cell that runs on to the next page, down to the next ruled cell or the foot of
+        the table (`foot`: below its ruled cells when a row runs on)."""
         covered_to = table.bbox[1]
         x0, x1 = self.columns[column]
         for k, i in enumerate(rows):
+            if i >= len(table.rows):  # the row cut by the page break, below the ruled ones
+                break
             top, bottom = table.rows[i].bbox[1], table.rows[i].bbox[3]
             if placed[k][column] is not None:
                 covered_to = placed[k][column][1][3]
@@ -166,7 +218,7 @@ class _Reader:
             if bottom <= covered_to + 1:
                 continue  # under a merged cell that started above
             below = next((m for m in range(k + 1, len(rows)) if placed[m][column] is not None), None)
-            end = table.rows[rows[below]].bbox[1] if below is not None else table.bbox[3]
+            end = table.rows[rows[below]].bbox[1] if below is not None else foot
             area = page.page.crop((x0, top, x1, end), strict=False)
             placed[k][column] = (normalize_cjk(area.extract_text() or ""), (x0, top, x1, end))
             covered_to = end
@@ -193,6 +245,11 @@ class _Reader:
             level.label, level.waiting = "", []
 
 
+def _joined(cell: Cell | None) -> str:
+    """A cell's text, its wrapped lines joined."""
+    return "".join(cell[0].split("\n")) if cell else ""
+
+
 def _is_header(row: list[str | None]) -> bool:
     return is_header_row([c for c in row if c])
 
@@ -208,14 +265,18 @@ def _head_lines(rows: list[list[str | None]], first: int) -> list[Line]:
     ]
 
 
-def _place(texts: list[str | None], boxes: list[Box | None], columns: list[tuple[float, float]]) -> list[tuple[str, Box] | None]:
-    """A row's cells in the six columns, by where their middles are: None where no cell is."""
-    placed: list[tuple[str, Box] | None] = [None] * len(FIELDS)
+def _place(texts: list[str | None], boxes: list[Box | None], columns: list[tuple[float, float]]) -> tuple[list[Cell | None], list[str]]:
+    """A row's cells in the six columns, by where their middles are (None where no cell is), and
+    the text of cells in no column."""
+    placed: list[Cell | None] = [None] * len(FIELDS)
+    astray: list[str] = []
     for text, box in zip(texts, boxes):
         if box is None or text is None:
             continue
         middle = (box[0] + box[2]) / 2
         column = next((k for k, (x0, x1) in enumerate(columns) if x0 - 1 <= middle <= x1 + 1), None)
-        if column is not None:
+        if column is None:
+            astray += [text] if text else []
+        else:
             placed[column] = (text, box) if placed[column] is None else (placed[column][0] + text, placed[column][1])
-    return placed
+    return placed, astray
