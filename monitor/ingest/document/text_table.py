@@ -45,7 +45,7 @@ _WIDTH_COLUMNS = (L3, DESC, BASIS)
 
 # Costs of a reading. Hard rules are not costs: a reading breaking one is not considered.
 FULL_LINE_ENDS = 0.05  # a full line ends its cell though the next line could have continued it
-LOOSE_WRAP = 0.8  # a line continued although one more character would nearly have fitted
+LOOSE_WRAP = 0.8  # a line continued although, by the widths counted, its next unit would have fitted
 WRAP_FROM_MIDLINE = 1.5  # a cell that starts after another on its line and wraps
 WRAP_UNKNOWN_WIDTH = 0.5  # a continued line in a column whose width is not known yet
 SPACE_IN_TEXT = 0.3  # a space inside a text cell, beside a number or Latin word
@@ -60,7 +60,6 @@ UNKNOWN_VALUE_WORD = 4.0
 UNREADABLE = 1000.0  # a table no reading gets through, when widths are compared
 DOUBT_MARGIN = 0.5  # another reading within this of the best is a doubt
 MIN_COLUMN = 8  # no text column is narrower than four characters (三级指标)
-WIDTH_SLACK = 1  # a line also counts as full when one more unit would just have fitted (real fonts are not exact)
 
 _LEVEL_WORDS = {L1: frozenset(LEVEL1), L2: frozenset(LEVEL2)}
 _LEVEL_PREFIXES = {col: frozenset(w[:k] for w in words for k in range(1, len(w))) for col, words in _LEVEL_WORDS.items()}
@@ -84,19 +83,28 @@ def width(text: str) -> int:
 
 
 @cache
-def _first_unit_width(text: str) -> int:
-    """The width of what a line break cannot split off the start of `text`: a number or Latin word,
-    or one character with its brackets and the punctuation that may not start a line."""
+def _slack(text: str) -> int:
+    """How much wider than counted `text` may print: a CJK character is exactly two columns, but
+    digits, Latin letters and signs are a little wider than one in CJK fonts, and some signs
+    (≥, ·, ‰) print as wide as a CJK character. Pure CJK text has no slack."""
+    narrow = sum(1 for c in text if unicodedata.east_asian_width(c) not in "WF" and not c.isspace())
+    return (narrow + 1) // 2 + sum(1 for c in text if unicodedata.east_asian_width(c) == "A")
+
+
+@cache
+def _first_unit(text: str) -> str:
+    """What a line break cannot split off the start of `text`: a number or Latin word, or one
+    character with its brackets and the punctuation that may not start a line."""
     run = _UNBREAKABLE_START.match(text)
     if run:
-        return width(run.group(0))
+        return run.group(0)
     end = 0
     while end < len(text) - 1 and text[end] in _OPENING:
         end += 1
     end += 1
     while end < len(text) and text[end] in _CLOSING:
         end += 1
-    return width(text[:end])
+    return text[:end]
 
 
 @dataclass(frozen=True)
@@ -177,16 +185,16 @@ def _similarity_cost(level3: str, description: str) -> float:
     return short + 3 * EXTENDED_DESCRIPTION + UNRELATED_DESCRIPTION * (1 - matched / len(level3))
 
 
-def _full(part_width: int, unit: int, w: int) -> float | None:
-    """The cost of taking a line of `part_width` as full in a column `w` wide when the next line
-    starts with an unbreakable unit `unit` wide: none when that unit did not fit, a little when it
-    would just have fitted (widths of real fonts are not exact), else None (room was left)."""
+def _full(part_width: int, part_slack: int, unit: str, w: int) -> float | None:
+    """The cost of taking a line `part_width` wide (maybe `part_slack` more) as full in a column `w`
+    wide when the next line starts with the unbreakable `unit`: nothing when that unit did not fit,
+    a little when it did by the widths counted but may not have as printed, else None (room was left)."""
     if part_width > w:
         return None
-    more = part_width + unit
+    more = part_width + width(unit)
     if more > w:
         return 0.0
-    return LOOSE_WRAP if more > w - WIDTH_SLACK else None
+    return LOOSE_WRAP if more + part_slack + _slack(unit) > w else None
 
 
 @cache
@@ -236,7 +244,7 @@ class _Table:
 
     # ------------------------------------------------------------ cells
 
-    def _wrap(self, column: int, part_width: int, a: Token, b: Token) -> float | None:
+    def _wrap(self, column: int, part_width: int, part_slack: int, a: Token, b: Token) -> float | None:
         """The cost of continuing a cell from `a` (last on its line) to `b` on the next line, or None."""
         if not (a.last and b.first and b.line == a.line + 1):
             return None
@@ -244,11 +252,11 @@ class _Table:
             return 0.0  # the vocabulary decides
         if column == VALUE:
             return WRAP_UNKNOWN_WIDTH  # the notation decides
-        unit = _first_unit_width(b.text)
+        unit = _first_unit(b.text)
         w = self.widths.get(column)
         if w is not None:
-            return _full(part_width, unit, w)
-        costs = [c for c in (_full(part_width, unit, w) for w in self.candidates.get(column, ())) if c is not None]
+            return _full(part_width, part_slack, unit, w)
+        costs = [c for c in (_full(part_width, part_slack, unit, w) for w in self.candidates.get(column, ())) if c is not None]
         return WRAP_UNKNOWN_WIDTH + min(costs) if costs else None
 
     def _space(self, column: int, a: Token, b: Token) -> float | None:
@@ -277,7 +285,7 @@ class _Table:
         tokens = self.tokens
         w = self.widths.get(column)
         text = tokens[start].text
-        part_width = width(text)  # of the cell's text on its current line
+        part_width, part_slack = width(text), _slack(text)  # of the cell's text on its current line
         part_starts_line = tokens[start].first
         cost = 0.0
         wide = 0  # lines wider than the column, before the current one
@@ -288,7 +296,7 @@ class _Table:
                 extra, doubts = complete
                 too_wide = wide + (text_cell and w is not None and part_width > w)
                 total = cost + extra + TOO_WIDE * too_wide
-                if end < len(tokens) and text_cell and self._wrap(column, part_width, tokens[end - 1], tokens[end]) is not None:
+                if end < len(tokens) and text_cell and self._wrap(column, part_width, part_slack, tokens[end - 1], tokens[end]) is not None:
                     total += FULL_LINE_ENDS
                 found.append((end, total, text, doubts + (("too_wide",) if too_wide else ())))
             if end >= len(tokens) or end - start >= 60:
@@ -296,13 +304,13 @@ class _Table:
             a, b = tokens[end - 1], tokens[end]
             if a.line == b.line:
                 step = self._space(column, a, b)
-                joined, new_width = f"{text} {b.text}", part_width + 1 + width(b.text)
+                joined, new_width, new_slack = f"{text} {b.text}", part_width + 1 + width(b.text), part_slack + _slack(b.text)
             else:
-                step = self._wrap(column, part_width, a, b)
+                step = self._wrap(column, part_width, part_slack, a, b)
                 if step is not None and not part_starts_line:
                     step += WRAP_FROM_MIDLINE
                 wide += text_cell and w is not None and part_width > w
-                joined, new_width = text + b.text, width(b.text)
+                joined, new_width, new_slack = text + b.text, width(b.text), _slack(b.text)
                 part_starts_line = True
             if step is None or (text_cell and self.level_at[end]):
                 break
@@ -311,7 +319,7 @@ class _Table:
             if column == VALUE and end - start >= 4:
                 break
             cost += step
-            text, part_width = joined, new_width
+            text, part_width, part_slack = joined, new_width, new_slack
             end += 1
         return found
 
@@ -537,7 +545,7 @@ def _bounds(tables: list[list[Line]], header_lines: list[str]) -> dict[int, tupl
         for k, line in enumerate(cell):
             low[column] = max(low[column], width(line))
             if k + 1 < len(cell):
-                high[column] = min(high[column], width(line) + _first_unit_width(cell[k + 1]) - 1)
+                high[column] = min(high[column], width(line) + width(_first_unit(cell[k + 1])) + _slack(line + cell[k + 1][:1]) - 1)
     return {c: (low[c], high[c]) if low[c] <= high[c] else (low[c], math.inf) for c in _WIDTH_COLUMNS}
 
 
@@ -625,7 +633,7 @@ def _line_widths(tables: list[list[Line]]) -> tuple[set[int], set[int]]:
                 continue
             w = width(text)
             alone.add(w)
-            votes.update(range(w, w + _first_unit_width(following.split()[0])))
+            votes.update(range(w, w + width(_first_unit(following.split()[0]))))
     peaks = {w for w, n in votes.items() if w >= MIN_COLUMN and n >= 2 and n >= votes.get(w + 1, 0) and n > votes.get(w - 1, 0)}
     return peaks | {w for w in alone if w > max(peaks, default=0) + 1}, alone
 
