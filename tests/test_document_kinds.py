@@ -292,6 +292,6 @@ def test_each_indicator_keeps_the_lines_it_was_read_from():
     _, result = _read("产出指标\n\n数量指标\n培训场次 培训场次 ≥4 场 培训记录\n")
     (source,) = result.sources
     head = ("第二部分\n\n预算项目绩效目标\n" + HEAD.format(name="动物防疫专项经费")).splitlines()
-    assert source.lines[0] == head.index("项目编码") + 1
+    assert source.lines[0] == (head.index("项目编码") + 1, "项目编码")
     assert source.indicator_lines[0] == [len(head) + 1, len(head) + 3, len(head) + 4]  # 产出指标, 数量指标, its row
-    assert source.lines[-1] == source.indicator_lines[-1][-1]
+    assert source.lines[-1] == (source.indicator_lines[-1][-1], "满意度 满意度 ≥95% 问卷调查")

@@ -360,9 +360,9 @@ class Source:
     """Where a project was read from, for showing the source beside what was read."""
 
     project_code: str
-    lines: list[int]  # the lines of the file its table was read from (text)
+    lines: list[tuple[int, str]]  # the lines of the file its table was read from, numbered (text)
     pages: list[int]  # the pages its table is on (PDF)
-    indicator_lines: list[list[int]]  # per indicator, its lines (text) or its page (PDF)
+    indicator_lines: list[list[int]]  # per indicator, its line numbers (text) or its page (PDF)
 
 
 @dataclass
@@ -411,7 +411,7 @@ def _source(doc: RawDocument, raw: RawProject, head: ProjectHead) -> Source:
         return Source(head.code, [], raw.pages, [[i.page] if i.page else [] for i in raw.indicators])
     last = max((n for i in raw.indicators for n in i.rows), default=raw.row or 1)
     first = min([raw.row or 1, *(n for n, _ in raw.head if n)])
-    return Source(head.code, list(range(first, last + 1)), [], [i.rows for i in raw.indicators])
+    return Source(head.code, [(n, doc.text_lines[n - 1]) for n in range(first, last + 1)], [], [i.rows for i in raw.indicators])
 
 
 def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | None, list[InputProblem], list[Read]]:
