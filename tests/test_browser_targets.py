@@ -4,13 +4,10 @@ tests/artifacts/targets-preview-pdf.png, targets-preview-text.png."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from app_helpers import database_with_user
 from browser_helpers import assert_no_exception, needs_chromium, open_page, streamlit_server, wait_until_idle
-
-from monitor import auth
-from monitor.store.db import connect
 
 pytestmark = needs_chromium
 DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
@@ -28,13 +25,7 @@ def _sign_in(page) -> None:
 
 
 def test_pdf_preview_shows_the_pages_beside_what_was_read(browser, demo_db, tmp_path, artifacts):
-    db = tmp_path / "browser-targets.duckdb"
-    shutil.copy(demo_db, db)
-    con = connect(db)
-    try:
-        auth.add_user(con, "editor1", "editor", PASSWORD)
-    finally:
-        con.close()
+    db = database_with_user(demo_db, tmp_path / "browser-targets.duckdb", "editor1", "editor", PASSWORD)
     printer = browser.new_page()
     try:
         printer.set_content((DOCUMENTS / "county_a.html").read_text(encoding="utf-8"))

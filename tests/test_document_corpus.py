@@ -83,15 +83,19 @@ def test_generated_text_documents_read_back_exactly(doc):
     _check("text", render_text(doc).encode("utf-8"), "generated.txt", doc)
 
 
-def test_the_text_corpus_was_read_and_rarely_refused():
-    """Runs after the corpus: its size, and that refusals stay the exception."""
-    tally = TALLIES["text"]
-    assert tally.read >= TEXT_DOCUMENTS, tally
-    assert len(tally.refused) <= TEXT_DOCUMENTS // 50, tally.refused
+def _corpus_read(kind: str, size: int, refusals: int) -> None:
+    """After a corpus ran: its size, and that refusals stay the exception."""
+    tally = TALLIES[kind]
     print(
-        f"text corpus: {tally.read} documents, {tally.exact} exact ({tally.with_doubts} with doubts), "
+        f"{kind} corpus: {tally.read} documents, {tally.exact} exact ({tally.with_doubts} with doubts), "
         f"{len(tally.refused)} refused, {tally.seconds:.1f} s reading"
     )
+    assert tally.read >= size, tally
+    assert len(tally.refused) <= refusals, tally.refused
+
+
+def test_the_text_corpus_was_read_and_rarely_refused():
+    _corpus_read("text", TEXT_DOCUMENTS, TEXT_DOCUMENTS // 50)
 
 
 @pytest.fixture(scope="module")
@@ -122,10 +126,4 @@ def test_generated_pdf_documents_read_back_exactly(printer, doc):
 
 @needs_chromium
 def test_the_pdf_corpus_was_read_and_rarely_refused():
-    tally = TALLIES["pdf"]
-    assert tally.read >= PDF_DOCUMENTS, tally
-    assert len(tally.refused) <= PDF_DOCUMENTS // 25, tally.refused
-    print(
-        f"pdf corpus: {tally.read} documents, {tally.exact} exact ({tally.with_doubts} with doubts), "
-        f"{len(tally.refused)} refused, {tally.seconds:.1f} s reading"
-    )
+    _corpus_read("pdf", PDF_DOCUMENTS, PDF_DOCUMENTS // 25)

@@ -11,7 +11,6 @@ import pytest
 from browser_helpers import needs_chromium
 from streamlit.testing.v1 import AppTest
 
-from monitor import auth
 from monitor.store.db import connect
 
 DOCUMENTS = Path(__file__).parent / "fixtures" / "documents"
@@ -19,13 +18,8 @@ PASSWORD = "preview-test-password"
 
 
 @pytest.fixture
-def db(demo_copy):
-    con = connect(demo_copy)
-    try:
-        auth.add_user(con, "ed", "editor", PASSWORD)
-    finally:
-        con.close()
-    return demo_copy
+def db(demo_db, tmp_path):
+    return app_helpers.database_with_user(demo_db, tmp_path / "preview.duckdb", "ed", "editor", PASSWORD)
 
 
 def _upload(at: AppTest, name: str, data: bytes) -> None:

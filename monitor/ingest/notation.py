@@ -129,8 +129,9 @@ _STRICT = re.compile(f"(?:{_FREQUENCY}){_NUMBER}次|(?:{_COMPARISON_WORDS})?{_NU
 
 
 def is_notation(text: str) -> bool:
-    """Whether the notation reads all of `text` as a number: a frequency, or a comparison, a number,
-    a unit of the vocabulary and a suffix (`以上`), each but the number optional. Text around a
-    number (`研究院利用率≥95%`) makes a target qualitative in a table cell but not in this test."""
+    """Whether `text` is all notation: a frequency, or a comparison, a number, a unit of the
+    vocabulary and a suffix (`以上`), each but the number optional. `parse_target` reads more (a
+    measurable fragment inside a sentence, a unit outside the vocabulary); a table cell that is a
+    value is this."""
     compact = re.sub(r"\s+", "", text or "")
     return _STRICT.fullmatch(compact) is not None and parse_target(compact).op != "qual"

@@ -20,7 +20,6 @@ from monitor.ingest.document.layout import (
     PAGE_NUMBER,
     Line,
     RawDocument,
-    RawIndicator,
     Segmenter,
     is_structure_line,
     normalize_cjk,
@@ -53,10 +52,9 @@ def read_text(text: str, file: str) -> RawDocument:
             code = read_head(project).code
             doc.problems.append(problem(file, reading.unreadable_at, None, line, "err_in_project_code", code=code, problem=expected))
             continue
-        project.indicators = [
-            RawIndicator(r.level1, r.level2, r.level3, r.description, r.value, r.basis, file, r.rows[0], r.rows, doubts=r.doubts)
-            for r in reading.rows
-        ]
+        for indicator in reading.rows:
+            indicator.file = file
+        project.indicators = reading.rows
     doc.text_lines = text.splitlines()
     return doc
 

@@ -11,13 +11,14 @@ layout allows at the least cost, a shortest path over token positions:
 - hard rules: a row is [一级指标] [二级指标] 三级指标 绩效指标描述 指标值 依据; level names come
   from the vocabulary of both schemes; only a full line continues a cell on the next line; two
   cells side by side on a line are two cells (a space joins only a number to its unit or text);
-  no header word, level name or value notation stands in a text cell;
+  no text cell holds a header word or a level name, or starts with a unit, a value or a
+  qualitative word; a value is read whole by the notation, or is one qualitative token;
 - soft rules: the description repeats or extends the 三级指标; a value is in the notation or a
-  known qualitative word; a cell's lines fit its column.
-The column widths are learned from the document: a first reading without widths gives the
-usual width of each column's wrapped lines, a second uses them, a third the exact widths the
-second found. Readings almost as cheap as the chosen one are doubts, reported on the rows they
-touch, as are the soft rules the chosen reading had to break.
+  known qualitative word; every cell has text; a cell's lines fit its column.
+The column widths are learned from the document (`read_tables`): bounded by the header row and by
+wrapped names followed by the same description, else found among the widths its lines agree on,
+by reading the whole document with them. Readings almost as cheap as the chosen one are doubts,
+reported on the rows they touch, as are the soft rules the chosen reading had to break.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
 
-from monitor.i18n import Msg, msg
+from monitor.i18n import msg
+from monitor.ingest.document.layout import RawIndicator
 from monitor.ingest.document.vocabulary import HEADER_WORDS, LEVEL1, LEVEL2, QUALITATIVE, compact
 from monitor.ingest.notation import UNIT_WORDS, is_notation, known_unit, parse_target
 
@@ -116,22 +118,8 @@ class Token:
 
 
 @dataclass
-class TextRow:
-    """One indicator row as read: its cells, the lines it came from and the doubts about it."""
-
-    level1: str
-    level2: str
-    level3: str
-    description: str
-    value: str
-    basis: str
-    rows: list[int]  # line numbers in the file
-    doubts: list[Msg] = field(default_factory=list)
-
-
-@dataclass
 class TableReading:
-    rows: list[TextRow]
+    rows: list[RawIndicator]  # their file is for the caller to set; `row` is their first line
     cost: float
     unreadable_at: int | None = None  # the line number where no reading could go on
     parts: list[tuple[int, int, bool]] = field(default_factory=list)  # (column, width, continued) of every cell line
@@ -423,8 +411,8 @@ def read_table(lines: list[Line], widths: dict[int, int | None], candidates: dic
     return TableReading(rows, best, None, _parts(table, path))
 
 
-def _rows(table: _Table, path: list[_Edge]) -> list[TextRow]:
-    rows: list[TextRow] = []
+def _rows(table: _Table, path: list[_Edge]) -> list[RawIndicator]:
+    rows: list[RawIndicator] = []
     level1 = level2 = ""
     level_lines: list[int] = []  # lines of the level cells written before the next row
     for edge in path:
@@ -435,7 +423,7 @@ def _rows(table: _Table, path: list[_Edge]) -> list[TextRow]:
                 level_lines += lines
                 continue
             if column == L3:
-                rows.append(TextRow(level1, level2, text, "", "", "", level_lines))
+                rows.append(RawIndicator(level1, level2, text, "", "", "", "", None, level_lines))
                 level_lines = []
             else:
                 setattr(rows[-1], ("description", "value", "basis")[column - DESC], text)
@@ -444,6 +432,7 @@ def _rows(table: _Table, path: list[_Edge]) -> list[TextRow]:
             rows[-1].doubts += [msg(DOUBT_KEYS[d]) for d in edge.doubts if d != "no_value"]
     for row in rows:
         row.rows = [table.lines[k][0] for k in sorted(set(row.rows))]
+        row.row = row.rows[0]
     return rows
 
 
@@ -462,7 +451,7 @@ def _parts(table: _Table, path: list[_Edge]) -> list[tuple[int, int, bool]]:
     return parts
 
 
-def _mark_close_readings(table: _Table, edges: list[_Edge], forward, path: list[_Edge], best: float, rows: list[TextRow]) -> None:
+def _mark_close_readings(table: _Table, edges: list[_Edge], forward, path: list[_Edge], best: float, rows: list[RawIndicator]) -> None:
     """A reading almost as cheap as the best one that cuts some rows otherwise is a doubt on them."""
     backward = _backward(table, edges)
     chosen = set(path)
