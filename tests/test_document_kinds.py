@@ -237,6 +237,18 @@ def test_5_units_with_a_slash_or_brackets():
     assert not result.doubts
 
 
+def test_a_unit_outside_the_vocabulary_is_read_and_doubted():
+    indicators, result = _read(
+        """产出指标
+
+数量指标
+新打机井 新打机井 ≥5 眼 年度计划
+"""
+    )
+    assert (indicators[0].target_text, indicators[0].op, indicators[0].target_value, indicators[0].unit) == ("≥5 眼", ">=", 5.0, "眼")
+    assert ["单位「眼」不在常用单位中" in str(d.problem) for d in result.doubts] == [True]
+
+
 def test_6_the_unit_of_a_bare_value():
     """`0 起` is the value with its unit; the 依据 is 安全台账, not `起安全台账`."""
     indicators, _ = _read(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.ingest.notation import Target, known_unit, parse_target
+from monitor.ingest.notation import Target, is_notation, known_unit, parse_target
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,9 @@ from monitor.ingest.notation import Target, known_unit, parse_target
         ("每学期一次", "数量指标", Target(">=", 2.0, "次")),
         ("每月一次", "数量指标", Target(">=", 12.0, "次")),
         ("一年两次", "数量指标", Target(">=", 2.0, "次")),
+        ("≧95%", "质量指标", Target(">=", 95.0, "%")),
+        ("≥1,000 人", "数量指标", Target(">=", 1000.0, "人")),  # thousands separators
+        ("≤3 个工作日", "时效指标", Target("<=", 3.0, "个工作日")),
     ],
 )
 def test_parse_target(text, level2, expected):
@@ -52,3 +55,12 @@ def test_parse_target(text, level2, expected):
 )
 def test_known_units(unit, known):
     assert known_unit(unit) is known
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "whole_any_unit"),
+    [("≥95%", True, True), ("5万元以内", True, True), ("一年一次", True, True), ("≥5 眼", False, True), ("研究院利用率≥95%", False, False)],
+)
+def test_is_notation(text, whole, whole_any_unit):
+    """A table cell that is a value is all notation; a unit outside the vocabulary is told apart."""
+    assert (is_notation(text), is_notation(text, known_units=False)) == (whole, whole_any_unit)

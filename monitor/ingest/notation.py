@@ -17,8 +17,8 @@ from dataclasses import dataclass
 OPS = (">=", "<=", "=", ">", "<", "qual")
 
 _OP_WORDS = [
-    (">=", ("≥", ">=", "＞=", "不低于", "不少于", "不小于", "至少", "达到", "大于等于", "以上")),
-    ("<=", ("≤", "<=", "＜=", "不高于", "不超过", "不多于", "不大于", "小于等于", "以内", "以下", "控制在")),
+    (">=", ("≥", "≧", ">=", "＞=", "不低于", "不少于", "不小于", "至少", "达到", "大于等于", "以上")),
+    ("<=", ("≤", "≦", "<=", "＜=", "不高于", "不超过", "不多于", "不大于", "小于等于", "以内", "以下", "控制在")),
     (">", (">", "＞", "大于", "高于", "超过")),
     ("<", ("<", "＜", "小于", "低于")),
     ("=", ("=", "＝", "等于")),
@@ -28,8 +28,8 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 _PER_YEAR = {"一年": 1, "每年": 1, "全年": 1, "每半年": 2, "半年": 2, "每学期": 2, "每季度": 4, "每季": 4, "每月": 12, "每周": 52}
 FREQUENCY_WORDS = tuple(_PER_YEAR)
 _FREQUENCY = "|".join(sorted(_PER_YEAR, key=len, reverse=True))
-_NUMBER = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)"
-_UNIT = r"(%|％|‰|[^\d\s≥≤<>=＞＜＝%％.。，,；;]{1,4})?"
+_NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)"  # 1,000 with its separators
+_UNIT = r"(%|％|‰|[^\d\s≥≤≧≦<>=＞＜＝%％.。，,；;]{1,4})?"
 
 # Unit words of the published tables, longest first where one is the start of another (万元 before 万).
 UNIT_WORDS = (
@@ -38,6 +38,7 @@ UNIT_WORDS = (
     *("万株", "株", "棵", "匹", "家", "所", "个", "项", "次", "起", "件", "名", "位", "天", "日", "小时", "分钟", "学时"),
     *("课时", "周", "月", "年", "台", "套", "份", "本", "册", "万册", "场", "期", "篇", "批", "座", "处", "条", "辆"),
     *("间", "张", "部", "种", "类", "门", "节", "分", "级", "星", "层", "所次", "班", "队", "支", "个月", "户次", "床"),
+    *("个工作日", "工作日", "个百分点", "百分点", "宗", "例", "头次", "只次", "车次", "架次", "万次"),
 )
 _UNIT_WORD = "|".join(sorted(map(re.escape, UNIT_WORDS), key=len, reverse=True))
 # `元/人`, `元/人·年`, `万头（只）`: unit words joined by / or ·, with an optional bracketed alternative.
@@ -86,7 +87,7 @@ def parse_target(text: str, level2: str = "") -> Target:
         return Target("qual", None, None)
     before, number, unit, after = match.groups()
     unit, after = _split_suffix(unit or "", after)
-    value = cn_number(number)
+    value = cn_number(number.replace(",", ""))
     op = _op_from_words(before + after)
     if op is None:
         if before or (after and after != "目标"):
@@ -125,13 +126,16 @@ def _op_from_words(words: str) -> str | None:
 _COMPARISON_WORDS = "|".join(
     sorted({re.escape(w) for _, words in _OP_WORDS for w in words} - {"以上", "以内", "以下"}, key=len, reverse=True)
 )
-_STRICT = re.compile(f"(?:{_FREQUENCY}){_NUMBER}次|(?:{_COMPARISON_WORDS})?{_NUMBER}(?:{_COMPOUND_UNIT})?(?:{'|'.join(_SUFFIXES)})?")
+_STRICT = {
+    known: re.compile(f"(?:{_FREQUENCY}){_NUMBER}次|(?:{_COMPARISON_WORDS})?{_NUMBER}{unit}(?:{'|'.join(_SUFFIXES)})?")
+    for known, unit in ((True, f"(?:{_COMPOUND_UNIT})?"), (False, _UNIT))
+}
 
 
-def is_notation(text: str) -> bool:
-    """Whether `text` is all notation: a frequency, or a comparison, a number, a unit of the
-    vocabulary and a suffix (`以上`), each but the number optional. `parse_target` reads more (a
-    measurable fragment inside a sentence, a unit outside the vocabulary); a table cell that is a
-    value is this."""
+def is_notation(text: str, known_units: bool = True) -> bool:
+    """Whether `text` is all notation: a frequency, or a comparison, a number, a unit (of the
+    vocabulary, or any short word when not `known_units`) and a suffix (`以上`), each but the
+    number optional. `parse_target` reads more (a measurable fragment inside a sentence); a table
+    cell that is a value is this."""
     compact = re.sub(r"\s+", "", text or "")
-    return _STRICT.fullmatch(compact) is not None and parse_target(compact).op != "qual"
+    return _STRICT[known_units].fullmatch(compact) is not None and parse_target(compact).op != "qual"

@@ -59,8 +59,9 @@ NO_DESCRIPTION = 5.0
 NO_BASIS = 3.0
 NO_VALUE = 5.0
 UNKNOWN_VALUE_WORD = 4.0
+UNKNOWN_UNIT = 1.5  # a value in the notation but for its unit
 UNREADABLE = 1000.0  # a table no reading gets through, when widths are compared
-DOUBT_MARGIN = 0.5  # another reading within this of the best is a doubt
+DOUBT_MARGIN = 0.3  # another reading within this of the best is a doubt
 MIN_COLUMN = 8  # no text column is narrower than four characters (三级指标)
 
 _LEVEL_WORDS = {L1: frozenset(LEVEL1), L2: frozenset(LEVEL2)}
@@ -69,9 +70,9 @@ _NOT_TEXT = frozenset(LEVEL1) | frozenset(LEVEL2) | HEADER_WORDS
 _NOT_TEXT_PREFIXES = frozenset(w[:k] for w in _NOT_TEXT for k in range(1, len(w)))
 _HEADER_SPELLINGS = frozenset(w[:k] for w in HEADER_WORDS for k in range(1, len(w) + 1))
 _UNIT_SET = frozenset(UNIT_WORDS) | {"%"}
-_COMPARISON_START = re.compile(r"[≥≤<>=＞＜＝]")
-_LATIN = re.compile(r"[0-9A-Za-z.%‰≥≤<>=＞＜＝]")
-_UNBREAKABLE_START = re.compile(r"[≥≤<>=＞＜＝]*[0-9A-Za-z.]+[%‰％]?")
+_COMPARISON_START = re.compile(r"[≥≤≧≦<>=＞＜＝]")
+_LATIN = re.compile(r"[0-9A-Za-z.,%‰≥≤≧≦<>=＞＜＝]")
+_UNBREAKABLE_START = re.compile(r"[≥≤≧≦<>=＞＜＝]*[0-9A-Za-z.,]+[%‰％]?")
 _OPENING = "（([「『《〈“‘【"
 _CLOSING = "，。、；：！？）)]」』》〉”’】％%‰·"
 _STATES = 6
@@ -138,13 +139,14 @@ class _Edge:
 
 @cache
 def _value_kind(text: str) -> str:
-    """'number' (the notation reads all of it: `notation.is_notation`), 'word' (a known qualitative
-    target), 'unit' (a bare unit word), or 'other'."""
+    """'number' (the notation reads all of it: `notation.is_notation`), 'measured' (the same but for
+    a unit outside the vocabulary), 'word' (a known qualitative target), 'unit' (a bare unit word),
+    or 'other'."""
     c = compact(text)
     if c in _UNIT_SET:
         return "unit"
     if parse_target(c).op != "qual":
-        return "number" if is_notation(c) else "other"
+        return "number" if is_notation(c) else "measured" if is_notation(c, known_units=False) else "other"
     return "word" if c in QUALITATIVE else "other"
 
 
@@ -194,6 +196,8 @@ def _complete(column: int, text: str, one_token: bool) -> tuple[float, tuple[str
     if column == VALUE:
         if kind in ("number", "word"):
             return 0.0, ()
+        if kind == "measured":
+            return UNKNOWN_UNIT, ()  # the checks flag the unit
         # another word may be a value, if it is one token: words side by side are cells side by side
         single = kind == "other" and one_token and parse_target(text).op == "qual"
         return (UNKNOWN_VALUE_WORD, ("unknown_value",)) if single else None
