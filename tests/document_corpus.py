@@ -110,6 +110,7 @@ class Layout:
     repeat_header: bool  # the table header printed again after a page break inside a table
     glue_tail: bool  # the last line of a wrapped cell shares its line with the single-line cells after it
     lone_cells: float  # probability that a single-line cell is printed on a line of its own
+    form_feed: bool  # pages are kept apart by a form feed, not the space extraction usually leaves
     seed: int  # for the renderers' own choices (where the blank lines are)
 
 
@@ -227,6 +228,7 @@ def layouts(draw) -> Layout:
         draw(st.booleans()),
         draw(st.booleans()),
         draw(st.sampled_from((0.0, 0.0, 0.2))),
+        draw(st.sampled_from((False, False, True))),
         draw(st.integers(0, 2**32)),
     )
 
@@ -345,7 +347,7 @@ class _Text:
 
     def text(self) -> str:
         joined = "\n".join(self.out) + "\n"
-        return joined.replace("\f\n", " ").replace("\f", " ")
+        return joined.replace("\f\n", "\f" if self.layout.form_feed else " ")
 
 
 def render_text(doc: DocSpec) -> str:

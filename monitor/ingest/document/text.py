@@ -55,15 +55,22 @@ def read_text(text: str, file: str) -> RawDocument:
         for indicator in reading.rows:
             indicator.file = file
         project.indicators = reading.rows
-    doc.text_lines = text.splitlines()
+    doc.text_lines = file_lines(text)
     return doc
 
 
 def clean_lines(text: str) -> list[Line]:
     """Non-blank lines, stripped, numbered as in the file, without what the page layout adds."""
-    raw = [(n, normalize_cjk(line)) for n, line in enumerate(text.splitlines(), start=1)]
-    lines = [(n, line.replace("\x0c", " ")) for n, line in raw if line.strip()]
-    starts = [k == 0 or _starts_page(line) for k, (_, line) in enumerate(lines)]
+    lines: list[Line] = []
+    starts: list[bool] = []
+    feed = True  # the first line starts a page, and so does a line after or starting with a form feed
+    for n, line in enumerate(file_lines(text), start=1):
+        feed = feed or line.startswith("\x0c")
+        line = normalize_cjk(line.replace("\x0c", ""))
+        if line.strip():
+            lines.append((n, line))
+            starts.append(feed or _starts_page(line))
+            feed = False
     page_heads = Counter(line.strip() for (_, line), start in zip(lines, starts) if start)
     repeated = {t for t, count in page_heads.items() if count >= max(2, sum(starts) / 2) and _is_header_like(t)}
     kept = []
@@ -78,6 +85,11 @@ def clean_lines(text: str) -> list[Line]:
             continue
         kept.append((n, text))
     return kept
+
+
+def file_lines(text: str) -> list[str]:
+    """The lines of a file as an editor numbers them (a form feed does not end a line here)."""
+    return re.split(r"\r\n|\r|\n", text)
 
 
 def _starts_page(line: str) -> bool:
