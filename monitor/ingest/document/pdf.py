@@ -77,12 +77,9 @@ class _Page:
         if kept and re.fullmatch(r"\d{1,4}", kept[0][1]):  # a bare page number at the top
             kept.pop(0)
         self.lines = [(top, text) for top, text in kept if not PAGE_NUMBER.fullmatch(text)]
-        self.tail: tuple[object, float] | None = None  # the last table, when a row of it runs on below its ruled cells
-        last = max(self.tables, key=lambda t: t.bbox[3], default=None)
-        below = [(top, text) for top, text in self.lines if last is not None and top >= last.bbox[3] - 1]
-        if below and not is_structure_line(below[0][1]):
-            self.tail = (last, self.bottom)
-            self.lines = [(top, text) for top, text in self.lines if top < last.bbox[3] - 1]
+        self.last = max(self.tables, key=lambda t: t.bbox[3], default=None)  # the table nearest the foot
+        below = [text for top, text in self.lines if self.last is not None and top >= self.last.bbox[3] - 1]
+        self.runs_on = bool(below) and not is_structure_line(below[0])  # text below it, maybe a row the page break cut
 
     def first_line(self) -> str | None:
         """The top line of the page when it is above every table."""
@@ -125,13 +122,16 @@ class _Reader:
         where = msg("where_page", file=self.file, page=page.number)
         items = [(top, text, None) for top, text in page.lines if text not in running]
         items += [(table.bbox[1], "", table) for table in page.tables]
-        for n, (_, text, table) in enumerate(sorted(items, key=lambda item: item[0]), start=1):
+        cut_below: float | None = None  # where a row cut by the page break was read from
+        for n, (top, text, table) in enumerate(sorted(items, key=lambda item: item[0]), start=1):
             if table is not None:
-                self._table(page, table, where)
-            else:
+                if self._table(page, table, where):
+                    cut_below = table.bbox[3] - 1
+            elif cut_below is None or top < cut_below:
                 self.segmenter.line(where, n, text)
 
-    def _table(self, page: _Page, table, where: Msg) -> None:
+    def _table(self, page: _Page, table, where: Msg) -> bool:
+        """Read one table; whether a row of it cut by the page break was read below it."""
         texts = [[None if c is None else normalize_cjk(c).strip() for c in row] for row in table.extract()]
         header = next((i for i, row in enumerate(texts) if _is_header(row)), None)
         if header is not None:
@@ -150,13 +150,17 @@ class _Reader:
         else:
             for row, line in _head_lines(texts, 0):
                 self.segmenter.line(where, row, line)
-            return
+            return False
         project = doc.projects[-1]
         if page.number not in project.pages:
             project.pages.append(page.number)
-        self._indicators(page, table, texts, start, where, project)
+        cut = page.runs_on and table is page.last and (header is not None or first is None)  # a table of indicator rows
+        self._indicators(page, table, texts, start, where, project, cut)
+        return cut
 
-    def _indicators(self, page: _Page, table, texts: list[list[str | None]], start: int, where: Msg, project: RawProject) -> None:
+    def _indicators(
+        self, page: _Page, table, texts: list[list[str | None]], start: int, where: Msg, project: RawProject, cut: bool
+    ) -> None:
         rows = [i for i in range(start, len(texts)) if any(texts[i]) and not _is_header(texts[i])]
         if self.columns is None:
             return
@@ -164,8 +168,8 @@ class _Reader:
         placed = [cells for cells, _ in placing]
         astray = [outside for _, outside in placing]  # text in no column, which no field will hold
         bottom = table.bbox[3]
-        if page.tail is not None and page.tail[0] is table:  # a row runs on below the ruled cells
-            bottom = page.tail[1]
+        if cut:  # a row runs on below the ruled cells
+            bottom = page.bottom
             rows.append(len(texts))
             placed.append(self._tail_cells(page, table, bottom))
             astray.append([])
@@ -188,7 +192,7 @@ class _Reader:
                 runs_on = cell is not None and cell[1][3] >= bottom - 1  # to the bottom of the table on this page
                 self._level(column, None if cell is None else compact(cell[0]), ind, continues, runs_on)
             project.indicators.append(ind)
-        self.split = project.indicators[-1] if page.tail is not None and page.tail[0] is table and project.indicators else None
+        self.split = project.indicators[-1] if cut and project.indicators else None
 
     def _tail_cells(self, page: _Page, table, bottom: float) -> list[Cell | None]:
         """The cells of a row cut by the page break, below the table's last ruled row: the text of
