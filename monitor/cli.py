@@ -224,6 +224,7 @@ def _add_import_targets(kinds) -> None:
     parser.add_argument("--dry-run", action="store_true", help=_("cli_help_dry_run"))
     parser.add_argument("--json", action="store_true", help=_("cli_help_targets_json"))
     parser.add_argument("--allow-removal", action="store_true", help=_("cli_help_allow_removal"))
+    parser.add_argument("--accept-warnings", action="store_true", help=_("cli_help_accept_warnings"))
     parser.set_defaults(run=_import_targets)
 
 
@@ -235,6 +236,8 @@ def _import_targets(args: argparse.Namespace) -> int:
         raise NotFound("cli_no_file", path=path)
     result = preview(path, path.name, args.year)
     _warn(result.warnings)
+    for doubt in result.doubts:
+        print(doubt.problem.text(_lang()), file=sys.stderr)
     targets = result.targets
     summary = _(
         "cli_targets_summary",
@@ -248,7 +251,7 @@ def _import_targets(args: argparse.Namespace) -> int:
         note("cli_dry_run", summary=summary)
         return 0
     with _writing(args) as con:
-        outcome = commit(con, result, getpass.getuser(), allow_removal=args.allow_removal)
+        outcome = commit(con, result, getpass.getuser(), allow_removal=args.allow_removal, accept_warnings=args.accept_warnings)
     if outcome.batch_id is None:
         note("cli_targets_unchanged", file=path.name)
         return 0
