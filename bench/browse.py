@@ -143,6 +143,7 @@ def benchmark(db: Path, pages: list[tuple[str, str]], repeat: int) -> list[dict]
                     for app in ("real", "floor") if rep % 2 else ("floor", "real"):
                         for action, ms in walk(tabs[app], urls[app], path, title, neighbours[title], rep).items():
                             times[app, title, action].append(ms)
+                print(f"repetition {rep}/{repeat}: {title} done", file=sys.stderr)
     rows = []
     for title in titles:
         for action in ACTIONS:
