@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from monitor.fmt import percent, plain
-from monitor.review.bulletin import columns, listed, paragraph, table, title, to_docx, to_xlsx, unit_counts
+from monitor.review.bulletin import columns, listed, paragraph, table, title, to_docx, to_xlsx
 from monitor.review.charts import bulletin_chart
 from monitor.rules.bulletin import bulletin
 from monitor.rules.disbursement import STATUS_BACKGROUND
@@ -27,7 +27,7 @@ st.caption(f.as_of_text())
 st.subheader(plain(title(found, f.lang)))
 
 total = found.total
-c = st.columns(4)
+c = st.columns(5)
 c[0].metric(f.t("bul_units"), f"{len(found.units):,}", border=True)
 c[1].metric(
     f.t("execution_rate"),
@@ -39,12 +39,18 @@ c[1].metric(
     border=True,
 )
 c[2].metric(
-    f.t("bul_last_year", date=found.last_year_as_of.isoformat()),
+    f.t("bul_last_year"),
     percent(total["last_year_rate"]) if found.has_last_year else f.t("bul_no_last_year"),
+    delta=f"{total['last_year_change_pp']:+.2f} pp" if found.has_last_year else None,
+    delta_description=f.t("bul_this_year_vs", date=found.last_year_as_of.isoformat()) if found.has_last_year else None,
+    delta_color="off",
     help=f.t("bul_last_year_help"),
     border=True,
 )
-c[3].metric(f.t("bul_lists"), unit_counts(found, f.lang), help=f.t("bul_lists_help"), border=True)
+c[3].metric(f.t("bul_legend_red"), f"{int(total['red_units']):,}", help=f.t("bul_red_help", red=f"{found.red_pp:g}"), border=True)
+c[4].metric(
+    f.t("bul_legend_yellow"), f"{int(total['amber_units']):,}", help=f.t("bul_yellow_help", amber=f"{found.amber_pp:g}"), border=True
+)
 st.markdown(plain(paragraph(found, f.unit, f.lang)))
 
 stem = f"{f.year}-{f.dept or 'all'}-{f.as_of.isoformat()}"
