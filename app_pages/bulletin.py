@@ -27,7 +27,7 @@ st.caption(f.as_of_text())
 st.subheader(plain(title(found, f.lang)))
 
 total = found.total
-c = st.columns(5)
+c = st.columns([1, 1.5, 1.5, 1, 1])
 c[0].metric(f.t("bul_units"), f"{len(found.units):,}", border=True)
 c[1].metric(
     f.t("execution_rate"),

@@ -1,10 +1,11 @@
-"""支出进度通报: the budget units under a region or department ranked by 执行率, their comparison dates
-(the previous month end, the same day of the previous fiscal year) and the red and yellow lists.
+"""支出进度通报 and the same day of the previous year: the budget units under a region or department
+ranked by 执行率, their comparison dates (the previous month end, the same day of the previous fiscal
+year), the red and yellow lists, and the scope's execution rate a year earlier (总览, 预算执行).
 
-The figures are one named query (queries/pages/bulletin_units.sql over the disbursement rules);
-this module supplies its dates and thresholds and splits its rows. `run` is any function that runs
-a named query with bound parameters (monitor.ui.data.query in the app, a connection-bound
-db.query_df on the command line and in tests).
+The figures are named queries (queries/pages/bulletin_units.sql, execution_last_year.sql, over the
+disbursement rules); this module supplies their dates and thresholds and splits their rows. `run` is
+any function that runs a named query with bound parameters (monitor.ui.data.query in the app, a
+connection-bound db.query_df on the command line and in tests).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from monitor.fmt import percent
+from monitor.i18n import t
 from monitor.rules.disbursement import threshold_params
 from monitor.store.db import Run
 
@@ -75,3 +78,32 @@ def bulletin(run: Run, year: int, dept: str | None, as_of: dt.date) -> Bulletin 
     names = run("dept_name", dept=dept)["name"] if dept is not None else []
     scope = names.iloc[0] if len(names) else None
     return Bulletin(year, dept, scope, as_of, prev, last_year, units, total, limits["amber_pp"], limits["red_pp"])
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """The execution rate of the same scope on the same day of the previous fiscal year."""
+
+    as_of: dt.date
+    execution_rate: float
+
+    def text(self, rate_now: float, lang: str) -> str:
+        """上年同期（2023-09-30）执行率 51.93%，今年 53.16%，差 +1.23 个百分点."""
+        return t(
+            "last_year_line",
+            lang,
+            date=self.as_of.isoformat(),
+            rate=percent(self.execution_rate),
+            now=percent(rate_now),
+            change=f"{(rate_now - self.execution_rate) * 100:+.2f}",
+        )
+
+
+def last_year(run: Run, year: int, dept: str | None, as_of: dt.date) -> LastYear | None:
+    """The scope's execution rate at the same day of `year` - 1; None when the database holds no
+    projects of that year for it."""
+    day = same_day_last_year(as_of)
+    rows = run("execution_last_year", year=year - 1, dept=dept, as_of=day)
+    if rows.empty or pd.isna(rows["execution_rate"].iloc[0]):
+        return None
+    return LastYear(day, float(rows["execution_rate"].iloc[0]))
