@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import shutil
 
 import duckdb
 import openpyxl
 import pandas as pd
 import pytest
+from app_helpers import app_on
+from browser_helpers import assert_no_exception, needs_chromium, streamlit_server, wait_until_idle
 from cli_run import run_cli
 from docx import Document
 
@@ -239,3 +242,38 @@ def test_the_command_refuses_other_files_and_unknown_units(county, tmp_path):
     )
     assert unknown.returncode == 5 and "999" in unknown.stderr
     assert t("cli_bulletin_empty", "zh", year=2024, dept="999") in unknown.stderr
+
+
+def test_the_page_shows_the_ranking_lists_and_last_year(county, raw, truth, monkeypatch):
+    at = app_on(county, monkeypatch, "app_pages/bulletin.py", timeout=120, year="2024", as_of="2024-09-30", dept=REGION)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["单位数"] == "100"
+    assert metrics["红色名单"] == str((truth["status"] == "red").sum()) and metrics["黄色名单"] == str((truth["status"] == "amber").sum())
+    earlier = expected(raw, YEAR - 1, same_day_last_year(AS_OF))
+    last = earlier["actual"].sum() / earlier["budget"].sum()
+    assert metrics["上年同期执行率"] == f"{last:.2%}"
+    table = at.dataframe[0].value
+    assert table["name"].tolist()[:-1] == truth["name"].tolist() and table["name"].iloc[-1] == "合计"
+    assert at.get("plotly_chart") and not at.exception
+    for page, rate in (("app_pages/overview.py", last), ("app_pages/disbursement.py", last)):
+        at.switch_page(page).run()
+        assert any(f"上年同期（2023-09-30）执行率 {rate:.2%}" in c.value for c in at.caption), page
+
+
+@needs_chromium
+def test_the_page_in_the_browser(browser, county, truth, artifacts, tmp_path):
+    """Both languages at 1440×900 on one server; screenshots tests/artifacts/bulletin-zh.png and -en.png."""
+    db = tmp_path / "county.duckdb"
+    shutil.copy(county, db)
+    headings = {"zh": "2024年县区001预算支出进度通报", "en": "县区001: budget disbursement bulletin 2024"}
+    with streamlit_server(db) as url:
+        for lang, heading in headings.items():
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+            page.goto(f"{url}/bulletin?year=2024&as_of=2024-09-30&dept={REGION}&lang={lang}")
+            wait_until_idle(page)
+            assert_no_exception(page)
+            page.get_by_role("heading", name=heading).wait_for(timeout=30000)
+            values = page.get_by_test_id("stMetricValue").all_inner_texts()
+            assert values[0] == "100" and values[3] == str((truth["status"] == "red").sum())
+            page.screenshot(path=str(artifacts / f"bulletin-{lang}.png"))
+            page.close()
