@@ -19,6 +19,8 @@ from cli_run import run_cli
 from docx import Document
 
 from monitor.demo.scale import generate
+from monitor.explore.builder import Query
+from monitor.explore.builder import run as explore
 from monitor.i18n import t
 from monitor.review.bulletin import paragraph
 from monitor.rules.bulletin import bulletin, previous_month_end, same_day_last_year
@@ -277,3 +279,15 @@ def test_the_page_in_the_browser(browser, county, truth, artifacts, tmp_path):
             assert values[0] == "100" and values[3] == str((truth["status"] == "red").sum())
             page.screenshot(path=str(artifacts / f"bulletin-{lang}.png"))
             page.close()
+
+
+def test_explore_groups_this_year_and_last_by_fiscal_year(county, raw):
+    context = {"year": YEAR, "dept": REGION, "as_of": AS_OF, "last_year_as_of": same_day_last_year(AS_OF), "amber_pp": 5.0, "red_pp": 15.0}
+    con = connect(county, read_only=True)
+    try:
+        found = explore(con, Query("years", groups=("fiscal_year",), measure="rate:execution"), context)
+    finally:
+        con.close()
+    want = {str(y): expected(raw, y, day) for y, day in ((YEAR, AS_OF), (YEAR - 1, same_day_last_year(AS_OF)))}
+    assert found["fiscal_year"].tolist() == ["2023", "2024"]
+    assert found["value"].tolist() == pytest.approx([want[y]["actual"].sum() / want[y]["budget"].sum() for y in ("2023", "2024")])
