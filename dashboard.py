@@ -12,6 +12,7 @@ st.set_page_config(page_title="绩效运行监控", page_icon="📊", layout="wi
 PAGES = [  # (file, url path, title key); the first is the home page
     ("app_pages/overview.py", "overview", "page_overview"),
     ("app_pages/disbursement.py", "disbursement", "page_disbursement"),
+    ("app_pages/bulletin.py", "bulletin", "page_bulletin"),
     ("app_pages/indicators.py", "indicators", "page_indicators"),
     ("app_pages/project.py", "project", "page_project"),
     ("app_pages/explore.py", "explore", "page_explore"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from monitor.fmt import money, money_frame
 from monitor.review.charts import quarterly_chart, s_curve
+from monitor.rules.bulletin import last_year
 from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_counts, status_label, threshold_params
 from monitor.settings import settings
 from monitor.ui.data import query
@@ -33,6 +34,8 @@ c[1].metric(f.t("planned_to_date", unit=f.unit), money(total["planned_cumulative
 c[2].metric(f.t("actual_to_date", unit=f.unit), money(total["actual_cumulative"], f.unit), border=True)
 execution_metrics(c[3:5], f, total)
 c[5].metric(f.t("projects_by_status"), status_counts(total, f.lang), help=f.t("projects_by_status_help"), border=True)
+if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
+    st.caption(earlier.text(float(total["execution_rate"]), f.lang))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))

@@ -6,6 +6,7 @@ import streamlit as st
 from monitor.fmt import number, plain
 from monitor.review.charts import quarterly_chart
 from monitor.rounds.tasks import overdue_rounds
+from monitor.rules.bulletin import last_year
 from monitor.rules.headline import attention, headline, previous_quarter_end, review_figures
 from monitor.rules.indicators import STATUS_BACKGROUND, status_word
 from monitor.settings import settings
@@ -39,6 +40,8 @@ for column, figure in zip([*st.columns(3), *st.columns(3)], review_figures(now, 
     )
     if figure.detail:
         column.caption(plain(figure.detail))
+if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
+    st.caption(earlier.text(now.execution_rate, f.lang))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))

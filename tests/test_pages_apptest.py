@@ -20,6 +20,7 @@ from monitor.store.db import REPO_ROOT, connect
 PAGES = [
     "app_pages/overview.py",
     "app_pages/disbursement.py",
+    "app_pages/bulletin.py",
     "app_pages/indicators.py",
     "app_pages/project.py",
     "app_pages/explore.py",

@@ -113,6 +113,22 @@ SUBJECTS: dict[str, Subject] = {
         },
         {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "explore_ratio_execution")},
     ),
+    "years": Subject(  # the sidebar's year and the one before, each at the same day
+        "explore_years",
+        "explore_subject_years",
+        {
+            "fiscal_year": Field("category", "explore_years_fiscal_year", True),
+            **_UNIT,
+            **_PROJECT,
+            "status": Field("category", "explore_projects_status", True),
+            "budget": Field("money", "explore_projects_budget"),
+            "planned_cumulative": Field("money", "explore_projects_planned_cumulative"),
+            "actual_cumulative": Field("money", "explore_projects_actual_cumulative"),
+            "execution_rate": Field("rate", "explore_projects_execution_rate"),
+            "gap_pp": Field("number", "explore_projects_gap_pp"),
+        },
+        {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "explore_ratio_execution")},
+    ),
     "quarters": Subject(
         "explore_quarters",
         "explore_subject_quarters",

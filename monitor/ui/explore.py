@@ -31,6 +31,7 @@ from monitor.explore.builder import (
 from monitor.explore.saved_views import MAX_NAME, list_views, save_view
 from monitor.fmt import MONEY_UNITS, money_frame, plain
 from monitor.review.charts import explore_chart
+from monitor.rules.bulletin import same_day_last_year
 from monitor.rules.disbursement import threshold_params
 from monitor.settings import settings
 from monitor.store import db
@@ -46,8 +47,8 @@ DEFAULT_SUBJECT = "projects"
 
 
 def context(f: Filters) -> dict[str, Any]:
-    """The values the subjects' base queries may use: the sidebar's scope and the status thresholds."""
-    return {"year": f.year, "dept": f.dept, "as_of": f.as_of, **threshold_params()}
+    """The values the subjects' base queries may use: the sidebar's scope, the same day a year earlier and the status thresholds."""
+    return {"year": f.year, "dept": f.dept, "as_of": f.as_of, "last_year_as_of": same_day_last_year(f.as_of), **threshold_params()}
 
 
 def _field_label(f: Filters, field: Field | Measure) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.fmt import percent
+from monitor.review.bulletin import Column
 from monitor.review.export import csv_bytes, xlsx_bytes
 from monitor.review.report import build_html, html_to_pdf
 from monitor.review.workbook import build_workbook
@@ -103,6 +104,12 @@ def execution_metrics(columns: list, f: Filters, row: Any) -> None:
             delta_description=f.t(versus),
             delta_color="off",
         )
+
+
+def column_formats(columns: list[Column]) -> dict[str, Any]:
+    """Streamlit column settings for the columns of a 支出进度通报 table (monitor.review.bulletin)."""
+    formats = {"money": "%,.2f", "rate": "%.2f%%", "pp": "%+.2f", "rank": "%d", "count": "%d"}
+    return {c.key: st.column_config.NumberColumn(c.label, format=formats[c.kind]) if c.kind in formats else c.label for c in columns}
 
 
 def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, palette: dict[str, str]):
