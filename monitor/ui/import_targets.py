@@ -15,7 +15,7 @@ from monitor.ui.data import cursor
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
-from monitor.ui.uploads import checked_import, finish, show_done, table_uploader
+from monitor.ui.uploads import checked_import, finish, show_done, table_uploader, template_button
 from monitor.ui.widgets import XLSX_MIME
 
 
@@ -71,6 +71,7 @@ def targets_section(f: Filters) -> None:
 
 def actuals_section(f: Filters) -> None:
     st.caption(f.t("actuals_intro"))
+    template_button(f, "actuals")
     show_done("actuals")
     upload = table_uploader(f, "actuals", "upload_actuals")
     if upload is None:
