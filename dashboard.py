@@ -3,6 +3,7 @@
 import streamlit as st
 
 from monitor.i18n import t
+from monitor.ui.data import follow_new_data
 from monitor.ui.filters import sidebar_filters
 from monitor.ui.signin import account_box, current_user
 
@@ -32,4 +33,5 @@ with nav_box:
     st.title(t("app_title", filters.lang))
     for page in pages:
         st.page_link(page)
+follow_new_data()  # before the page, which may stop the run: it keeps looking for new data while the page is open
 current.run()

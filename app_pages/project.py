@@ -11,7 +11,7 @@ from monitor.rounds.notes import MAX_LENGTH, add_note
 from monitor.rules.disbursement import reason_text, status_badge, threshold_params
 from monitor.rules.headline import Score
 from monitor.rules.indicators import CHANGE_FIELDS, STATUS_BACKGROUND
-from monitor.ui.data import cursor, query
+from monitor.ui.data import query, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import filters
 from monitor.ui.import_forecasts import forecast_form
@@ -201,7 +201,8 @@ with right:
             text = st.text_area(f.t("note_text"), max_chars=MAX_LENGTH)
             if st.form_submit_button(f.t("note_save"), key="note_save"):
                 try:
-                    add_note(cursor(), f.year, code, quarter, text, user.name)
+                    with writing() as con:
+                        add_note(con, f.year, code, quarter, text, user.name)
                     st.rerun()
                 except InputError as error:
                     show_error(error, f.lang)

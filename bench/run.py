@@ -43,6 +43,7 @@ from monitor.rules.disbursement import threshold_params  # noqa: E402
 from monitor.rules.headline import attention, headline, previous_quarter_end  # noqa: E402
 from monitor.rules.indicators import NO_FILTERS  # noqa: E402
 from monitor.settings import settings  # noqa: E402
+from monitor.store import service  # noqa: E402
 from monitor.store.db import connect, query_df  # noqa: E402
 from monitor.store.undo import undo_batch  # noqa: E402
 
@@ -346,6 +347,41 @@ def measure_import(con: duckdb.DuckDBPyConnection, rows: int, repeat: int) -> di
     return {"rows": rows, "s": s, "read_csv_s": read_csv_s, "vs_read_csv": read_csv_s / s}
 
 
+def measure_publish(path: Path, repeat: int) -> dict:
+    """What a write costs its readers (monitor.store.service): an import of a small ledger (undone
+    after) publishes a copy of the whole file; a write that leaves import_batches alone (a note, a
+    sign-in) publishes only the small state tables. Disk: the database, the snapshot readers open and
+    the one before it (kept for readers still on it)."""
+    con = connect(path)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            ledger = ledger_csv(con, 100, Path(folder))
+            data = ledger.read_bytes()
+    finally:
+        con.close()
+    with service.writing(path):
+        pass  # the first write publishes everything: not measured
+    data_times, state_times = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with service.writing(path) as con:
+            batch = import_payments(con, data, ledger.name, "bench").batch_id
+        data_times.append(time.perf_counter() - started)
+        with service.writing(path) as con:
+            undo_batch(con, batch, "bench")
+        started = time.perf_counter()
+        with service.writing(path):
+            pass
+        state_times.append(time.perf_counter() - started)
+    snapshots = sum(p.stat().st_size for p in service.snapshot_dir(path).iterdir())
+    return {
+        "db_mb": path.stat().st_size / 2**20,
+        "data_write_s": statistics.median(data_times),
+        "state_write_s": statistics.median(state_times),
+        "snapshots_mb": snapshots / 2**20,
+    }
+
+
 def app_peak_rss_mb(path: Path, repeat: int) -> float:
     """Peak RSS of a fresh process that opens the database as the app does and runs every page's queries."""
     out = subprocess.run(
@@ -381,7 +417,14 @@ def measure(name: str, projects: int, payments: int, repeat: int) -> dict:
         imported = measure_import(con, min(IMPORT_MAX_ROWS, max(1_000, int(payments * IMPORT_SHARE))), max(1, repeat // 2))
     finally:
         con.close()
-    return {"scale": scale, "pages": pages, "pandas_load_s": load_s, "import": imported, "peak_rss_mb": app_peak_rss_mb(path, repeat)}
+    return {
+        "scale": scale,
+        "pages": pages,
+        "pandas_load_s": load_s,
+        "import": imported,
+        "publish": measure_publish(path, max(1, repeat // 2)),
+        "peak_rss_mb": app_peak_rss_mb(path, repeat),
+    }
 
 
 def print_table(name: str, result: dict) -> None:
@@ -394,6 +437,11 @@ def print_table(name: str, result: dict) -> None:
         )
     i = result["import"]
     print(f"import {i['rows']:,} rows: {i['s']:.2f} s, read_csv {i['read_csv_s']:.2f} s, speed vs read_csv {i['vs_read_csv']:.2f}×")
+    w = result["publish"]
+    print(
+        f"write + publish ({w['db_mb']:.0f} MB database): an import {w['data_write_s']:.2f} s, any other write {w['state_write_s']:.2f} s;"
+        f" snapshots on disk {w['snapshots_mb']:.0f} MB"
+    )
     print(f"pandas baseline load (SELECT * of every table): {result['pandas_load_s']:.1f} s")
     print(f"app process peak RSS {result['peak_rss_mb']:.0f} MB")
 

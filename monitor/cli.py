@@ -14,12 +14,17 @@ import datetime as dt
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from monitor.errors import MonitorError, NotFound, Refused, SettingsError
 from monitor.i18n import DEFAULT_LANG, LANGUAGES, Msg, t
 from monitor.settings import settings
+from monitor.store import service
 from monitor.store.db import connect, db_path
 
 
@@ -58,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     _add_import_actuals(kinds)
     _add_import_forecasts(kinds)
     _add_undo(commands)
+    _add_watch(commands)
+    _add_export_parquet(commands)
     _add_add_user(commands)
     _add_template(commands)
     args = parser.parse_args(argv)
@@ -82,7 +89,7 @@ def _build_demo(args: argparse.Namespace) -> int:
     from monitor.demo.build import build_demo
 
     path = db_path(args.db)
-    build_demo(path)
+    service.replace(path, build_demo, on_wait=_waiting)
     say("cli_demo_built", path=path)
     return 0
 
@@ -221,6 +228,7 @@ def _add_import_targets(kinds) -> None:
     parser.add_argument("--dry-run", action="store_true", help=_("cli_help_dry_run"))
     parser.add_argument("--json", action="store_true", help=_("cli_help_targets_json"))
     parser.add_argument("--allow-removal", action="store_true", help=_("cli_help_allow_removal"))
+    parser.add_argument("--accept-warnings", action="store_true", help=_("cli_help_accept_warnings"))
     parser.set_defaults(run=_import_targets)
 
 
@@ -232,6 +240,8 @@ def _import_targets(args: argparse.Namespace) -> int:
         raise NotFound("cli_no_file", path=path)
     result = preview(path, path.name, args.year)
     _warn(result.warnings)
+    for doubt in result.doubts:
+        print(doubt.problem.text(_lang()), file=sys.stderr)
     targets = result.targets
     summary = _(
         "cli_targets_summary",
@@ -244,11 +254,8 @@ def _import_targets(args: argparse.Namespace) -> int:
     if args.dry_run:
         note("cli_dry_run", summary=summary)
         return 0
-    con = connect(db_path(args.db))
-    try:
-        outcome = commit(con, result, getpass.getuser(), allow_removal=args.allow_removal)
-    finally:
-        con.close()
+    with _writing(args) as con:
+        outcome = commit(con, result, getpass.getuser(), allow_removal=args.allow_removal, accept_warnings=args.accept_warnings)
     if outcome.batch_id is None:
         note("cli_targets_unchanged", file=path.name)
         return 0
@@ -263,17 +270,39 @@ def _warn(warnings: list[Msg]) -> None:
         print(warning.text(_lang()), file=sys.stderr)
 
 
-def _open(args: argparse.Namespace):
-    """The database named by --db / MONITOR_DB, brought up to the current schema."""
-    return connect(db_path(args.db))
+@contextmanager
+def _writing(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database named by --db / MONITOR_DB, to write in under the cross-process lock (waiting for
+    another process's write, with a message) and published when the block ends."""
+    with service.writing(db_path(args.db), on_wait=_waiting) as con:
+        yield con
 
 
-def _open_for_reading(args: argparse.Namespace):
-    """The database named by --db / MONITOR_DB, read-only; NotFound when it does not exist."""
+@contextmanager
+def _database(args: argparse.Namespace, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """For a write, `_writing`; for a dry run, the published snapshots (it waits for nobody)."""
+    if write:
+        with _writing(args) as con:
+            yield con
+        return
+    con = _open_for_reading(args)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _waiting() -> None:
+    note("cli_waiting_for_lock")
+
+
+def _open_for_reading(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    """A read-only connection on the published snapshots of the database named by --db /
+    MONITOR_DB (reading never waits for a writer); NotFound when it does not exist."""
     path = db_path(args.db)
-    if not path.is_file():
+    if not path.is_file() and settings().parquet is None:
         raise NotFound("cli_no_database", path=path)
-    return connect(path, read_only=True)
+    return service.reader(path)[0]
 
 
 def _cli_user() -> str:
@@ -311,15 +340,12 @@ def _import_payments(args: argparse.Namespace) -> int:
     from monitor.ingest.payments import check_payments, import_payments
 
     data = read_file(args.file)
-    con = _open(args)
-    try:
+    with _database(args, write=not args.dry_run) as con:
         options = {"unit": args.unit, "year": args.year}
         if args.dry_run:
             check = check_payments(con, data, args.file.name, **options)
         else:
             check = import_payments(con, data, args.file.name, _cli_user(), accept_duplicates=args.accept_duplicates, **options)
-    finally:
-        con.close()
     for problem in check.duplicates:
         note("cli_duplicate", problem=problem.text(_lang()))
     refused = _refused(check.file_name, check.imported_as, check.problems)
@@ -356,13 +382,10 @@ def _import_checked(args: argparse.Namespace, check_file, save, summary_key: str
     """Check a file (and, unless a dry run, write it) with an importer's `check_file` and `save`."""
     from monitor.ingest.files import read_file
 
-    con = _open(args)
-    try:
+    with _database(args, write=not args.dry_run) as con:
         check = check_file(con, read_file(args.file))
         if not args.dry_run:
             save(con, check, _cli_user())
-    finally:
-        con.close()
     refused = _refused(args.file.name, check.imported_as, check.problems)
     if refused is not None:
         return refused
@@ -399,12 +422,52 @@ def _add_undo(commands) -> None:
 def _undo(args: argparse.Namespace) -> int:
     from monitor.store.undo import undo_batch
 
-    con = _open(args)
-    try:
+    with _writing(args) as con:
         done = undo_batch(con, args.batch_id, _cli_user())
+    say("cli_undone", batch=done.batch_id, rows=done.rows, undo=done.undo_batch_id)
+    return 0
+
+
+def _add_watch(commands) -> None:
+    parser = commands.add_parser("watch", help=_("cli_help_watch"))
+    parser.add_argument("folder", type=Path, help=_("cli_help_watch_dir"))
+    parser.add_argument("--once", action="store_true", help=_("cli_help_once"))
+    parser.add_argument("--interval", type=float, default=10.0, help=_("cli_help_interval"))
+    parser.add_argument("--settle", type=float, default=5.0, help=_("cli_help_settle"))
+    _db_option(parser)
+    parser.set_defaults(run=_watch)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from monitor.ingest.watch import watch
+
+    if not args.folder.is_dir():
+        raise NotFound("cli_no_file", path=args.folder)
+
+    def tell(outcome) -> None:
+        print(_("cli_watch_outcome", file=outcome.file, report=outcome.report), flush=True)
+
+    user = f"watch:{getpass.getuser()}"
+    watch(db_path(args.db), args.folder, user, _lang(), interval=args.interval, settle=args.settle, once=args.once, tell=tell)
+    return 0
+
+
+def _add_export_parquet(commands) -> None:
+    parser = commands.add_parser("export-parquet", help=_("cli_help_export_parquet"))
+    parser.add_argument("folder", type=Path, help=_("cli_help_parquet_dir"))
+    _db_option(parser)
+    parser.set_defaults(run=_export_parquet)
+
+
+def _export_parquet(args: argparse.Namespace) -> int:
+    from monitor.store import parquet
+
+    con = _open_for_reading(args)
+    try:
+        written = parquet.export(con, args.folder)
     finally:
         con.close()
-    say("cli_undone", batch=done.batch_id, rows=done.rows, undo=done.undo_batch_id)
+    say("cli_exported", folder=args.folder, tables=len(written), rows=f"{sum(written.values()):,}")
     return 0
 
 
@@ -448,10 +511,7 @@ def _add_user(args: argparse.Namespace) -> int:
         password = getpass.getpass(_("cli_password") + ": ")
         if getpass.getpass(_("cli_password_again") + ": ") != password:
             raise Refused("cli_passwords_differ")
-    con = _open(args)
-    try:
+    with _writing(args) as con:
         user = add_user(con, args.name, args.role, password, _cli_user())
-    finally:
-        con.close()
     say("cli_user_created", name=user.name, role=_(f"role_{user.role}"))
     return 0

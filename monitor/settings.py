@@ -22,6 +22,7 @@ DEFAULT_CONFIG = Path(__file__).with_name("monitoring.toml")
 DEFAULT_DB = REPO_ROOT / "data" / "monitor.duckdb"
 ENVIRONMENT = (  # the variables read, in the README's order
     "MONITOR_DB",
+    "MONITOR_SOURCE",
     "MONITOR_CONFIG",
     "MONITOR_LANG",
     "MONITOR_MEMORY_LIMIT",
@@ -53,6 +54,7 @@ class Limits:
     explore_rows: int = 10000  # rows 即席查询 lists when nothing is grouped
     sql_rows: int = 1000  # rows the SQL box returns
     sql_seconds: int = 10  # the SQL box's time limit
+    lock_wait_seconds: int = 300  # how long a write waits for another process's write to finish
 
     @property
     def upload_bytes(self) -> int:
@@ -74,6 +76,7 @@ class Reporting:
 @dataclass(frozen=True)
 class Settings:
     db: Path  # MONITOR_DB; the command line's --db wins over it
+    parquet: Path | None  # MONITOR_SOURCE=parquet:DIR: read an exported folder instead, read-only
     config: Path  # MONITOR_CONFIG: the settings file
     lang: str  # MONITOR_LANG: the command line's language
     memory_limit: str  # MONITOR_MEMORY_LIMIT: DuckDB's memory budget per process
@@ -93,6 +96,9 @@ def settings() -> Settings:
 def _read(values: tuple[str | None, ...]) -> Settings:
     env = dict(zip(ENVIRONMENT, values))
     config = Path(env["MONITOR_CONFIG"] or DEFAULT_CONFIG)
+    source = (env["MONITOR_SOURCE"] or "duckdb").strip()
+    if source != "duckdb" and not (source.startswith("parquet:") and len(source) > len("parquet:")):
+        raise SettingsError("err_setting", name="MONITOR_SOURCE", value=source, expected="duckdb, parquet:DIR")
     lang = (env["MONITOR_LANG"] or "zh").strip().lower()
     if lang not in LANGUAGES:
         raise SettingsError("err_setting", name="MONITOR_LANG", value=lang, expected=" / ".join(LANGUAGES))
@@ -111,6 +117,7 @@ def _read(values: tuple[str | None, ...]) -> Settings:
         )
     return Settings(
         db=Path(env["MONITOR_DB"] or DEFAULT_DB).expanduser().resolve(),
+        parquet=Path(source.removeprefix("parquet:")).expanduser().resolve() if source != "duckdb" else None,
         config=config,
         lang=lang,
         memory_limit=memory,

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from pytest import MonkeyPatch
 from streamlit.testing.v1 import AppTest
 
-from monitor.store.db import REPO_ROOT
+from monitor import auth
+from monitor.store.db import REPO_ROOT, connect
+
+
+def database_with_user(source: Path, path: Path, name: str, role: str, password: str) -> Path:
+    """A copy of the database `source` at `path` with one more user."""
+    shutil.copy(source, path)
+    con = connect(path)
+    try:
+        auth.add_user(con, name, role, password)
+    finally:
+        con.close()
+    return path
 
 
 def sign_in(at: AppTest, name: str, password: str) -> None:

@@ -9,6 +9,7 @@ In-process sessions use the app's pattern: one connection per process, a cursor 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from contextlib import closing
@@ -21,6 +22,7 @@ from payment_files import big_ledger, ledger_csv
 
 from monitor.ingest.payments import import_payments
 from monitor.rules.disbursement import threshold_params
+from monitor.store import service
 from monitor.store.db import connect, cursor, query_df
 from monitor.store.undo import UndoRefused, undo_batch
 
@@ -155,16 +157,25 @@ def test_one_batch_undone_twice_at_once(con, tmp_path):
     assert after["import_batches"][0] == before["import_batches"][0] + 1  # one undo record
 
 
-@pytest.mark.parametrize(
-    "command", [["import", "payments", "LEDGER"], ["undo", "2"], ["status", "--year", "2023", "--as-of", "2023-09-30"]]
-)
-def test_the_command_line_while_the_app_holds_the_database(con, demo_copy, tmp_path, command):
+@pytest.mark.parametrize("command", [["import", "payments", "LEDGER"], ["undo", "2"]])
+def test_a_write_while_another_program_holds_the_file(con, demo_copy, tmp_path, command):
+    """The app and the command line hold the file only while writing, under the write lock; a
+    program that bypasses the lock (here: this test's connection) makes a write wait for nobody but
+    refuse, with a message, writing nothing."""
     ledger = ledger_csv(tmp_path / "q4.csv")
     before = fingerprint(con)
     done = run_cli(*[str(ledger) if a == "LEDGER" else a for a in command], "--db", str(demo_copy))
     assert done.returncode == 3, done.stderr
     assert "正被另一个进程" in done.stderr and "未写入任何数据" in done.stderr and "Traceback" not in done.stderr
     assert fingerprint(con) == before
+
+
+def test_status_reads_the_published_version_while_another_program_holds_the_file(demo_copy):
+    service.reader(demo_copy)[0].close()  # published once
+    with closing(connect(demo_copy)):
+        done = run_cli("status", "--year", "2023", "--as-of", "2023-09-30", "--db", str(demo_copy), "--json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["projects"]) == 5
 
 
 def test_the_command_line_works_once_the_app_has_let_go(demo_copy, tmp_path):

@@ -1,6 +1,8 @@
 """Crash safety: `python -m monitor import payments` is killed (SIGKILL, no clean-up of any kind)
-at spread-out moments of its run, each time on a fresh copy of the demo database. Afterwards the
-database must open and hold exactly the old content or exactly the new one.
+at spread-out moments of its run, each time on a fresh copy of the demo database: anywhere, while
+DuckDB writes its log at the commit, and while the import publishes its snapshot. Afterwards the
+published version a reader sees is exactly the old content or exactly the new one, the database
+opens and holds exactly one of them, and the next reader publishes it.
 
 Quick by default (MONITOR_CRASH_KILLS, default 10); e.g. MONITOR_CRASH_KILLS=200 for a long run.
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 from db_state import fingerprint
 from payment_files import big_ledger
 
+from monitor.store import service
 from monitor.store.db import REPO_ROOT, connect
 
 KILLS = int(os.environ.get("MONITOR_CRASH_KILLS", "10"))
@@ -69,17 +72,27 @@ def test_killed_imports_leave_the_old_or_the_new_state(demo_db, tmp_path):
         db = tmp_path / f"kill-{i}" / "demo.duckdb"
         db.parent.mkdir()
         shutil.copy(demo_db, db)
+        service.reader(db)[0].close()  # published: the version readers see before the import
         process = start_import(db, ledger)
-        # Every other kill aims at the dangerous moments: DuckDB writes its log (.wal) when the import
-        # commits and folds it into the file when the connection closes. The others land anywhere
-        # from interpreter start-up to the end of the run.
-        wal = db.with_name(db.name + ".wal")
-        when = wait_for(wal, process) + rng.uniform(0, 0.03) if i % 2 else run_time * rng.uniform(0.1, 1.0)
+        # Two kills in three aim at the dangerous moments: DuckDB writes its log (.wal) when the import
+        # commits and folds it into the file when the connection closes; the import then copies the
+        # file as the next snapshot (.partial until renamed). The others land anywhere from
+        # interpreter start-up to the end of the run.
+        if i % 3 == 1:
+            when = wait_for(db.with_name(db.name + ".wal"), process) + rng.uniform(0, 0.03)
+        elif i % 3 == 2:
+            when = wait_for(service.snapshot_dir(db) / "data-2.duckdb.partial", process) + rng.uniform(0, 0.01)
+        else:
+            when = run_time * rng.uniform(0.1, 1.0)
         time.sleep(max(0.0, when - (time.monotonic() - process.started)))
         process.send_signal(signal.SIGKILL)
         killed = process.wait(timeout=30) == -signal.SIGKILL
+        seen = fingerprint(service.published(db).data)  # what a reader opens right after the kill
+        assert seen in (old, new), f"kill {i} at {when:.3f}s left readers on a version that is neither old nor new"
         state = opened_state(db)
         assert state in (old, new), f"kill {i} at {when:.3f}s (run {run_time:.2f}s) left a state that is neither old nor new"
+        service.reader(db)[0].close()  # the next reader publishes what the killed import committed
+        assert fingerprint(service.published(db).data) == state
         outcomes["old" if state == old else "new"] += 1
         outcomes["killed"] += killed
     print(f"\n{KILLS} kills over a {run_time:.2f}s import: {outcomes}")

@@ -4,6 +4,7 @@ these tests (other units, other quirks), a real PDF rendered by Chromium, and ba
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,6 +52,31 @@ def test_seed_gives_exactly_the_demo_transcription(seed_text):
             else:
                 assert got[key] == want[key], (want["project_code"], key)
     assert parsed == demo
+
+
+_HEADER_AGAIN = "一级指标 二级指标 三级指标 绩效指标描述 指标值\n指标值确定\n\n依据\n"
+_SEED_VARIANTS = {
+    # a page break before every 时效指标 row: page number, running header, the header row again
+    "page breaks in the tables": lambda seed: re.sub(
+        r"(?m)^时效指标$", lambda m: f"- 3 -\n 巨鹿县科学技术协会2023年部门预算公开\n{_HEADER_AGAIN}时效指标", seed
+    ),
+    "a 依据 across a page break": lambda seed: seed.replace(
+        "政府与河北\n\n省科学院签", f"政府与河北\n第 3 页\n 巨鹿县科学技术协会2023年部门预算公开\n{_HEADER_AGAIN}省科学院签"
+    ),
+    "form feeds between pages": lambda seed: re.sub(r"(?m)^ (\S)", "\f\\1", seed),
+    "no blank lines": lambda seed: re.sub(r"\n\n+", "\n", seed),
+    "blank lines everywhere": lambda seed: seed.replace("\n", "\n\n"),
+    "CRLF line ends": lambda seed: seed.replace("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("variant", list(_SEED_VARIANTS))
+def test_the_seed_laid_out_otherwise_reads_the_same(seed_text, variant):
+    """What other documents of its family do with the same content: page breaks inside a table,
+    other page marks, other blank lines."""
+    result = preview(_SEED_VARIANTS[variant](seed_text).encode("utf-8"), "seed.txt", 2023)
+    assert result.targets.to_json() == read_template(DEMO_DIR).to_json()
+    assert not result.doubts
 
 
 def test_seed_year_is_proposed_from_the_project_codes(seed_text):

@@ -47,6 +47,7 @@ DYNAMIC = {
     "diff_field_": (*PROJECT_DIFF, *INDICATOR_DIFF),
     "explore_chart_": ("bar", "heatmap"),
     "grade_": GRADES.values(),
+    "origin_": ("app", "cli", "watch", "demo"),  # queries/pages/import_history.sql
     "as_of_why_": AS_OF_REASONS,
     "as_of_q": ("1", "2", "3", "4"),
     "kind_": KIND_KEYS,
@@ -57,6 +58,8 @@ DYNAMIC = {
     "tpl_title_": TEMPLATE_KINDS,
     "tpl_extra_": TEMPLATE_KINDS,
     "file_template_": TEMPLATE_KINDS,
+    "make_report_": ("html", "pdf"),  # monitor/ui/exports.py
+    "download_report_": ("html", "pdf"),
 }
 
 

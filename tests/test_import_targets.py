@@ -4,6 +4,7 @@ department-year, removed indicators and their actuals, nothing written on bad in
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -100,7 +101,7 @@ def test_template_folder_and_blank_workbook_round_trip(db, tmp_path):
 
 
 def test_bad_document_writes_nothing(db, tmp_path):
-    assert _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--db", str(db)).returncode == 0
+    assert _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--db", str(db), "--accept-warnings").returncode == 0  # no 效益指标
     before = _counts(db)
     bad = tmp_path / "bad.txt"
     bad.write_text((DOCUMENTS / "county_a.txt").read_text(encoding="utf-8").replace("预算数 12.50", "预算数"), encoding="utf-8")
@@ -121,7 +122,7 @@ def test_reimport_replaces_only_its_department_year_and_keeps_indicator_ids(tmp_
     try:
         for source, name, year in [(DEMO_DIR, "demo", None), (DOCUMENTS / "county_a.txt", "a.txt", 2024)]:
             commit(con, preview(source, name, year), "tester")
-        commit(con, preview((DOCUMENTS / "county_b.txt").read_bytes(), "b.txt", 2024), "tester")
+        commit(con, preview((DOCUMENTS / "county_b.txt").read_bytes(), "b.txt", 2024), "tester", accept_warnings=True)
         a_2025 = preview(DOCUMENTS / "county_a.txt", "a.txt", 2025)
         commit(con, a_2025, "tester")
 
@@ -184,3 +185,48 @@ def test_missing_file(db, tmp_path):
     result = _cli(str(tmp_path / "nope.pdf"), "--db", str(db))
     assert result.returncode == 5 and "nope.pdf" in result.stderr  # NotFound
     assert not db.exists()
+
+
+def test_doubts_are_listed_by_a_dry_run_and_need_accept_warnings(db):
+    """county_b has no 效益指标 group: a doubt. A dry run lists it and succeeds; an import is
+    refused (exit 2, nothing written) until --accept-warnings."""
+    dry = _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--dry-run", "--db", str(db))
+    assert dry.returncode == 0 and "效益指标" in dry.stderr
+    refused = _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--db", str(db))
+    assert refused.returncode == 2
+    assert (
+        "--accept-warnings" in refused.stderr and "没有「效益指标」下的指标" in refused.stderr and "county_b.txt 第 7 行" in refused.stderr
+    )
+    assert not db.exists() or _counts(db)["projects"] == 0
+    accepted = _cli(str(DOCUMENTS / "county_b.txt"), "--year", "2024", "--db", str(db), "--accept-warnings")
+    assert accepted.returncode == 0, accepted.stderr
+    assert _counts(db)["projects"] == 1
+
+
+def test_newer_scheme_cost_indicators_score_inside_output(tmp_path):
+    """county_c follows the newer scheme (成本指标 a level-1, 经济成本指标 under it, in a 单位：元
+    document): its cost indicator shares 产出's 50 points with the 产出 indicators. Met 产出
+    indicators and a cost of 80000 元 against ≤ 60000 元 (attainment 0.75) give
+    50 × (1 + 1 + 0.75) / 3 = 45.83; 效益 and 满意度 met give 30 and 10."""
+    from monitor.store.batches import insert_rows, new_batch
+    from monitor.store.db import query_df
+
+    con = connect(tmp_path / "m.duckdb")
+    try:
+        result = preview(DOCUMENTS / "county_c.txt", "county_c.txt", 2024)
+        assert [(i.level1, i.level2) for i in result.targets.projects[0].indicators][2] == ("成本指标", "经济成本指标")
+        commit(con, result, "tester")
+        actuals = {"维修工程数量": 12.0, "工程完好率": 96.0, "维修养护成本": 80000.0, "受益人口": 5200.0, "群众满意度": 92.0}
+        ids = dict(con.execute("SELECT level3, indicator_id FROM indicators").fetchall())
+        batch = new_batch(con, "indicator_actuals", "constructed", "county_c actuals", len(actuals), "tester")
+        insert_rows(
+            con,
+            "indicator_actuals",
+            ("year", "project_code", "indicator_id", "period_end", "actual_value", "batch_id"),
+            [(2024, "13053124P00912300301A", ids[k], dt.date(2024, 6, 30), v, batch) for k, v in actuals.items()],
+        )
+        (row,) = query_df(con, "project_scores", year=2024, dept=None, as_of="2024-06-30").dropna(subset=["project_code"]).itertuples()
+        assert row.output_points == pytest.approx(50 * (1 + 1 + 60000 / 80000) / 3)
+        assert (row.effect_points, row.satisfaction_points) == (pytest.approx(30.0), pytest.approx(10.0))
+    finally:
+        con.close()

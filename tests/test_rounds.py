@@ -33,9 +33,19 @@ MISSING_REASONS = {"13052923P00584011177H-04": {"reason": "经费保障"}, "7310
 PASSWORD = "rounds-test-password"
 
 
+ROUND_TABLES = ("rectifications", "round_transitions", "round_snapshots", "round_units", "round_tasks")
+
+
+def clear_demo_rounds(con) -> None:
+    """These tests follow rounds from an empty start: the demo's own rounds (演示数据) are removed."""
+    for table in ROUND_TABLES:
+        con.execute(f"DELETE FROM {table}")
+
+
 @pytest.fixture
 def con(demo_copy):
     with closing(connect(demo_copy)) as con:
+        clear_demo_rounds(con)
         yield con
 
 
@@ -183,19 +193,20 @@ def office_file(part: str) -> bytes:
 
 def test_attachments_limits_checksum_and_storage(con, demo_copy):
     pdf = b"%PDF-1.7\n" + b"x" * 1000
-    stored = attachments.add(con, EDITOR, 2023, "project", YJY, "支付凭证.pdf", pdf)
+    stored = attachments.add(con, EDITOR, 2023, "project", YJY, "支付凭证.pdf", pdf, demo_copy)
     path = demo_copy.with_name(demo_copy.name + ".attachments") / hashlib.sha256(pdf).hexdigest()
     assert path.read_bytes() == pdf and path.parent != demo_copy
     row = con.execute("SELECT sha256, size_bytes, file_type, original_name, uploaded_by FROM attachments").fetchone()
     assert row == (hashlib.sha256(pdf).hexdigest(), len(pdf), "pdf", "支付凭证.pdf", "ed")
-    assert attachments.read(con, VIEWER, stored.attachment_id)[1] == pdf
+    assert attachments.read(con, VIEWER, stored.attachment_id, demo_copy)[1] == pdf
     with pytest.raises(rounds.NotAllowed):
-        attachments.read(con, None, stored.attachment_id)
+        attachments.read(con, None, stored.attachment_id, demo_copy)
     with pytest.raises(rounds.NotAllowed):
-        attachments.add(con, VIEWER, 2023, "project", YJY, "a.pdf", pdf)
+        attachments.add(con, VIEWER, 2023, "project", YJY, "a.pdf", pdf, demo_copy)
 
-    assert attachments.add(con, EDITOR, 2023, "indicator", f"{YJY}-02", "照片.JPG", b"\xff\xd8\xff\xe0" + b"0" * 10).file_type == "jpeg"
-    assert attachments.add(con, EDITOR, 2023, "project", YJY, "台账.xlsx", office_file("xl/")).file_type == "xlsx"
+    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 10
+    assert attachments.add(con, EDITOR, 2023, "indicator", f"{YJY}-02", "照片.JPG", jpeg, demo_copy).file_type == "jpeg"
+    assert attachments.add(con, EDITOR, 2023, "project", YJY, "台账.xlsx", office_file("xl/"), demo_copy).file_type == "xlsx"
     refused = [
         ("empty.pdf", b""),
         ("big.pdf", b"%PDF-" + b"0" * settings().limits.attachment_mb * 1024 * 1024),
@@ -205,14 +216,14 @@ def test_attachments_limits_checksum_and_storage(con, demo_copy):
     ]
     for name, data in refused:
         with pytest.raises(InputError):
-            attachments.add(con, EDITOR, 2023, "project", YJY, name, data)
+            attachments.add(con, EDITOR, 2023, "project", YJY, name, data, demo_copy)
     with pytest.raises(InputError, match="没有这个"):
-        attachments.add(con, EDITOR, 2023, "round", "99/731001", "a.pdf", pdf)
+        attachments.add(con, EDITOR, 2023, "round", "99/731001", "a.pdf", pdf, demo_copy)
     assert con.execute("SELECT count(*) FROM attachments").fetchone()[0] == 3
 
     path.write_bytes(b"%PDF-tampered")
     with pytest.raises(ValueError, match="checksum"):
-        attachments.read(con, VIEWER, stored.attachment_id)
+        attachments.read(con, VIEWER, stored.attachment_id, demo_copy)
 
 
 # --- under AppTest: sign in on the first run (the sidebar runs only then), then open the page ---
@@ -221,6 +232,7 @@ def test_attachments_limits_checksum_and_storage(con, demo_copy):
 @pytest.fixture
 def round_db(demo_copy):
     with closing(connect(demo_copy)) as con:
+        clear_demo_rounds(con)
         for user in (ADMIN, EDITOR, VIEWER):
             auth.add_user(con, user.name, user.role, PASSWORD)
         con.execute("UPDATE indicator_actuals SET reason = coalesce(reason, '其他')")  # the table editor is not driven under AppTest

@@ -9,13 +9,15 @@ import duckdb
 import pytest
 
 from monitor.explore import sqlbox
-from monitor.store.db import connect
+from monitor.store import service
+from monitor.store.undo import undo_batch
 
 
 @pytest.fixture
 def snapshot(demo_copy):
-    with closing(connect(demo_copy)) as con:  # the app holds its database open read-write
-        yield sqlbox.snapshot(con, demo_copy, (1, 1))
+    con, version = service.reader(demo_copy)  # as the app reads: the published snapshot
+    with closing(con):
+        yield sqlbox.snapshot(con.cursor(), demo_copy, version)
 
 
 @pytest.mark.parametrize(
@@ -107,21 +109,24 @@ def test_the_connection_itself_refuses_files_and_writes(snapshot, tmp_path, stat
 
 
 def test_snapshot_is_made_once_per_version_and_leaves_the_database_writable(demo_copy):
-    with closing(connect(demo_copy)) as con:
-        first = sqlbox.snapshot(con, demo_copy, (1, 1))
-        assert sqlbox.snapshot(con, demo_copy, (1, 1)) == first
-        con.execute("DELETE FROM payments")  # a new version: the next snapshot sees it, the old one is removed
-        second = sqlbox.snapshot(con, demo_copy, (2, 2))
-        assert not first.exists()
+    con, version = service.reader(demo_copy)
+    first = sqlbox.snapshot(con.cursor(), demo_copy, version)
+    assert sqlbox.snapshot(con.cursor(), demo_copy, version) == first
+    with service.writing(demo_copy) as writer:  # a new version: the next snapshot sees it, the old one is removed
+        undo_batch(writer, writer.execute("SELECT min(batch_id) FROM import_batches WHERE kind = 'payments'").fetchone()[0], "test")
+    con, version = service.reader(demo_copy)
+    second = sqlbox.snapshot(con.cursor(), demo_copy, version)
+    assert not first.exists()
     assert sqlbox.run(second, "SELECT count(*) AS n FROM payments").frame["n"][0] == 0
 
 
 def test_password_hashes_never_reach_the_sql_box(demo_copy):
     from monitor import auth
 
-    with closing(connect(demo_copy)) as con:
+    with service.writing(demo_copy) as con:
         auth.add_user(con, "admin1", "admin", "a-long-enough-password")
-        path = sqlbox.snapshot(con, demo_copy, (9, 9))
+    reader, version = service.reader(demo_copy)
+    path = sqlbox.snapshot(reader.cursor(), demo_copy, version)
     with pytest.raises(sqlbox.Refused) as refused:
         sqlbox.run(path, "SELECT password_hash FROM users")
     assert refused.value.key == "sql_error" and "users" in refused.value.detail

@@ -10,6 +10,7 @@ from monitor.demo.rounds import write_demo_rounds
 from monitor.errors import InputError
 from monitor.ingest.target_set import validate, write_targets
 from monitor.ingest.template import read_template, template_files
+from monitor.store import service
 from monitor.store.batches import sha256_of
 from monitor.store.db import REPO_ROOT, connect
 
@@ -47,6 +48,7 @@ def build_demo(path: Path) -> None:
 
 
 def ensure_database(path: Path) -> None:
-    """Build the demo database on first start, when no database file exists yet."""
+    """Build (and publish) the demo database on first start, when no database file exists yet; two
+    processes starting at once build it once."""
     if not path.exists():
-        build_demo(path)
+        service.replace(path, lambda db: None if db.exists() else build_demo(db))

@@ -32,7 +32,9 @@ def write_demo_rounds(con: duckdb.DuckDBPyConnection, year: int, dept: str) -> N
     requirement = f"{LABEL}：研究院专项经费支付进度严重滞后，请于三季度末前落实合作企业设备调试、加快资金支付，并报送整改情况。"
     rectification.record(con, BUREAU, half, dept, None, item.project_code, True, requirement, dt.date(year, 10, 31))
 
-    third = tasks.create_task(con, BUREAU, year, f"{year}年三季度绩效运行监控（{LABEL}）", dt.date(year, 9, 30), dt.date(year, 10, 15), [dept])
+    third = tasks.create_task(
+        con, BUREAU, year, f"{year}年三季度绩效运行监控（{LABEL}）", dt.date(year, 9, 30), dt.date(year, 10, 15), [dept]
+    )
     _submit(con, third, dept, year, dt.date(year, 9, 30))
     key = tasks.create_task(
         con, BUREAU, year, f"{year}年三季度重点项目资金监控（{LABEL}）", dt.date(year, 9, 30), dt.date(year, 10, 20), [dept]

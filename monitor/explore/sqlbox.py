@@ -103,23 +103,26 @@ def _function_names(statement: str) -> set[str]:
     return names
 
 
-def snapshot(con: duckdb.DuckDBPyConnection, path: Path, version: tuple) -> Path:
-    """A read-only copy of the database behind `con` for this data version, made once."""
+def snapshot(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> Path:
+    """A copy of the published data (`con`: a reader of monitor.store.service) for this version,
+    made once, without the password hashes."""
     folder = Path(tempfile.gettempdir()) / "monitor-sqlbox"
     folder.mkdir(exist_ok=True)
     folder.chmod(0o700)  # it holds copies of the data: this account only
     stem = hashlib.sha256(str(path).encode()).hexdigest()[:16]
-    target = folder / f"{stem}-{'-'.join(map(str, version))}.duckdb"
+    target = folder / f"{stem}-{version}.duckdb"
     if not target.exists():
         part = target.with_suffix(f".part{threading.get_ident()}")
         part.unlink(missing_ok=True)
-        name = con.execute("SELECT current_database()").fetchone()[0]
-        con.execute("ATTACH $path AS sqlbox_snapshot", {"path": str(part)})
+        alias = f"sqlbox_snapshot_{threading.get_ident()}"  # our own name, one per thread: sessions copy at once
+        tables = con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal").fetchall()
+        con.execute(f"ATTACH $path AS {alias}", {"path": str(part)})
         try:
-            con.execute(f'COPY FROM DATABASE "{name}" TO sqlbox_snapshot')  # our own catalog name, not user input
-            con.execute(f"DROP TABLE IF EXISTS sqlbox_snapshot.{SECRET_TABLE}")  # password hashes never reach the SQL box
+            for (table,) in tables:  # the snapshot's own table names
+                if table != SECRET_TABLE:  # password hashes never reach the SQL box
+                    con.execute(f'CREATE TABLE {alias}."{table}" AS SELECT * FROM "{table}"')
         finally:
-            con.execute("DETACH sqlbox_snapshot")
+            con.execute(f"DETACH {alias}")
         os.replace(part, target)
         for old in folder.glob(f"{stem}-*.duckdb"):  # earlier versions of the same database
             if old != target:

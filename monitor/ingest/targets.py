@@ -19,7 +19,8 @@ from openpyxl import Workbook
 
 from monitor.errors import InputError, problem
 from monitor.i18n import Msg, msg
-from monitor.ingest.document.layout import RawDocument, to_targets
+from monitor.ingest.document.checks import Doubt
+from monitor.ingest.document.layout import RawDocument, Source, to_targets
 from monitor.ingest.document.pdf import read_pdf
 from monitor.ingest.document.text import read_text
 from monitor.ingest.files import check_size, decode, read_file
@@ -37,6 +38,9 @@ class Preview:
     sha256: str
     year_proposed: bool  # True when the year was not given but read from the project codes
     warnings: list[Msg] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)  # a published document read with doubt: confirmed before import
+    sources: list[Source] = field(default_factory=list)  # where each project of a published document was read from
+    kind: str = "template"  # "template", "text" or "pdf"
 
 
 @dataclass
@@ -69,12 +73,12 @@ def preview(source: Path | bytes, file_name: str, year: int | None = None) -> Pr
     if suffix == ".xlsx":
         return _checked(Preview(_read_workbook(data, file_name, year), file_name, digest, False))
     if suffix == ".pdf" or data.startswith(b"%PDF"):
-        doc = read_pdf(data, file_name)
+        doc, kind = read_pdf(data, file_name), "pdf"
     elif suffix == ".txt":
-        doc = read_text(decode(data, file_name), file_name)
+        doc, kind = read_text(decode(data, file_name), file_name), "text"
     else:
         raise InputError([problem(file_name, None, None, None, "err_targets_type")])
-    return _checked(_document_preview(doc, file_name, digest, year))
+    return _checked(_document_preview(doc, file_name, digest, year, kind))
 
 
 def _read_workbook(data: bytes, file_name: str, year: int | None) -> TargetSet:
@@ -84,7 +88,7 @@ def _read_workbook(data: bytes, file_name: str, year: int | None) -> TargetSet:
         return read_template(path, year)
 
 
-def _document_preview(doc: RawDocument, file_name: str, digest: str, year: int | None) -> Preview:
+def _document_preview(doc: RawDocument, file_name: str, digest: str, year: int | None, kind: str) -> Preview:
     if doc.problems:
         raise InputError(doc.problems)
     warnings = []
@@ -94,7 +98,8 @@ def _document_preview(doc: RawDocument, file_name: str, digest: str, year: int |
         if year is None:
             raise InputError([problem(file_name, None, None, None, "err_no_year")])
         warnings.append(msg("warn_year_proposed", year=year))
-    return Preview(to_targets(doc, year), file_name, digest, proposed, warnings)
+    reading = to_targets(doc, year)
+    return Preview(reading.targets, file_name, digest, proposed, warnings, reading.doubts, reading.sources, kind)
 
 
 def _checked(result: Preview) -> Preview:
@@ -128,8 +133,12 @@ def is_current(con: duckdb.DuckDBPyConnection, targets: TargetSet, sha256: str) 
     return bool(rows) and {r[0] for r in rows} == {p.project_code for p in targets.projects} and {r[1] for r in rows} == {sha256}
 
 
-def commit(con: duckdb.DuckDBPyConnection, result: Preview, user: str, *, allow_removal: bool = False) -> CommitResult:
+def commit(
+    con: duckdb.DuckDBPyConnection, result: Preview, user: str, *, allow_removal: bool = False, accept_warnings: bool = False
+) -> CommitResult:
     """Store a preview, replacing its department-years as a unit.
+
+    A document read with doubts is refused unless `accept_warnings`: the user has looked at them.
 
     Importing the same file again while its targets are still the stored ones adds nothing.
     Indicators that the new file drops are returned; when some of them already have actual
@@ -139,6 +148,11 @@ def commit(con: duckdb.DuckDBPyConnection, result: Preview, user: str, *, allow_
     if result.year_proposed:
         year = result.targets.year
         raise InputError([problem(result.file_name, None, None, None, "err_confirm_year", year=year)])
+    if result.doubts and not accept_warnings:
+        count = len(result.doubts)
+        raise InputError(
+            [problem(result.file_name, None, None, None, "err_doubts_unconfirmed", count=count), *(d.problem for d in result.doubts)]
+        )
     if is_current(con, result.targets, result.sha256):
         return CommitResult(None)
     removed = removed_indicators(con, result.targets)

@@ -71,14 +71,13 @@ def detect(data: bytes) -> str | None:
     return None
 
 
-def store_dir(con: duckdb.DuckDBPyConnection) -> Path:
-    """The folder beside the connection's database file."""
-    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
-    return Path(path).with_name(Path(path).name + ".attachments")
+def store_dir(db: Path) -> Path:
+    """The folder beside the database file `db`."""
+    return db.with_name(db.name + ".attachments")
 
 
 def add(
-    con: duckdb.DuckDBPyConnection, user: User | None, year: int, target_kind: str, target_key: str, name: str, data: bytes
+    con: duckdb.DuckDBPyConnection, user: User | None, year: int, target_kind: str, target_key: str, name: str, data: bytes, db: Path
 ) -> Attachment:
     """Check and store one uploaded file (editor); InputError says what is wrong, storing nothing."""
     require(user, "editor")
@@ -98,7 +97,7 @@ def add(
     if problems:
         raise InputError(problems)
     sha256 = hashlib.sha256(data).hexdigest()
-    folder = store_dir(con)
+    folder = store_dir(db)
     folder.mkdir(exist_ok=True)
     target = folder / sha256
     if not target.is_file():
@@ -113,7 +112,7 @@ def add(
     return Attachment(attachment_id, sha256, len(data), kind, Path(name).name)
 
 
-def read(con: duckdb.DuckDBPyConnection, user: User | None, attachment_id: int) -> tuple[Attachment, bytes]:
+def read(con: duckdb.DuckDBPyConnection, user: User | None, attachment_id: int, db: Path) -> tuple[Attachment, bytes]:
     """The stored file for a signed-in user, checked against its recorded checksum."""
     require(user, "viewer")
     row = con.execute(
@@ -122,7 +121,7 @@ def read(con: duckdb.DuckDBPyConnection, user: User | None, attachment_id: int) 
     if row is None:
         raise NotFound("err_no_attachment", attachment=attachment_id)
     attachment = Attachment(*row)
-    data = (store_dir(con) / attachment.sha256).read_bytes()
+    data = (store_dir(db) / attachment.sha256).read_bytes()
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise ValueError(f"attachment {attachment_id} does not match its checksum")  # tampering or corruption
     return attachment, data

@@ -63,23 +63,50 @@ def rules_sql() -> str:
     return "\n".join(sql(name) for name in RULE_FILES)
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database: a writable one gets any missing tables of queries/schema.sql, and
-    every connection gets the rule macros of queries/rules/. Raises `DatabaseBusy` while
-    another process (the running dashboard, an import) holds the file."""
+def open_file(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A plain DuckDB connection to the file; DatabaseBusy while a program that does not take our
+    write lock (an older version of the app, a DuckDB shell) holds it."""
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "Could not set lock" not in str(error):
             raise
         holder = re.search(r"\(PID (\d+)\)", str(error))
         raise DatabaseBusy("err_database_busy", path=str(path), pid=holder.group(1) if holder else "?") from None
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database: a writable one gets any missing tables of queries/schema.sql, and
+    every connection gets the rule macros of queries/rules/. Writers open it through
+    monitor.store.service.writing, under the cross-process write lock."""
+    con = open_file(path, read_only)
     # DuckDB's own default (80% of RAM) let one app process reach 8 GB at province scale; beyond the
     # budget DuckDB spills to disk beside the database file. The size is checked by monitor.settings.
     con.execute(f"SET memory_limit = '{settings().memory_limit}'")
     if not read_only:
         con.execute(sql("schema"))
     con.execute(rules_sql())
+    return con
+
+
+def open_snapshots(data: Path, state: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only view of published snapshots (monitor.store.service): an in-memory database that
+    attaches the data snapshot, and the state snapshot ahead of it when there is one, and holds a view
+    of every table (state tables from the state snapshot) and the rule macros. Views and macros are
+    part of the database, not of a connection, so every cursor of it sees them: a page's queries take
+    `con.cursor()` without defining the rules again."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{settings().memory_limit}'")
+    con.execute("ATTACH $path AS data (READ_ONLY)", {"path": str(data)})
+    sources = {table: "data" for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'data'").fetchall()}
+    if state is not None:
+        con.execute("ATTACH $path AS state (READ_ONLY)", {"path": str(state)})
+        sources |= {
+            table: "state" for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'state'").fetchall()
+        }
+    for table, source in sources.items():  # names from the snapshots' own catalogs
+        con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM {source}.main."{table}"')
+    con.execute(rules_sql().replace("CREATE OR REPLACE TEMP MACRO", "CREATE OR REPLACE MACRO"))
     return con
 
 

@@ -10,7 +10,7 @@ from monitor.fmt import number, plain
 from monitor.ingest.actuals import check_rows, save, stale_judgements, without_judgement
 from monitor.rules.words import likelihood_word, reason_word
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
-from monitor.ui.data import cursor, query
+from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -67,7 +67,7 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
             return
         stale = stale_judgements(cursor(), check)
         if not stale:
-            _save(f, check, user.name)  # reruns
+            _save(f, entries, user.name, {})  # reruns
         names = dict(zip(current["indicator_id"], current["level3"]))
         st.session_state["editor_pending"] = (entries, {a.indicator_id: names[a.indicator_id] for a in stale})
     if "editor_pending" in st.session_state:
@@ -88,16 +88,18 @@ def _confirm_stale(f: Filters, user: str) -> None:
     if chosen is None:
         return
     del st.session_state["editor_pending"]
-    check = check_rows(cursor(), f.t("editor_source", name=user), entries, f.year)  # checked again: data may have changed
-    if chosen == "clear":
-        check.actuals = [without_judgement(a) if a.indicator_id in stale else a for a in check.actuals]
+    _save(f, entries, user, stale if chosen == "clear" else {})
+
+
+def _save(f: Filters, entries: list[dict], user: str, clear: dict[str, str]) -> None:
+    """Check the entries again on the database being written (data may have changed) and write them,
+    the judgements of the rows in `clear` cleared."""
+    with writing() as con:
+        check = check_rows(con, f.t("editor_source", name=user), entries, f.year)
+        check.actuals = [without_judgement(a) if a.indicator_id in clear else a for a in check.actuals]
+        saved = save(con, check, user)
     if check.problems:
         show_problems(check.problems, f.lang, with_file=False)
         return
-    _save(f, check, user)
-
-
-def _save(f: Filters, check, user: str) -> None:
-    saved = save(cursor(), check, user)
     st.session_state["editor_done"] = f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals))
     st.rerun()

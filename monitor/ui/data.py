@@ -1,8 +1,13 @@
-"""The app's database access: one cached connection per process and file, named queries cached
-until the data changes."""
+"""The app's database access: reads from the published snapshots (monitor.store.service), one
+read-only connection per process and published version, cached named queries keyed on that
+version; writes through `writing()`, which holds the file only for the write and publishes it.
+The app never keeps the database file open, so the command line, a scheduled import and other
+app processes write while it serves."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,47 +16,74 @@ import pandas as pd
 import streamlit as st
 
 from monitor.demo.build import ensure_database
-from monitor.errors import DatabaseBusy
+from monitor.errors import DatabaseBusy, Refused
 from monitor.fmt import plain
 from monitor.i18n import DEFAULT_LANG
-from monitor.store import db
+from monitor.settings import settings
+from monitor.store import db, service
 
 
-@st.cache_resource
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    ensure_database(Path(path))
-    return db.connect(Path(path))  # a writable connection brings an older file up to the current schema
+@st.cache_resource(max_entries=4)  # the current version and the few before, still read by running scripts
+def _reader(path: str, version: int) -> duckdb.DuckDBPyConnection:
+    con, _ = service.reader(Path(path))
+    return con
+
+
+def data_version() -> int:
+    """The published version: read from its pointer (a small file) on every call, so a write of any
+    process shows on the next script run; cached figures are keyed on it."""
+    path = db.db_path()
+    if settings().parquet is None:
+        ensure_database(path)
+        service.refresh_if_stale(path)
+    return service.version(path)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on the app's database, for named queries and for writes (imports, undo, sign-in):
-    one connection per process and file, a cursor per script run (thread). While another process
-    holds the file (an import from the command line) the page says so and stops."""
+    """A read-only cursor on the current published version, for named queries; rules and views are
+    part of the snapshot connection, so nothing is defined again."""
+    return _reader(str(db.db_path()), data_version()).cursor()
+
+
+@contextmanager
+def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to write in (imports, undo, sign-in, notes, rounds), published when the block
+    ends. While another process writes, the page waits for it (bounded) and then says so."""
     try:
-        return db.cursor(_connection(str(db.db_path())))
-    except DatabaseBusy as busy:
-        st.error(plain(busy.message(st.session_state.get("lang", DEFAULT_LANG))))
+        with service.writing(db.db_path()) as con:
+            yield con
+    except (DatabaseBusy, Refused) as refused:  # another process writes too long; a read-only source
+        st.error(plain(refused.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
 
 
+REFRESH_SECONDS = 3  # how often an open page looks for a newly published version
+
+
+def follow_new_data() -> None:
+    """Rerun the page when a write of any process (an import on the command line, a scheduled feed,
+    another app process) is published, so an open page shows the new figures within seconds and
+    without a click."""
+    st.session_state["drawn_version"] = data_version()
+    _look_for_new_data()
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _look_for_new_data() -> None:
+    if data_version() != st.session_state.get("drawn_version"):
+        st.rerun()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_sql(path: str, version: tuple, text: str, params: tuple) -> pd.DataFrame:
-    return db.cursor(_connection(path)).execute(text, dict(params)).df()
-
-
-def data_version() -> tuple:
-    return tuple(db.query_rows(cursor(), "data_version")[0])
+def _cached_sql(path: str, version: int, text: str, params: tuple) -> pd.DataFrame:
+    return _reader(path, version).cursor().execute(text, dict(params)).df()
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """A named query's result, cached until the data changes (any new import batch)."""
+    """A named query's result, cached until a write is published."""
     return run_sql(db.sql(name), params)
 
 
 def run_sql(text: str, params: dict[str, Any]) -> pd.DataFrame:
     """SQL composed by our own code (monitor.explore.builder) with bound `params`, cached like `query`."""
     return _cached_sql(str(db.db_path()), data_version(), text, tuple(sorted(params.items())))
-
-
-def scalar(name: str, **params: Any) -> Any:
-    return db.query_rows(cursor(), name, **params)[0][0]

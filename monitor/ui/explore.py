@@ -34,7 +34,7 @@ from monitor.review.charts import explore_chart
 from monitor.rules.disbursement import threshold_params
 from monitor.settings import settings
 from monitor.store import db
-from monitor.ui.data import cursor, data_version, run_sql
+from monitor.ui.data import cursor, data_version, run_sql, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.links import keep_in_url, parse_flag, query_string, show_url_notices, url_list_param, url_notice, url_param
@@ -295,7 +295,8 @@ def saved_views(f: Filters) -> None:
 def save_as(f: Filters, name: str, user: str) -> None:
     """Save the current view as `user`."""
     try:
-        save_view(cursor(), name, PAGE, query_string(), user)
+        with writing() as con:
+            save_view(con, name, PAGE, query_string(), user)
     except ValueError:
         st.error(f.t("view_bad_name", n=MAX_NAME))
     else:

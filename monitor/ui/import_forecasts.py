@@ -9,7 +9,7 @@ from monitor.fmt import money
 from monitor.ingest.forecasts import check_file, check_rows, save
 from monitor.rules.words import reason_word
 from monitor.store.vocabulary import REASONS
-from monitor.ui.data import cursor
+from monitor.ui.data import writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -27,7 +27,7 @@ def forecasts_section(f: Filters) -> None:
         f,
         "forecasts",
         upload,
-        lambda data, name: check_file(cursor(), data, name, f.year, f.unit),
+        lambda con, data, name: check_file(con, data, name, f.year, f.unit),
         save,
         lambda check: f.t("forecasts_ok", rows=len(check.forecasts), year=f.year),
         lambda saved: f.t("forecasts_done", batch=saved.batch_id, rows=len(saved.forecasts)),
@@ -69,9 +69,10 @@ def forecast_form(f: Filters, code: str, row) -> None:
         "reason": reason or "",
         "reason_detail": detail,
     }
-    check = check_rows(cursor(), f.t("forecast_source", name=user.name), [entry], f.year, f.unit)
+    with writing() as con:
+        check = check_rows(con, f.t("forecast_source", name=user.name), [entry], f.year, f.unit)
+        save(con, check, user.name)
     if check.problems:
         show_problems(check.problems, f.lang, with_file=False)
         return
-    save(cursor(), check, user.name)
     st.rerun()

@@ -16,7 +16,7 @@ from monitor.rules.indicators import change_text
 from monitor.rules.words import kind_word
 from monitor.store.batches import note_text
 from monitor.store.undo import UndoRefused, refusal, undo_batch
-from monitor.ui.data import cursor, query
+from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -65,7 +65,8 @@ def payments_section(f: Filters) -> None:
     accept = bool(check.duplicates) and st.checkbox(f.t("confirm_duplicates"), key="payments_accept_duplicates")
     if st.button(f.t("confirm_import"), type="primary", disabled=not check.can_import(accept), key="payments_confirm"):
         # Checked again inside the import's transaction: what is written is what passes then.
-        result = import_payments(cursor(), data, upload.name, user.name, accept_duplicates=accept, **options)
+        with writing() as con:
+            result = import_payments(con, data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
             done = f.t(
                 "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, LEDGER_UNIT), unit=LEDGER_UNIT
@@ -94,6 +95,7 @@ def history_section(f: Filters) -> None:
             changes=[details.get(b, "") for b in history["batch_id"]],
             note=[note_text(n, f.lang) for n in history["note"]],
             kind=history["kind"].map(lambda k: _kind_label(f, k)),
+            origin=[f.t(f"origin_{o}") for o in history["origin"]],
             undone=[
                 f.t("undone_label", batch=int(b), by=by, at=at) if pd.notna(b) else ""
                 for b, by, at in zip(history["undone_by"], history["undone_by_user"], history["undone_at"])
@@ -105,13 +107,14 @@ def history_section(f: Filters) -> None:
             "file_name": f.t("col_file_name"),
             "row_count": f.t("col_rows"),
             "changes": st.column_config.TextColumn(f.t("col_changes"), width="large"),
+            "origin": f.t("col_origin"),
             "imported_by": f.t("col_by"),
             "imported_at": st.column_config.DatetimeColumn(f.t("col_at"), format="YYYY-MM-DD HH:mm:ss"),
             "is_demo": f.t("col_demo"),
             "undone": f.t("col_undone"),
             "note": f.t("col_note"),
         },
-        ["batch_id", "kind", "file_name", "row_count", "changes", "imported_by", "imported_at", "is_demo", "undone", "note"],
+        ["batch_id", "kind", "file_name", "row_count", "changes", "origin", "imported_by", "imported_at", "is_demo", "undone", "note"],
     )
     st.subheader(f.t("undo_title"))
     open_batches = history[history["undone_by"].isna() & (history["kind"] != "undo")]
@@ -133,7 +136,8 @@ def history_section(f: Filters) -> None:
     sure = st.checkbox(f.t("undo_confirm", batch=batch_id, rows=rows), key=f"undo_sure_{batch_id}")
     if st.button(f.t("undo_button"), disabled=not sure, key="undo_run"):
         try:
-            undone = undo_batch(cursor(), batch_id, user.name)
+            with writing() as con:
+                undone = undo_batch(con, batch_id, user.name)
         except UndoRefused as refused:  # undone meanwhile in another session
             show_error(refused, f.lang)
             return

@@ -1,5 +1,10 @@
 """数据管理 sections for targets and indicator actuals: upload → check (preview or report) →
-confirm; writes need `require_role("editor")`. Data is shown in tables, never as HTML."""
+confirm; writes need `require_role("editor")`. Data is shown in tables, never as HTML.
+
+A published targets document is previewed beside its source: for the project picked, its page
+images (a PDF) or its lines (extracted text) next to the indicators read from them, the rows
+read with doubt marked in words. A document read with doubts is imported only once the user
+ticks that the doubts were checked."""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ import streamlit as st
 from monitor.errors import InputError
 from monitor.fmt import money, plain
 from monitor.ingest.actuals import check_file, save
+from monitor.ingest.document.pages import page_png
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
 from monitor.settings import settings
-from monitor.ui.data import cursor
+from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -48,6 +54,10 @@ def targets_section(f: Filters) -> None:
         show_error(error, f.lang)
         return
     _preview_tables(f, result)
+    if result.doubts:
+        _doubts(f, result)
+    if result.sources:
+        _source_beside(f, result, data)
     removed = removed_indicators(cursor(), result.targets)
     if removed:
         st.warning(f.t("targets_removed", items="、".join(f"{r.project_code} {r.level3}（{r.actual_rows}）" for r in removed)))
@@ -55,9 +65,11 @@ def targets_section(f: Filters) -> None:
     if user is None:
         return
     allow = any(r.actual_rows for r in removed) and st.checkbox(f.t("targets_allow_removal"), key="targets_allow_removal")
-    if st.button(f.t("confirm_import"), type="primary", key="targets_confirm"):
+    checked = not result.doubts or st.checkbox(f.t("targets_accept_warnings"), key="targets_accept_warnings")
+    if st.button(f.t("confirm_import"), type="primary", key="targets_confirm", disabled=not checked):
         try:
-            outcome = commit(cursor(), result, user.name, allow_removal=allow)
+            with writing() as con:
+                outcome = commit(con, result, user.name, allow_removal=allow, accept_warnings=checked)
         except InputError as error:
             show_error(error, f.lang)
             return
@@ -80,7 +92,7 @@ def actuals_section(f: Filters) -> None:
         f,
         "actuals",
         upload,
-        lambda data, name: check_file(cursor(), data, name),
+        lambda con, data, name: check_file(con, data, name),
         save,
         lambda check: f.t("actuals_ok", rows=len(check.actuals), year=check.year),
         lambda saved: f.t("actuals_done", batch=saved.batch_id, rows=len(saved.actuals)),
@@ -141,3 +153,88 @@ def _preview_tables(f: Filters, result: Preview) -> None:
             ),
             hide_index=True,
         )
+
+
+def _doubts(f: Filters, result: Preview) -> None:
+    st.warning(f.t("targets_doubts", count=len(result.doubts)))
+    cells = [[c if c is not None else "" for c in d.problem.cells(f.lang)] for d in result.doubts]
+    st.dataframe(
+        pd.DataFrame(cells, columns=["file", "row", "column", "value", "expected"]),
+        hide_index=True,
+        column_config={name: f.t(f"col_{name}") for name in ("file", "row", "column", "value", "expected")},
+    )
+
+
+def _source_beside(f: Filters, result: Preview, data: bytes) -> None:
+    """One project at a time: its source (page images or lines) beside the indicators read from it."""
+    st.subheader(f.t("preview_source_title"))
+    projects = {p.project_code: p for p in result.targets.projects}
+    sources = {s.project_code: s for s in result.sources}
+    flagged = {code: {} for code in projects}
+    for doubt in result.doubts:
+        flagged[doubt.project_code].setdefault(doubt.indicator, []).append(doubt.problem.expected.text(f.lang))
+    code = st.selectbox(
+        f.t("preview_source_project"),
+        list(sources),
+        format_func=lambda c: (
+            f"{c} {projects[c].name}" + (f"（{f.t('col_doubt')} {sum(map(len, flagged[c].values()))}）" if flagged[c] else "")
+        ),
+        key="targets_source_project",
+    )
+    source, project = sources[code], projects[code]
+    left, right = st.columns([5, 4])
+    with left:
+        if result.kind == "pdf":
+            for page in source.pages:
+                st.image(_page_image(result.sha256, page, data), caption=f.t("preview_source_page", page=page))
+        else:
+            marked = {n for index in flagged[code] if index is not None for n in source.indicator_lines[index]}
+            lines = [(n, text.strip(), f.t("col_doubt") if n in marked else "") for n, text in source.lines if text.strip()]
+            st.dataframe(
+                pd.DataFrame(lines, columns=["row", "text", "doubt"]),
+                hide_index=True,
+                height=min(36 * len(lines) + 38, 900),
+                column_config={
+                    "row": st.column_config.NumberColumn(f.t("col_row"), width="small"),
+                    "text": st.column_config.TextColumn(f.t("preview_source_text"), width="large"),
+                    "doubt": st.column_config.TextColumn(f.t("col_doubt"), width="small"),
+                },
+            )
+    with right:
+        st.caption(f.t("preview_source_read"))
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "where": "、".join(map(str, source.indicator_lines[n])),
+                        "level1": i.level1,
+                        "level2": i.level2,
+                        "level3": i.level3,
+                        "description": i.description,
+                        "target": i.target_text,
+                        "basis": i.basis,
+                        "doubt": "；".join(flagged[code].get(n, [])) or f.t("no_doubt"),
+                    }
+                    for n, i in enumerate(project.indicators)
+                ]
+            ),
+            hide_index=True,
+            column_config={
+                "where": f.t("preview_source_page_col") if result.kind == "pdf" else f.t("col_row"),
+                "level1": f.t("col_level1"),
+                "level2": f.t("col_level2"),
+                "level3": f.t("col_level3"),
+                "description": f.t("col_description"),
+                "target": f.t("col_target"),
+                "basis": f.t("col_basis"),
+                "doubt": f.t("col_doubt"),
+            },
+        )
+        if None in flagged[code]:
+            st.warning("\n".join(flagged[code][None]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _page_image(sha256: str, page: int, _data: bytes) -> bytes:
+    """A page of an uploaded PDF as an image, rendered once per file (by its hash) and page."""
+    return page_png(_data, page)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -18,8 +19,9 @@ from monitor.rounds import tasks as rounds
 from monitor.rules.indicators import status_word
 from monitor.rules.words import STATUS_CLASS_KEYS, likelihood_word, reason_word, status_class_word
 from monitor.settings import settings
+from monitor.store import db
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
-from monitor.ui.data import cursor, query
+from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.indicator_table import actual_text
@@ -55,11 +57,12 @@ STATE_KEYS = {"none": "round_none", "submit": "round_submitted", "return": "roun
 ENTRY_COLUMNS = ["project_name", "level3", "target_text", "latest", "status", *rounds.ENTRY_FIELDS]
 
 
-def act(f: Filters, action: Callable[[], object], done_key: str) -> None:
-    """Run a step; on success note it and rerun so every table shows it, else say why not (escaped:
-    messages quote the data)."""
+def act(f: Filters, action: Callable[[duckdb.DuckDBPyConnection], object], done_key: str) -> None:
+    """Run a step, `action(con)` on the database being written; on success note it and rerun so every
+    table shows it, else say why not (escaped: messages quote the data)."""
     try:
-        action()
+        with writing() as con:
+            action(con)
     except MonitorError as error:
         show_error(error, f.lang)
         return
@@ -116,8 +119,8 @@ def create_form(f: Filters) -> None:
             s = st.session_state
             act(
                 f,
-                lambda: rounds.create_task(
-                    cursor(), user, f.year, s["round_new_title"], s["round_new_period_end"], s["round_new_deadline"], s["round_new_units"]
+                lambda con: rounds.create_task(
+                    con, user, f.year, s["round_new_title"], s["round_new_period_end"], s["round_new_deadline"], s["round_new_units"]
                 ),
                 "round_created",
             )
@@ -187,7 +190,7 @@ def _fill(f: Filters, row) -> None:
         i: {c: v if isinstance(v, str) else None for c, v in values.items()} for i, values in edited[list(rounds.ENTRY_FIELDS)].iterrows()
     }
     if st.button(f.t("round_submit"), key="round_submit", type="primary"):
-        act(f, lambda: rounds.submit(cursor(), user, row.task_id, row.dept_code, entries), "round_submitted_done")
+        act(f, lambda con: rounds.submit(con, user, row.task_id, row.dept_code, entries), "round_submitted_done")
 
 
 def _review(f: Filters, row) -> None:
@@ -199,9 +202,9 @@ def _review(f: Filters, row) -> None:
     left, right = st.columns(2)
     if left.button(f.t("round_return"), key="round_return"):
         reason = st.session_state["round_return_reason"]
-        act(f, lambda: rounds.return_submission(cursor(), user, row.task_id, row.dept_code, reason), "round_returned_done")
+        act(f, lambda con: rounds.return_submission(con, user, row.task_id, row.dept_code, reason), "round_returned_done")
     if right.button(f.t("round_approve"), key="round_approve", type="primary"):
-        act(f, lambda: rounds.approve(cursor(), user, row.task_id, row.dept_code), "round_approved_done")
+        act(f, lambda con: rounds.approve(con, user, row.task_id, row.dept_code), "round_approved_done")
 
 
 def _snapshot(f: Filters, snapshot: rounds.Snapshot) -> None:
@@ -264,8 +267,8 @@ def _record_rectification(f: Filters, snapshot: rounds.Snapshot) -> None:
         item = items.loc[pick]
         act(
             f,
-            lambda: rectification.record(
-                cursor(), user, snapshot.task_id, snapshot.dept_code, item["indicator_id"], item["project_code"], needed, requirement, due
+            lambda con: rectification.record(
+                con, user, snapshot.task_id, snapshot.dept_code, item["indicator_id"], item["project_code"], needed, requirement, due
             ),
             "rect_recorded",
         )
@@ -292,7 +295,7 @@ def rectifications(f: Filters) -> None:
     rect_id = st.selectbox(f.t("rect_close_pick"), still_open["rect_id"].tolist(), key="rect_close_pick")
     result = st.text_area(f.t("rect_col_result"), key="rect_result")
     if st.button(f.t("rect_close"), key="rect_close"):
-        act(f, lambda: rectification.close(cursor(), user, int(rect_id), result), "rect_closed")
+        act(f, lambda con: rectification.close(con, user, int(rect_id), result), "rect_closed")
 
 
 def evidence(f: Filters, listing: pd.DataFrame) -> None:
@@ -311,7 +314,7 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
             st.info(f.t("att_signin"))
         else:
             picked = st.selectbox(f.t("att_pick"), files["attachment_id"].tolist(), key="att_pick")
-            attachment, data = attachments.read(cursor(), user, int(picked))
+            attachment, data = attachments.read(cursor(), user, int(picked), db.db_path())
             st.download_button(
                 f.t("att_download"), data, attachment.original_name, mime=attachments.MIME[attachment.file_type], key="att_download"
             )
@@ -347,4 +350,4 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
     )
     upload = st.file_uploader(f.t("att_file"), key="att_file")
     if upload is not None and st.button(f.t("att_upload"), key="att_upload"):
-        act(f, lambda: attachments.add(cursor(), editor, f.year, kind, key, upload.name, upload.getvalue()), "att_uploaded")
+        act(f, lambda con: attachments.add(con, editor, f.year, kind, key, upload.name, upload.getvalue(), db.db_path()), "att_uploaded")

@@ -21,7 +21,7 @@ from monitor.fmt import plain
 from monitor.i18n import LANGUAGES, t
 from monitor.rules.words import role_word
 from monitor.settings import settings
-from monitor.ui.data import cursor
+from monitor.ui.data import cursor, writing
 
 
 def current_user() -> User | None:
@@ -53,7 +53,7 @@ def account_box() -> None:
         if user:
             st.caption(t("signed_in_as", lang, name=plain(user.name), role=role_label(user.role, lang)))
             st.button(t("signout", lang), key="auth_signout", on_click=_sign_out)
-        elif not auth.has_users(cursor()):
+        elif settings().parquet is None and not auth.has_users(cursor()):  # a Parquet folder is read-only, without users
             _first_admin(lang)
         elif "auth_change_for" in st.session_state:
             _new_password(lang)
@@ -111,7 +111,8 @@ def _create_first_admin() -> None:
     try:
         if password != again:
             raise Refused("cli_passwords_differ")
-        user = auth.create_first_admin(cursor(), name, password)
+        with writing() as con:
+            user = auth.create_first_admin(con, name, password)
     except MonitorError as error:
         s["auth_notice"] = ("error_text", {"text": error.msg})
         return
@@ -136,7 +137,8 @@ def _change_password() -> None:
     try:
         if new != again:
             raise Refused("cli_passwords_differ")
-        user = auth.change_password(cursor(), s["auth_change_for"], current, new)
+        with writing() as con:
+            user = auth.change_password(con, s["auth_change_for"], current, new)
     except MonitorError as error:
         s["auth_notice"] = ("error_text", {"text": error.msg})
         return
@@ -153,7 +155,8 @@ def _signed_in(name: str) -> None:
 def _submit() -> None:
     password = st.session_state.get("auth_password", "")
     st.session_state["auth_password"] = ""  # not kept in the session's state, whatever the outcome
-    result = auth.sign_in(cursor(), st.session_state.get("auth_name", "").strip(), password)
+    with writing() as con:  # a sign-in records its failures and success
+        result = auth.sign_in(con, st.session_state.get("auth_name", "").strip(), password)
     if result.user and result.must_change:
         st.session_state["auth_change_for"] = result.user.name  # signed in only once a new password is chosen
     elif result.user:

@@ -13,7 +13,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from monitor.ingest.blank import blank_workbook
 from monitor.settings import settings
-from monitor.ui.data import cursor
+from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
@@ -45,15 +45,16 @@ def checked_import(
     f: Filters,
     kind: str,
     upload: UploadedFile,
-    check: Callable[[bytes, str], Any],
+    check: Callable[[Any, bytes, str], Any],
     save: Callable[[Any, Any, str], Any],
     checked: Callable[[Any], str],
     done: Callable[[Any], str],
 ) -> None:
-    """Check `upload` with `check(data, name)`; show its problems, or `checked(result)` and, for an
-    editor, a button that writes `save(cursor, check again, user)` and says `done(saved)`."""
+    """Check `upload` with `check(con, data, name)` on the published data; show its problems, or
+    `checked(result)` and, for an editor, a button that checks it again on the database being written
+    and writes it (`save(con, check, user)`), then says `done(saved)`."""
     data = upload.getvalue()
-    result = check(data, upload.name)
+    result = check(cursor(), data, upload.name)
     if result.imported_as is not None:
         st.info(f.t("already_imported", batch=result.imported_as))
         return
@@ -63,7 +64,9 @@ def checked_import(
     st.success(checked(result))
     user = require_role("editor")
     if user and st.button(f.t("confirm_import"), type="primary", key=f"{kind}_confirm"):
-        finish(kind, done(save(cursor(), check(data, upload.name), user.name)))  # checked again just before writing
+        with writing() as con:
+            saved = save(con, check(con, data, upload.name), user.name)
+        finish(kind, done(saved))
 
 
 def show_done(kind: str) -> None:

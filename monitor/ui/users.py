@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +17,7 @@ from monitor.errors import MonitorError
 from monitor.fmt import plain
 from monitor.rules.words import role_word
 from monitor.store import db
-from monitor.ui.data import cursor
+from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.widgets import show_table
@@ -26,10 +27,11 @@ CHANGE_COLUMNS = ("changed_at", "by_user", "user_name", "action", "detail")
 ACTIONS = ("first_admin", "add", "reset", "role", "unlock", "password")
 
 
-def _act(f: Filters, action: Callable[[], object], done: str) -> None:
-    """Run a change; on success say so after the rerun that shows it, else say why not (escaped)."""
+def _act(f: Filters, action: Callable[[duckdb.DuckDBPyConnection], object], done: str) -> None:
+    """Run a change in one write; on success say so after the rerun that shows it, else say why not (escaped)."""
     try:
-        action()
+        with writing() as con:
+            action(con)
     except MonitorError as error:
         show_error(error, f.lang)
         return
@@ -67,7 +69,7 @@ def add_form(f: Filters, admin: User) -> None:
         password = st.text_input(f.t("users_temporary"), type="password", autocomplete="new-password", key="users_add_password")
         if st.form_submit_button(f.t("users_add_submit"), key="users_add_submit"):
             done = f.t("users_done_add", name=plain(name.strip()), role=role_word(role, f.lang))
-            _act(f, lambda: auth.admin_add_user(cursor(), admin, name.strip(), role, password), done)
+            _act(f, lambda con: auth.admin_add_user(con, admin, name.strip(), role, password), done)
 
 
 def manage_forms(f: Filters, admin: User, users: pd.DataFrame) -> None:
@@ -79,14 +81,14 @@ def manage_forms(f: Filters, admin: User, users: pd.DataFrame) -> None:
         name = st.selectbox(f.t("users_pick"), names, key="users_reset_name")
         password = st.text_input(f.t("users_temporary"), type="password", autocomplete="new-password", key="users_reset_password")
         if st.form_submit_button(f.t("users_reset_submit"), key="users_reset_submit"):
-            _act(f, lambda: auth.reset_password(cursor(), admin, name, password), f.t("users_done_reset", name=plain(name)))
+            _act(f, lambda con: auth.reset_password(con, admin, name, password), f.t("users_done_reset", name=plain(name)))
     with role.form("users_role_form"):
         st.markdown(f"**{f.t('users_role')}**")
         name = st.selectbox(f.t("users_pick"), names, key="users_role_name")
         new = st.selectbox(f.t("user_col_role"), ROLES, format_func=lambda r: role_word(r, f.lang), key="users_role_new")
         if st.form_submit_button(f.t("users_role_submit"), key="users_role_submit"):
             done = f.t("users_done_role", name=plain(name), role=role_word(new, f.lang))
-            _act(f, lambda: auth.change_role(cursor(), admin, name, new), done)
+            _act(f, lambda con: auth.change_role(con, admin, name, new), done)
     with unlock.form("users_unlock_form"):
         st.markdown(f"**{f.t('users_unlock')}**")
         locked = [n for n, failures in zip(users["user_name"], users["failed_attempts"]) if failures >= auth.FREE_ATTEMPTS]
@@ -94,7 +96,7 @@ def manage_forms(f: Filters, admin: User, users: pd.DataFrame) -> None:
             st.caption(f.t("users_unlock_none"))
         name = st.selectbox(f.t("users_pick"), locked, key="users_unlock_name")
         if st.form_submit_button(f.t("users_unlock_submit"), key="users_unlock_submit", disabled=not locked):
-            _act(f, lambda: auth.unlock(cursor(), admin, name), f.t("users_done_unlock", name=plain(name)))
+            _act(f, lambda con: auth.unlock(con, admin, name), f.t("users_done_unlock", name=plain(name)))
 
 
 def history(f: Filters) -> None:

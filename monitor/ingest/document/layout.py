@@ -2,9 +2,9 @@
 
 A document has a part one (部门整体绩效目标: paragraphs under numbered headings) and one
 table per project (项目编码, 预算数, 资金支出计划, 绩效目标, then the indicator rows). The
-readers in `document_text` and `document_pdf` cut a document into these raw pieces; this
-module turns the raw pieces into a `TargetSet` with one set of rules, and reports every
-problem with the file and the line (text) or page and table row (PDF).
+readers in `text` and `pdf` cut a document into these raw pieces; this module turns the raw
+pieces into a `TargetSet` with one set of rules, checks what was read (`checks`), and reports
+every problem with the file and the line (text) or page and table row (PDF).
 """
 
 from __future__ import annotations
@@ -20,26 +20,12 @@ from decimal import Decimal, InvalidOperation
 
 from monitor.errors import InputError, InputProblem, problem
 from monitor.i18n import Msg, msg
+from monitor.ingest.document.checks import Doubt, Read, check_project
 from monitor.ingest.notation import parse_target
 from monitor.ingest.target_set import Checkpoint, Department, DeptGoal, DeptIndicator, Indicator, Project, TargetSet
 
 Line = tuple[int | None, str]  # (line number in the text, or table row in a PDF; text)
 
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
-LEVEL2 = (
-    "数量指标",
-    "质量指标",
-    "时效指标",
-    "成本指标",
-    "经济成本指标",
-    "社会成本指标",
-    "生态环境成本指标",
-    "经济效益指标",
-    "社会效益指标",
-    "生态效益指标",
-    "可持续影响指标",
-    "服务对象满意度指标",
-)
 MONEY_UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
 _NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
 
@@ -72,8 +58,12 @@ class RawIndicator:
     description: str
     value: str
     basis: str
-    file: str
-    row: int | None
+    file: str | Msg  # the file, or its page for a PDF
+    row: int | None  # the line (text) or the table row on its page (PDF) the row starts on
+    rows: list[int] = field(default_factory=list)  # every line of the file it was read from (text)
+    page: int | None = None  # the page it is on (PDF)
+    doubts: list[Msg] = field(default_factory=list)  # what the reader was not sure of
+    cells: list[str] | None = None  # every cell of its table row (PDF), to check that the fields hold them all
 
 
 @dataclass
@@ -83,10 +73,11 @@ class RawProject:
     dept_code: str
     dept_name: str
     money_unit: str
-    file: str
+    file: str | Msg
     row: int | None
     head: list[Line] = field(default_factory=list)
     indicators: list[RawIndicator] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # the pages its table is on (PDF)
 
 
 @dataclass
@@ -102,6 +93,7 @@ class RawDocument:
     projects: list[RawProject] = field(default_factory=list)
     part_ones: list[RawPartOne] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    text_lines: list[str] = field(default_factory=list)  # the file's lines, for a text document
 
     def proposed_year(self) -> int | None:
         """The fiscal year is not printed; project codes carry it after the 6-digit region code
@@ -128,14 +120,15 @@ class Segmenter:
         self.pending_part_ones: list[list[Line]] = []  # part ones waiting for their department
         self.project: RawProject | None = None  # a text project collecting lines
 
-    def line(self, file: str, row: int | None, text: str) -> None:
+    def line(self, file: str | Msg, row: int | None, text: str) -> None:
         if PART_ONE.fullmatch(text):
             self._close()
             self.part_one = []
-        elif PART_TWO.fullmatch(text) or TABLE_TITLE.fullmatch(text):
+        elif PART_TWO.fullmatch(text):
             self._close()
+        elif TABLE_TITLE.fullmatch(text):
+            pass  # before the next 项目编码, or printed again on a page a table runs on to
         elif match := DEPT_HEADER.fullmatch(text):
-            self._close()
             self.dept = (match["code"], match["name"], match["unit"])
         elif re.match(r"项\s*目\s*编\s*码", text):
             self._close()
@@ -147,7 +140,7 @@ class Segmenter:
         elif self.part_one is not None:
             self.part_one.append((row, text))
 
-    def table_project(self, file: str, row: int | None, head: list[Line], indicators: list[RawIndicator]) -> None:
+    def table_project(self, file: str | Msg, row: int | None, head: list[Line], indicators: list[RawIndicator]) -> None:
         self._close()
         project = self._new_project(file, row)
         if project:
@@ -163,7 +156,7 @@ class Segmenter:
             self.doc.problems.append(problem(self.doc.file, None, None, None, "err_no_project_table"))
         return self.doc
 
-    def _new_project(self, file: str, row: int | None) -> RawProject | None:
+    def _new_project(self, file: str | Msg, row: int | None) -> RawProject | None:
         if self.dept is None:
             self.doc.problems.append(problem(file, row, None, None, "err_no_unit_line"))
             return None
@@ -362,11 +355,31 @@ def _dept_indicators(text: str, source: str) -> list[DeptIndicator]:
 # ---------------------------------------------------------------- assembling
 
 
-def to_targets(doc: RawDocument, year: int) -> TargetSet:
-    """The document's targets for `year`; raises `InputError` with every problem found."""
+@dataclass
+class Source:
+    """Where a project was read from, for showing the source beside what was read."""
+
+    project_code: str
+    lines: list[tuple[int, str]]  # the lines of the file its table was read from, numbered (text)
+    pages: list[int]  # the pages its table is on (PDF)
+    indicator_lines: list[list[int]]  # per indicator, its line numbers (text) or its page (PDF)
+
+
+@dataclass
+class DocumentReading:
+    targets: TargetSet
+    doubts: list[Doubt]
+    sources: list[Source]
+
+
+def to_targets(doc: RawDocument, year: int) -> DocumentReading:
+    """The document's targets for `year`, the doubts about them and where each project is in the
+    document; raises `InputError` with every problem found."""
     problems = list(doc.problems)
     departments: dict[str, Department] = {}
     projects: list[Project] = []
+    doubts: list[Doubt] = []
+    sources: list[Source] = []
     for raw in doc.projects:
         head = read_head(raw)
         problems += [
@@ -376,20 +389,32 @@ def to_targets(doc: RawDocument, year: int) -> TargetSet:
         dept = departments.setdefault(raw.dept_code, Department(raw.dept_code, raw.dept_name))
         if dept.region_code is None and re.match(r"\d{6}", head.code):
             dept.region_code = head.code[:6]
-        project, found = _project(raw, head, year)
+        project, found, reads = _project(raw, head, year)
         problems += found
+        errors, project_doubts = check_project(head.code, head.name, raw.file, raw.row, reads)
+        problems += errors
+        doubts += project_doubts
         if project:
             projects.append(project)
+            sources.append(_source(doc, raw, head))
     for part in doc.part_ones:
         goals, indicators = read_part_one(part)
         departments[part.dept_code].goals += goals
         departments[part.dept_code].indicators += indicators
     if problems:
         raise InputError(problems)
-    return TargetSet(year, list(departments.values()), projects)
+    return DocumentReading(TargetSet(year, list(departments.values()), projects), doubts, sources)
 
 
-def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | None, list[InputProblem]]:
+def _source(doc: RawDocument, raw: RawProject, head: ProjectHead) -> Source:
+    if raw.pages:
+        return Source(head.code, [], raw.pages, [[i.page] if i.page else [] for i in raw.indicators])
+    last = max((n for i in raw.indicators for n in i.rows), default=raw.row or 1)
+    first = min([raw.row or 1, *(n for n, _ in raw.head if n)])
+    return Source(head.code, [(n, doc.text_lines[n - 1]) for n in range(first, last + 1)], [], [i.rows for i in raw.indicators])
+
+
+def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | None, list[InputProblem], list[Read]]:
     problems: list[InputProblem] = []
 
     def bad(row: int | None, column: str, value: str, expected: Msg) -> None:
@@ -402,7 +427,7 @@ def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | N
     fiscal = _money(head.fiscal, unit)
     other = _money(head.other, unit) if head.other else Decimal("0.00")  # an empty 其他资金 cell means none
     plan = _plan(head, budget, unit, year, lambda column, value, expected: bad(raw.row, column, value, expected))
-    indicators = []
+    reads: list[Read] = []
     for ind in raw.indicators:
         if not ind.value:
             no_value = msg("err_in_indicator", name=ind.level3, problem=msg("err_no_value"))
@@ -414,16 +439,18 @@ def _project(raw: RawProject, head: ProjectHead, year: int) -> tuple[Project | N
             continue
         target = parse_target(ind.value, ind.level2)
         description = ind.description or ind.level3
-        indicators.append(
-            Indicator(ind.level1, ind.level2, ind.level3, description, ind.value, target.op, target.value, target.unit, ind.basis or None)
+        indicator = Indicator(
+            ind.level1, ind.level2, ind.level3, description, ind.value, target.op, target.value, target.unit, ind.basis or None
         )
+        reads.append(Read(ind.file, ind.row, ind.doubts, ind.cells, indicator))
     if not raw.indicators:
         bad(raw.row, "绩效指标", "", msg("err_no_indicator_rows"))
     if problems or head.problems or budget is None or fiscal is None or plan is None:
-        return None, problems
+        return None, problems, reads
+    indicators = [r.indicator for r in reads]
     project = Project(raw.dept_code, head.code, head.name, budget, fiscal, other, head.purpose or None, head.goals, plan, indicators)
     project.where = msg("where_row", file=raw.file, row=raw.row) if raw.row else msg("where_file", file=raw.file)
-    return project, problems
+    return project, problems, reads
 
 
 def _money(text: str, unit: Decimal) -> Decimal | None:

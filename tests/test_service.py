@@ -1,0 +1,119 @@
+"""Run as a service: imports from outside while the dashboard serves, several app processes on one
+database, and the scheduled feed (`python -m monitor watch`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from browser_helpers import needs_chromium, open_page, streamlit_server, wait_until_idle
+from cli_run import run_cli
+from db_state import fingerprint
+from payment_files import ledger_csv, totals, write_csv
+
+from monitor.store.db import connect
+
+KEPU = "13052923P00584011181P"  # 科普专项经费
+
+
+def _drop(folder: Path, name: str, rows: list[list[str]], header: list[str] | None = None, age: float = 60) -> Path:
+    path = write_csv(folder / name, header or ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"], rows)
+    old = time.time() - age
+    os.utime(path, (old, old))  # written a while ago: settled
+    return path
+
+
+def test_the_watcher_imports_each_dropped_file_once(demo_copy, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = _drop(inbox, "ledger-1.csv", [[KEPU, "2023-10-08", "1200.00", "W-1", "十月活动"]])
+    bad = _drop(inbox, "ledger-2.csv", [["NO-SUCH-PROJECT", "2023-10-09", "10.00", "W-2", "?"]])
+    actuals = _drop(
+        inbox,
+        "actuals.csv",
+        [[KEPU, "科普活动次数", "2023-10-31", "3"]],
+        header=["项目编码", "三级指标", "截至日期", "实际完成值"],
+    )
+    writing = _drop(inbox, "ledger-3.csv", [[KEPU, "2023-10-10", "5.00", "W-3", "still being written"]], age=0)
+    before = totals(demo_copy)
+    done = run_cli("watch", str(inbox), "--once", "--settle", "5", "--db", str(demo_copy))
+    assert done.returncode == 0, done.stderr
+    assert (inbox / "done" / good.name).exists() and (inbox / "done" / actuals.name).exists()
+    assert (inbox / "failed" / bad.name).exists() and "NO-SUCH-PROJECT" in (inbox / "failed" / f"{bad.name}.report.txt").read_text()
+    assert writing.exists()  # changed moments ago: left for the next look
+    assert "已导入为批次" in (inbox / "done" / f"{good.name}.report.txt").read_text()
+    assert totals(demo_copy)[0] == before[0] + 1
+    with closing(connect(demo_copy)) as con:
+        by = "SELECT DISTINCT imported_by FROM import_batches WHERE file_name IN ('ledger-1.csv', 'actuals.csv')"
+        origins = con.execute(by).fetchall()
+    assert [o[0].startswith("watch:") for o in origins] == [True]
+
+
+def test_a_restarted_watcher_loses_and_doubles_nothing(demo_copy, tmp_path):
+    """Killed after its commit and before its move: the file is still in the folder. Restarted, the
+    watcher finds its content already imported and moves it to done/ without adding anything."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    ledger = _drop(inbox, "nightly.csv", [[KEPU, "2023-10-08", "1200.00", "N-1", "夜间导入"]])
+    assert run_cli("import", "payments", str(ledger), "--db", str(demo_copy)).returncode == 0  # the commit before the kill
+    imported = fingerprint(demo_copy)
+    done = run_cli("watch", str(inbox), "--once", "--db", str(demo_copy))
+    assert done.returncode == 0, done.stderr
+    assert (inbox / "done" / ledger.name).exists() and "已作为批次" in (inbox / "done" / f"{ledger.name}.report.txt").read_text()
+    assert fingerprint(demo_copy) == imported
+
+
+def test_an_import_and_status_from_the_command_line_while_the_app_serves(demo_copy, tmp_path):
+    """The app holds the file only while it writes: the command line writes and reads meanwhile."""
+    with streamlit_server(demo_copy) as url:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200
+        done = run_cli("import", "payments", str(ledger_csv(tmp_path / "q4.csv")), "--db", str(demo_copy))
+        assert done.returncode == 0, done.stderr
+        status = run_cli("status", "--year", "2023", "--as-of", "2023-12-31", "--db", str(demo_copy), "--json")
+        assert status.returncode == 0, status.stderr
+    paid = json.loads(status.stdout)["total"]["actual_cumulative"]
+    assert paid == pytest.approx(float(totals(demo_copy)[1]))  # the status read what the import published
+
+
+@needs_chromium
+def test_an_open_page_shows_a_command_line_import_within_seconds(browser, demo_copy, tmp_path, artifacts):
+    """Start the dashboard, import from the command line while it serves: the open page shows the
+    new figures within 5 s, without a click."""
+    with streamlit_server(demo_copy) as url:
+        page = open_page(browser, url)
+        spent = page.get_by_test_id("stMetricValue").nth(1)
+        before = spent.inner_text()
+        done = run_cli("import", "payments", str(ledger_csv(tmp_path / "q4.csv")), "--db", str(demo_copy))
+        assert done.returncode == 0, done.stderr
+        started = time.monotonic()
+        while spent.inner_text() == before and time.monotonic() - started < 10:
+            time.sleep(0.1)
+        seconds = time.monotonic() - started
+        assert spent.inner_text() != before and seconds < 5, (before, spent.inner_text(), seconds)
+        wait_until_idle(page)
+        page.screenshot(path=str(artifacts / "overview-after-cli-import.png"), full_page=True)
+        page.close()
+
+
+@needs_chromium
+def test_two_app_processes_serve_one_database(browser, demo_copy, tmp_path):
+    """Two `streamlit run` processes on one database, each behind its own port (a reverse proxy
+    spreads sessions over them): both serve, and an import through one shows in the other."""
+    with streamlit_server(demo_copy) as first, streamlit_server(demo_copy) as second:
+        pages = [open_page(browser, url) for url in (first, second)]
+        values = [p.get_by_test_id("stMetricValue").nth(1).inner_text() for p in pages]
+        assert values[0] == values[1]
+        done = run_cli("import", "payments", str(ledger_csv(tmp_path / "q4.csv")), "--db", str(demo_copy))
+        assert done.returncode == 0, done.stderr
+        for page in pages:
+            started = time.monotonic()
+            while page.get_by_test_id("stMetricValue").nth(1).inner_text() == values[0] and time.monotonic() - started < 10:
+                time.sleep(0.1)
+            assert page.get_by_test_id("stMetricValue").nth(1).inner_text() != values[0]
+            page.close()
