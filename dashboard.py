@@ -6,8 +6,10 @@ from monitor.i18n import t
 from monitor.ui.data import follow_new_data
 from monitor.ui.filters import sidebar_filters
 from monitor.ui.signin import account_box, current_user
+from monitor.ui.widgets import print_style
 
 st.set_page_config(page_title="绩效运行监控", page_icon="📊", layout="wide")
+print_style()  # printing a page from the browser leaves out the sidebar and keeps charts whole
 
 PAGES = [  # (file, url path, title key); the first is the home page
     ("app_pages/overview.py", "overview", "page_overview"),

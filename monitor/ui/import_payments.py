@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import money, plain
+from monitor.fmt import money, plain, unit_word
 from monitor.ingest.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.review.export import csv_bytes
 from monitor.rules.indicators import change_text
@@ -38,7 +38,7 @@ def payments_section(f: Filters) -> None:
     unit = left.segmented_control(
         f.t("amount_unit"),
         [FROM_HEADER, "元", "万元"],
-        format_func=lambda u: f.t("unit_from_header") if u == FROM_HEADER else u,
+        format_func=lambda u: f.t("unit_from_header") if u == FROM_HEADER else unit_word(u, f.lang),
         default=FROM_HEADER,
         required=True,
         key="payments_unit",
@@ -68,9 +68,8 @@ def payments_section(f: Filters) -> None:
         with writing() as con:
             result = import_payments(con, data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
-            done = f.t(
-                "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, LEDGER_UNIT), unit=LEDGER_UNIT
-            )
+            total = money(result.total, LEDGER_UNIT)
+            done = f.t("import_done", batch=result.batch_id, rows=len(result.payments), total=total, unit=unit_word(LEDGER_UNIT, f.lang))
             finish("payments", done)
         st.rerun()
 
@@ -151,7 +150,8 @@ def _summary(f: Filters, check: PaymentCheck) -> None:
     if check.problems:
         st.error(f.t("check_failed", n=len(check.problems)))
         return
-    st.success(f.t("check_ok", rows=len(check.payments), total=money(check.total, LEDGER_UNIT), unit=LEDGER_UNIT, year=check.year))
+    total, unit = money(check.total, LEDGER_UNIT), unit_word(LEDGER_UNIT, f.lang)
+    st.success(f.t("check_ok", rows=len(check.payments), total=total, unit=unit, year=check.year))
     if check.year_inferred:
         st.caption(f.t("year_inferred", year=check.year))
     if check.duplicates:
@@ -164,7 +164,7 @@ def _summary(f: Filters, check: PaymentCheck) -> None:
         column_config={
             "project_code": f.t("col_project_code"),
             "rows": f.t("col_rows"),
-            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=LEDGER_UNIT), format="%.2f"),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=unit_word(LEDGER_UNIT, f.lang)), format="%.2f"),
         },
     )
 

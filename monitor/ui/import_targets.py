@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.errors import InputError
-from monitor.fmt import money, plain
+from monitor.fmt import money, plain, unit_word
 from monitor.ingest.actuals import check_file, save
 from monitor.ingest.document.pages import page_png
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
@@ -108,6 +108,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
             indicators=sum(len(p.indicators) for p in targets.projects),
             year=targets.year,
             budget=money(sum(p.budget for p in targets.projects), "万元"),
+            unit=unit_word("万元", f.lang),
         )
     )
     for warning in result.warnings:
@@ -119,7 +120,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
                     "project_code": p.project_code,
                     "name": p.name,
                     "budget": float(p.budget) / 10000,
-                    "plan": "、".join(f"{c.date:%m-%d} {float(c.planned_cumulative) / 10000:,.2f}" for c in p.plan),
+                    "plan": f.t("list_sep").join(f"{c.date:%m-%d} {float(c.planned_cumulative) / 10000:,.2f}" for c in p.plan),
                     "indicators": len(p.indicators),
                 }
                 for p in targets.projects
@@ -129,7 +130,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
         column_config={
             "project_code": f.t("col_project_code"),
             "name": f.t("col_project"),
-            "budget": st.column_config.NumberColumn(f.t("col_budget", unit="万元"), format="%,.2f"),
+            "budget": st.column_config.NumberColumn(f.t("col_budget", unit=unit_word("万元", f.lang)), format="%,.2f"),
             "plan": f.t("col_plan"),
             "indicators": f.t("ind_total"),
         },

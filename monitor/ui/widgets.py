@@ -164,3 +164,24 @@ def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, 
     texts = table.select_dtypes(include=["object", "string"]).columns
     table = table.assign(**{c: table[c].astype(object).where(table[c].notna(), "") for c in texts})  # a Styler shows None as "None"
     return table.style.apply(lambda column: colours if column.name == label_column else [""] * len(column), axis=0)
+
+
+# Printing a page from the browser (Ctrl+P): the page alone on A4 landscape, without the sidebar,
+# the header, the app's buttons and the new-data watcher; charts, figures and tables not split.
+PRINT_CSS = """<style>
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stDownloadButton"], [data-testid="stButton"],
+  [data-testid="stFormSubmitButton"], [data-testid="stFileUploader"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin: 0 !important; padding: 0 !important; overflow: visible !important; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stDataFrame"], [data-testid="stTable"] { break-inside: avoid; }
+  .js-plotly-plot, .plot-container, .svg-container { max-width: 100% !important; overflow: visible !important; }
+}
+</style>"""
+
+
+def print_style() -> None:
+    """The page's print CSS (our constant, no data in it)."""
+    st.html(PRINT_CSS)
