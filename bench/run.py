@@ -391,7 +391,7 @@ def app_peak_rss_mb(path: Path, repeat: int) -> float:
 
 
 def app_process(path: Path, repeat: int) -> None:
-    con = connect(path)  # the app holds its database read-write (monitor.ui.data._connection)
+    con, _ = service.reader(path)  # as the app reads: the published snapshot (monitor.ui.data)
     pages = app_pages(con, context(con))
     for _ in range(repeat):
         for work in pages.values():
@@ -456,13 +456,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a tiny database and one repetition: checks the benchmark works")
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per figure (median)")
+    parser.add_argument("--scale", choices=sorted(SCALES), action="append", help="only this scale (repeatable; default: all)")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     parser.add_argument("--app-process", type=Path, help=argparse.SUPPRESS)  # the child measured for peak RSS
     args = parser.parse_args()
     if args.app_process:
         app_process(args.app_process, args.repeat)
         return
-    scales, repeat = (QUICK, 1) if args.quick else (SCALES, args.repeat)
+    scales, repeat = (QUICK, 1) if args.quick else ({k: v for k, v in SCALES.items() if k in (args.scale or SCALES)}, args.repeat)
     results = {name: measure(name, *size, repeat) for name, size in scales.items()}
     for name, result in results.items():
         print_table(name, result)
