@@ -9,7 +9,7 @@ from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
 from monitor.ui.links import keep_in_url, url_param
-from monitor.ui.widgets import download_buttons, execution_metrics, project_choices, show_table
+from monitor.ui.widgets import download_buttons, execution_metrics, payments_table, project_choices, show_table
 
 f = filters()
 st.header(f.t("page_disbursement"))
@@ -91,16 +91,4 @@ payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
 if payments.empty:
     st.info(f.t("no_payments"))
 else:
-    shown = money_frame(payments, ["amount"], f.unit)
-    order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
-    config = {
-        "paid_on": st.column_config.DateColumn(f.t("col_paid_on"), width=96),
-        "amount": st.column_config.NumberColumn(f.t("th_amount"), format=money_format(payments["amount"], f.unit), width=110),
-        "summary": st.column_config.TextColumn(f.t("col_summary"), width=260),
-        "voucher_no": st.column_config.TextColumn(f.t("col_voucher"), width=130),
-        "fund_source": st.column_config.TextColumn(f.t("col_fund_source"), width=120),
-        "payee": st.column_config.TextColumn(f.t("col_payee"), width=150),
-    }
-    st.caption(f.t("money_unit_note", unit=f.unit_word))
-    show_table(shown, config, order)
-    download_buttons(shown, "payments", [(f.t("pick_project"), names[code] + f.t("in_brackets", text=code))], order, config)
+    payments_table(f, payments, "payments", [(f.t("pick_project"), names[code] + f.t("in_brackets", text=code))])

@@ -5,14 +5,14 @@ import streamlit as st
 from monitor.fmt import plain
 from monitor.review.charts import status_heatmap
 from monitor.rules.headline import Score
-from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.rules.indicators import status_word
 from monitor.rules.words import grade_word, level_word
 from monitor.settings import settings
 from monitor.store.vocabulary import DEPT_WIDE_LEVEL1, INDICATOR_STATUSES, SCORE_GROUPS
 from monitor.ui.actuals_editor import actuals_editor
 from monitor.ui.data import query
 from monitor.ui.filters import filters
-from monitor.ui.indicator_table import DOWNLOAD_COLUMNS, indicator_details, indicator_rows
+from monitor.ui.indicator_table import DOWNLOAD_COLUMNS, indicator_rows, indicator_table
 from monitor.ui.links import keep_in_url, parse_flag, url_param
 from monitor.ui.widgets import download_buttons, project_choices, show_table
 
@@ -104,18 +104,7 @@ config = {
     "reason_detail": st.column_config.TextColumn(f.t("col_reason_detail"), width=150),
     "corrective_action": f.t("col_action"),
 }
-picked = show_table(
-    table,
-    config,
-    order,
-    ("status_word", rows["status"], STATUS_BACKGROUND),
-    on_select="rerun",
-    selection_mode="single-row",
-    key="ind_table",
-)
-st.caption(f.t("ind_details_hint"))
-if picked.selection.rows:
-    indicator_details(f, table.iloc[picked.selection.rows[0]], config)
+indicator_table(f, table, config, order, rows["status"], "ind_table")
 applied = [(f.t(title), labels[key](st.session_state[key])) for key, title in FILTER_TITLES]
 applied.append((f.t("filter_off_only"), f.t("explore_yes" if st.session_state["ind_off"] else "explore_no")))
 download_buttons(table, "indicators", applied, DOWNLOAD_COLUMNS, config)

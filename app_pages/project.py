@@ -5,20 +5,20 @@ import pandas as pd
 import streamlit as st
 
 from monitor.errors import InputError
-from monitor.fmt import money, money_format, money_frame, percent, plain
+from monitor.fmt import money, percent, plain
 from monitor.review.charts import quarterly_chart, s_curve
 from monitor.rounds.notes import MAX_LENGTH, add_note
 from monitor.rules.disbursement import reason_text, status_badge, threshold_params
 from monitor.rules.headline import Score
-from monitor.rules.indicators import CHANGE_FIELDS, STATUS_BACKGROUND
+from monitor.rules.indicators import CHANGE_FIELDS
 from monitor.ui.data import query, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import filters
 from monitor.ui.import_forecasts import forecast_form
-from monitor.ui.indicator_table import actual_text, indicator_details, indicator_rows
+from monitor.ui.indicator_table import actual_text, indicator_rows, indicator_table
 from monitor.ui.links import keep_in_url, url_param
 from monitor.ui.signin import require_role
-from monitor.ui.widgets import download_buttons, project_choices, show_table
+from monitor.ui.widgets import download_buttons, payments_table, project_choices, show_table
 
 f = filters()
 st.header(f.t("page_project"))
@@ -111,18 +111,7 @@ indicator_config = {
 }
 detail_columns = ["level1", "level2", *periods, "gap", "likelihood", "reason", "reason_detail", "corrective_action"]
 chosen = [(f.t("pick_project"), names[code] + f.t("in_brackets", text=code))]
-picked = show_table(
-    table,
-    indicator_config,
-    indicator_order,
-    ("status_word", rows["status"], STATUS_BACKGROUND),
-    on_select="rerun",
-    selection_mode="single-row",
-    key="project_indicators",
-)
-st.caption(f.t("ind_details_hint"))
-if picked.selection.rows:
-    indicator_details(f, table.iloc[picked.selection.rows[0]], indicator_config, detail_columns)
+indicator_table(f, table, indicator_config, indicator_order, rows["status"], "project_indicators", detail_columns)
 download_buttons(table, "project-indicators", chosen, ["status_word", "level1", "level3", "target_text", *detail_columns], indicator_config)
 changes = query("actual_changes", year=f.year, project=code, batch=None, max_batch_rows=None, limit=500)
 with st.expander(f.t("indicator_changes"), expanded=False):
@@ -148,19 +137,7 @@ payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
 if payments.empty:
     st.info(f.t("no_payments"))
 else:
-    payment_order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
-    payment_config = {
-        "paid_on": st.column_config.DateColumn(f.t("col_paid_on"), width=96),
-        "amount": st.column_config.NumberColumn(f.t("th_amount"), format=money_format(payments["amount"], f.unit), width=110),
-        "summary": st.column_config.TextColumn(f.t("col_summary"), width=260),
-        "voucher_no": st.column_config.TextColumn(f.t("col_voucher"), width=130),
-        "fund_source": st.column_config.TextColumn(f.t("col_fund_source"), width=120),
-        "payee": st.column_config.TextColumn(f.t("col_payee"), width=150),
-    }
-    shown = money_frame(payments, ["amount"], f.unit)
-    st.caption(f.t("money_unit_note", unit=f.unit_word))
-    show_table(shown, payment_config, payment_order)
-    download_buttons(shown, "project-payments", chosen, payment_order, payment_config)
+    payments_table(f, payments, "project-payments", chosen)
 
 left, right = st.columns([2, 3])
 with left:

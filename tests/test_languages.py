@@ -11,21 +11,13 @@ from contextlib import closing
 import pytest
 from app_helpers import app_on
 from streamlit.testing.v1 import AppTest
+from test_pages_apptest import PAGES as EVERY_PAGE
 
 from monitor import auth
 from monitor.i18n import strings
 from monitor.store.db import connect
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/disbursement.py",
-    "app_pages/indicators.py",
-    "app_pages/project.py",
-    "app_pages/explore.py",
-    "app_pages/rounds.py",
-    "app_pages/data.py",
-    "app_pages/users.py",
-]
+PAGES = [*EVERY_PAGE, "app_pages/users.py"]  # the users page too: the walk is signed in as an admin
 PASSWORD = "languages-test-password"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ELEMENTS = ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "error", "metric", "text")

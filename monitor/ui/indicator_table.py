@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from monitor.fmt import number, plain, shown_text
-from monitor.rules.indicators import status_word
+from monitor.rules.indicators import STATUS_BACKGROUND, status_word
 from monitor.rules.words import level_word, likelihood_word, reason_word
 from monitor.ui.filters import Filters
+from monitor.ui.widgets import show_table
 
 # Every column of a row, in the order of the official monitoring table: the downloads and the details.
 DOWNLOAD_COLUMNS = [
@@ -72,3 +73,21 @@ def _value(f: Filters, value: Any) -> str:
     if isinstance(value, float) and pd.notna(value):
         return f"{value:+.2f}"
     return shown_text(value) or "—"
+
+
+def indicator_table(
+    f: Filters,
+    table: pd.DataFrame,
+    config: dict[str, Any],
+    order: list[str],
+    statuses: pd.Series,
+    key: str,
+    fields: list[str] | None = None,
+) -> None:
+    """The indicators coloured by status; a row picked shows all its details below (the table keeps its key columns)."""
+    picked = show_table(
+        table, config, order, ("status_word", statuses, STATUS_BACKGROUND), on_select="rerun", selection_mode="single-row", key=key
+    )
+    st.caption(f.t("ind_details_hint"))
+    if picked.selection.rows:
+        indicator_details(f, table.iloc[picked.selection.rows[0]], config, fields)

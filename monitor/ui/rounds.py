@@ -11,7 +11,6 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from monitor.errors import MonitorError
 from monitor.fmt import money, number, percent, plain
 from monitor.review.workbook import build_workbook
 from monitor.rounds import attachments, rectification
@@ -21,8 +20,8 @@ from monitor.rules.words import STATUS_CLASS_KEYS, likelihood_word, reason_word,
 from monitor.settings import settings
 from monitor.store import db
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
-from monitor.ui.data import cursor, query, writing
-from monitor.ui.errors import show_error
+from monitor.ui.data import cursor, query
+from monitor.ui.errors import write_then_rerun
 from monitor.ui.filters import Filters
 from monitor.ui.indicator_table import actual_text
 from monitor.ui.signin import current_user, require_role
@@ -60,14 +59,7 @@ ENTRY_COLUMNS = ["project_name", "level3", "target_text", "latest", "status", *r
 def act(f: Filters, action: Callable[[duckdb.DuckDBPyConnection], object], done_key: str) -> None:
     """Run a step, `action(con)` on the database being written; on success note it and rerun so every
     table shows it, else say why not (escaped: messages quote the data)."""
-    try:
-        with writing() as con:
-            action(con)
-    except MonitorError as error:
-        show_error(error, f.lang)
-        return
-    st.session_state["round_notice"] = f.t(done_key)
-    st.rerun()
+    write_then_rerun(f.lang, action, "round_notice", f.t(done_key))
 
 
 def notice() -> None:

@@ -13,12 +13,11 @@ import streamlit as st
 
 from monitor import auth
 from monitor.auth import ROLES, User
-from monitor.errors import MonitorError
 from monitor.fmt import plain
 from monitor.rules.words import role_word
 from monitor.store import db
-from monitor.ui.data import cursor, writing
-from monitor.ui.errors import show_error
+from monitor.ui.data import cursor
+from monitor.ui.errors import write_then_rerun
 from monitor.ui.filters import Filters
 from monitor.ui.widgets import show_table
 
@@ -28,15 +27,8 @@ ACTIONS = ("first_admin", "add", "reset", "role", "unlock", "password")
 
 
 def _act(f: Filters, action: Callable[[duckdb.DuckDBPyConnection], object], done: str) -> None:
-    """Run a change in one write; on success say so after the rerun that shows it, else say why not (escaped)."""
-    try:
-        with writing() as con:
-            action(con)
-    except MonitorError as error:
-        show_error(error, f.lang)
-        return
-    st.session_state["users_notice"] = done
-    st.rerun()
+    """Run a change in one write; on success say so after the rerun that shows it, else say why not."""
+    write_then_rerun(f.lang, action, "users_notice", done)
 
 
 def users_table(f: Filters) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import percent
+from monitor.fmt import money_format, money_frame, percent
 from monitor.review.export import csv_bytes, xlsx_bytes
 from monitor.settings import settings
 from monitor.ui.data import query
@@ -185,3 +185,22 @@ PRINT_CSS = """<style>
 def print_style() -> None:
     """The page's print CSS (our constant, no data in it)."""
     st.html(PRINT_CSS)
+
+
+PAYMENT_ORDER = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
+
+
+def payments_table(f: Filters, payments: pd.DataFrame, file_stem: str, chosen: list[tuple[str, str]]) -> None:
+    """A project's payments in the page's money unit (decimals by the money rule), with downloads."""
+    config = {
+        "paid_on": st.column_config.DateColumn(f.t("col_paid_on"), width=96),
+        "amount": st.column_config.NumberColumn(f.t("th_amount"), format=money_format(payments["amount"], f.unit), width=110),
+        "summary": st.column_config.TextColumn(f.t("col_summary"), width=260),
+        "voucher_no": st.column_config.TextColumn(f.t("col_voucher"), width=130),
+        "fund_source": st.column_config.TextColumn(f.t("col_fund_source"), width=120),
+        "payee": st.column_config.TextColumn(f.t("col_payee"), width=150),
+    }
+    shown = money_frame(payments, ["amount"], f.unit)
+    st.caption(f.t("money_unit_note", unit=f.unit_word))
+    show_table(shown, config, PAYMENT_ORDER)
+    download_buttons(shown, file_stem, chosen, PAYMENT_ORDER, config)
