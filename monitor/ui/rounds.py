@@ -74,7 +74,12 @@ def task_list(f: Filters) -> pd.DataFrame:
         st.info(f.t("round_no_tasks"))
         return listing
     shown, config = readable(
-        listing.assign(state_word=[f.t(STATE_KEYS[s]) for s in listing["state"]]),
+        listing.assign(
+            state_word=[f.t(STATE_KEYS[s]) for s in listing["state"]],
+            # dates as dates: the Styler below would print a timestamp's 00:00:00
+            period_end=[d.date() for d in pd.to_datetime(listing["period_end"])],
+            deadline=[d.date() for d in pd.to_datetime(listing["deadline"])],
+        ),
         {
             "title": f.t("round_title"),
             "dept_name": f.t("dept"),

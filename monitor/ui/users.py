@@ -84,9 +84,9 @@ def manage_forms(f: Filters, admin: User, users: pd.DataFrame) -> None:
     with unlock.form("users_unlock_form"):
         st.markdown(f"**{f.t('users_unlock')}**")
         locked = [n for n, failures in zip(users["user_name"], users["failed_attempts"]) if failures >= auth.FREE_ATTEMPTS]
-        if not locked:
+        name = st.selectbox(f.t("users_pick"), locked, key="users_unlock_name") if locked else None
+        if not locked:  # no empty list with Streamlit's own English placeholder
             st.caption(f.t("users_unlock_none"))
-        name = st.selectbox(f.t("users_pick"), locked, key="users_unlock_name")
         if st.form_submit_button(f.t("users_unlock_submit"), key="users_unlock_submit", disabled=not locked):
             _act(f, lambda con: auth.unlock(con, admin, name), f.t("users_done_unlock", name=plain(name)))
 
