@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from monitor.errors import MonitorError, NotFound, Refused, SettingsError
-from monitor.i18n import DEFAULT_LANG, Msg, t
+from monitor.i18n import DEFAULT_LANG, LANGUAGES, Msg, t
 from monitor.settings import settings
 from monitor.store import service
 from monitor.store.db import connect, db_path
@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_watch(commands)
     _add_export_parquet(commands)
     _add_add_user(commands)
+    _add_template(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
@@ -199,6 +200,8 @@ def _add_report(commands) -> None:
     parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
     parser.add_argument("--dept", help=_("cli_help_dept"))
     parser.add_argument("--out", required=True, help=_("cli_help_out"))
+    parser.add_argument("--lang", choices=list(LANGUAGES), help=_("cli_help_lang"))
+    parser.add_argument("--unit", choices=("元", "万元"), default="万元", help=_("cli_help_report_unit"))
     _db_option(parser)
     parser.set_defaults(run=_report)
 
@@ -209,10 +212,11 @@ def _report(args: argparse.Namespace) -> int:
     from monitor.store.db import query_df
 
     out = Path(args.out)
+    lang = args.lang or _lang()
     builders = {
-        ".xlsx": lambda run: build_workbook(run, args.year, args.dept, args.as_of),
-        ".html": lambda run: build_html(run, args.year, args.dept, args.as_of, lang=_lang()).encode("utf-8"),
-        ".pdf": lambda run: html_to_pdf(build_html(run, args.year, args.dept, args.as_of, lang=_lang())),
+        ".xlsx": lambda run: build_workbook(run, args.year, args.dept, args.as_of, lang),
+        ".html": lambda run: build_html(run, args.year, args.dept, args.as_of, args.unit, lang).encode("utf-8"),
+        ".pdf": lambda run: html_to_pdf(build_html(run, args.year, args.dept, args.as_of, args.unit, lang)),
     }
     if out.suffix.lower() not in builders:
         raise Refused("cli_report_suffix", out=out)
@@ -510,6 +514,26 @@ def _export_parquet(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_template(commands) -> None:
+    parser = commands.add_parser("template", help=_("cli_help_template"))
+    parser.add_argument("kind", choices=("payments", "actuals", "forecasts", "targets"), help=_("cli_help_template_kind"))
+    parser.add_argument("file", type=Path, help=_("cli_help_template_file"))
+    parser.add_argument("--lang", choices=list(LANGUAGES), help=_("cli_help_lang"))
+    parser.set_defaults(run=_template)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from monitor.ingest.blank import blank_workbook
+    from monitor.ingest.targets import blank_template_xlsx
+
+    if args.file.suffix.lower() != ".xlsx":
+        raise Refused("cli_template_suffix", out=args.file)
+    data = blank_template_xlsx() if args.kind == "targets" else blank_workbook(args.kind, args.lang or _lang())
+    args.file.write_bytes(data)
+    note("cli_written", out=args.file, size=f"{len(data):,}")
+    return 0
+
+
 def _add_add_user(commands) -> None:
     from monitor.auth import ROLES
 
@@ -531,6 +555,6 @@ def _add_user(args: argparse.Namespace) -> int:
         if getpass.getpass(_("cli_password_again") + ": ") != password:
             raise Refused("cli_passwords_differ")
     with _writing(args) as con:
-        user = add_user(con, args.name, args.role, password)
+        user = add_user(con, args.name, args.role, password, _cli_user())
     say("cli_user_created", name=user.name, role=_(f"role_{user.role}"))
     return 0

@@ -49,6 +49,7 @@ class Limits:
     table_rows: int = 2000  # rows a page's table lists (预算执行 projects, 绩效指标 indicators)
     picker_rows: int = 1000  # projects a picker lists before a search box narrows them
     attention_rows: int = 10  # items of each 需要关注 list on 总览 and in the report
+    report_projects: int = 200  # projects that get a page of their own in the review report (beyond: choose a unit)
     heatmap_projects: int = 30  # projects in the 绩效指标 heatmap
     explore_rows: int = 10000  # rows 即席查询 lists when nothing is grouped
     sql_rows: int = 1000  # rows the SQL box returns

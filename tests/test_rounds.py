@@ -33,9 +33,19 @@ MISSING_REASONS = {"13052923P00584011177H-04": {"reason": "经费保障"}, "7310
 PASSWORD = "rounds-test-password"
 
 
+ROUND_TABLES = ("rectifications", "round_transitions", "round_snapshots", "round_units", "round_tasks")
+
+
+def clear_demo_rounds(con) -> None:
+    """These tests follow rounds from an empty start: the demo's own rounds (演示数据) are removed."""
+    for table in ROUND_TABLES:
+        con.execute(f"DELETE FROM {table}")
+
+
 @pytest.fixture
 def con(demo_copy):
     with closing(connect(demo_copy)) as con:
+        clear_demo_rounds(con)
         yield con
 
 
@@ -222,6 +232,7 @@ def test_attachments_limits_checksum_and_storage(con, demo_copy):
 @pytest.fixture
 def round_db(demo_copy):
     with closing(connect(demo_copy)) as con:
+        clear_demo_rounds(con)
         for user in (ADMIN, EDITOR, VIEWER):
             auth.add_user(con, user.name, user.role, PASSWORD)
         con.execute("UPDATE indicator_actuals SET reason = coalesce(reason, '其他')")  # the table editor is not driven under AppTest

@@ -10,8 +10,9 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor.fmt import MONEY_UNITS
+from monitor.fmt import MONEY_UNITS, unit_word
 from monitor.i18n import t
+from monitor.rules.words import level_word
 
 PLANNED = "#9db4d3"
 ACTUAL = "#1f5fa8"
@@ -32,7 +33,7 @@ def _layout(fig: go.Figure, title: str, x_title: str, unit: str, lang: str) -> g
     fig.update_layout(
         title={"text": inert(title), "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
-        yaxis_title=t("axis_amount", lang, unit=unit),
+        yaxis_title=t("axis_amount", lang, unit=unit_word(unit, lang)),
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},  # below the axis: never over the title
         margin={"t": 50, "l": 60, "r": 20, "b": 110},
         hovermode="x unified",
@@ -82,7 +83,7 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     `cells` is queries/pages/indicator_heatmap.sql (worst: 0 all met, 1 not reported or
     qualitative, 2 off target).
     """
-    cells = cells.assign(project_name=cells["project_name"].map(inert), level2=cells["level2"].map(inert))
+    cells = cells.assign(project_name=cells["project_name"].map(inert), level2=[inert(level_word(v, lang)) for v in cells["level2"]])
     order = list(cells.sort_values("first_seq")["level2"].drop_duplicates())  # 数量, 质量, … as in the targets table
     z = cells.pivot(index="project_name", columns="level2", values="worst")[order]
     labels = cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str))
