@@ -12,7 +12,7 @@ from monitor.rules.bulletin import bulletin
 from monitor.rules.disbursement import STATUS_BACKGROUND
 from monitor.ui.data import query
 from monitor.ui.filters import filters
-from monitor.ui.widgets import XLSX_MIME, column_formats, status_colours
+from monitor.ui.widgets import XLSX_MIME, column_formats, show_table
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CHART_UNITS = 30  # more units than this: the chart shows the lowest ranks, the table all of them
@@ -80,12 +80,7 @@ st.subheader(f.t("bul_table_heading", unit=f.unit))
 cols = columns(found, f.unit, f.lang)
 rows = table(found, f.unit, f.lang)
 statuses = [*found.units["status"], "total"]
-st.dataframe(
-    status_colours(rows, "status", statuses, {**STATUS_BACKGROUND, "total": "#eeeeee"}),
-    hide_index=True,
-    column_order=[c.key for c in cols],
-    column_config=column_formats(cols),
-)
+show_table(rows, column_formats(cols), [c.key for c in cols], ("status", statuses, {**STATUS_BACKGROUND, "total": "#eeeeee"}))
 
 for column, heading, frame in zip(st.columns(2), ("bul_red_list", "bul_yellow_list"), (found.red, found.yellow)):
     column.markdown(f"**{f.t(heading, n=len(frame))}**")
