@@ -9,6 +9,7 @@ import io
 import zipfile
 from contextlib import closing
 
+import pandas as pd
 import pytest
 from app_helpers import app_on
 from openpyxl import load_workbook
@@ -72,6 +73,8 @@ def test_a_whole_round(con):
     second = rounds.submit(
         con, EDITOR, task_id, UNIT, {f"{YJY}-02": {"reason_detail": "场地改造推迟", "corrective_action": "四季度完成改造"}}
     )
+    listed = query_df(con, "round_status", year=2023, dept=UNIT, today=dt.date(2023, 10, 20)).set_index("task_id").loc[task_id]
+    assert (listed["state"], pd.isna(listed["days_left"])) == ("submit", True)  # no countdown once submitted
     rounds.approve(con, ADMIN, task_id, UNIT)
     history = con.execute("SELECT action, reason, snapshot_id, by_user FROM round_transitions WHERE task_id = ? ORDER BY 1", [task_id])
     assert sorted(history.fetchall()) == sorted(
