@@ -90,18 +90,18 @@ order = ["status_word", "off_target", "project_name", "level3", "target_text", "
 config = {
     "status_word": st.column_config.TextColumn(f.t("col_status"), width=64),
     "off_target": st.column_config.CheckboxColumn(f.t("col_off"), width=44),
-    "project_name": st.column_config.TextColumn(f.t("col_project"), width=140),
+    "project_name": st.column_config.TextColumn(f.t("col_project"), width=150),
     "level1": f.t("col_level1"),
     "level2": f.t("col_level2"),
     "level3": st.column_config.TextColumn(f.t("col_level3"), width=160),
     "target_text": st.column_config.TextColumn(f.t("col_target"), width=76),
-    "latest": st.column_config.TextColumn(f.t("col_latest"), width=80),
+    "latest": st.column_config.TextColumn(f.t("col_latest"), width=92),
     "unit": f.t("col_unit"),
     "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f", width=64, help=f.t("col_ind_gap_help")),
     "period_end": st.column_config.DateColumn(f.t("col_period")),
     "likelihood": st.column_config.TextColumn(f.t("col_likelihood"), width=80),
     "reason": st.column_config.TextColumn(f.t("col_reason_cat"), width=84),
-    "reason_detail": st.column_config.TextColumn(f.t("col_reason_detail"), width=150),
+    "reason_detail": st.column_config.TextColumn(f.t("col_reason_detail"), width=96),
     "corrective_action": f.t("col_action"),
 }
 indicator_table(f, table, config, order, rows["status"], "ind_table")
