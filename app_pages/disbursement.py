@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from monitor.fmt import money, money_frame
+from monitor.fmt import money, money_format, money_frame
 from monitor.review.charts import quarterly_chart, s_curve
+from monitor.rules.bulletin import last_year
 from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_counts, status_label, threshold_params
 from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
 from monitor.ui.links import keep_in_url, url_param
-from monitor.ui.widgets import download_buttons, execution_metrics, project_choices, status_colours
+from monitor.ui.widgets import download_buttons, execution_metrics, payments_table, project_choices, show_table
 
 f = filters()
 st.header(f.t("page_disbursement"))
@@ -28,11 +29,13 @@ capped = len(projects) > TABLE_ROWS
 projects = projects.head(TABLE_ROWS)
 
 c = st.columns(3) + st.columns(3)
-c[0].metric(f.t("total_budget", unit=f.unit), money(total["budget"], f.unit), border=True)
-c[1].metric(f.t("planned_to_date", unit=f.unit), money(total["planned_cumulative"], f.unit), border=True)
-c[2].metric(f.t("actual_to_date", unit=f.unit), money(total["actual_cumulative"], f.unit), border=True)
+c[0].metric(f.t("total_budget", unit=f.unit_word), money(total["budget"], f.unit), border=True)
+c[1].metric(f.t("planned_to_date", unit=f.unit_word), money(total["planned_cumulative"], f.unit), border=True)
+c[2].metric(f.t("actual_to_date", unit=f.unit_word), money(total["actual_cumulative"], f.unit), border=True)
 execution_metrics(c[3:5], f, total)
 c[5].metric(f.t("projects_by_status"), status_counts(total, f.lang), help=f.t("projects_by_status_help"), border=True)
+if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
+    st.caption(earlier.text(float(total["execution_rate"]), f.lang))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
@@ -49,37 +52,28 @@ table = money_frame(projects, money_cols, f.unit).assign(
     ],
     execution_rate=projects["execution_rate"] * 100,
 )
-number = "%,.2f"
-order = [
-    "status",
-    "name",
-    "project_code",
-    "budget",
-    "planned_cumulative",
-    "actual_cumulative",
-    "execution_rate",
-    "gap",
-    "gap_pp",
-    "forecast",
-    "reason",
-]
+# Sized to fit 1440 px with the sidebar; the project code is in the picker below and in the downloads.
+order = ["status", "name", "budget", "planned_cumulative", "actual_cumulative", "execution_rate", "gap", "gap_pp", "forecast", "reason"]
 config = {
-    "status": f.t("col_status"),
-    "name": f.t("col_project"),
+    "status": st.column_config.TextColumn(f.t("col_status"), width=84),
+    "name": st.column_config.TextColumn(f.t("col_project"), width=170),
     "project_code": f.t("col_project_code"),
-    "budget": st.column_config.NumberColumn(f.t("col_budget", unit=f.unit), format=number),
-    "planned_cumulative": st.column_config.NumberColumn(f.t("col_planned", unit=f.unit), format=number),
-    "actual_cumulative": st.column_config.NumberColumn(f.t("col_actual", unit=f.unit), format=number),
-    "execution_rate": st.column_config.NumberColumn(f.t("col_rate"), format="%.2f%%"),
-    "gap": st.column_config.NumberColumn(f.t("col_gap", unit=f.unit), format=number),
-    "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f", help=f.t("gap_pp_help")),
-    "forecast": st.column_config.NumberColumn(f.t("col_forecast", unit=f.unit), format=number),
-    "reason": f.t("col_reason"),
+    "budget": st.column_config.NumberColumn(f.t("th_budget"), format=money_format(projects["budget"], f.unit), width=82),
+    "planned_cumulative": st.column_config.NumberColumn(
+        f.t("th_planned"), format=money_format(projects["planned_cumulative"], f.unit), width=82
+    ),
+    "actual_cumulative": st.column_config.NumberColumn(
+        f.t("th_actual"), format=money_format(projects["actual_cumulative"], f.unit), width=82
+    ),
+    "execution_rate": st.column_config.NumberColumn(f.t("col_rate"), format="%.2f%%", width=70),
+    "gap": st.column_config.NumberColumn(f.t("th_gap"), format=money_format(projects["gap"], f.unit, sign=True), width=82),
+    "gap_pp": st.column_config.NumberColumn(f.t("col_gap_pp"), format="%+.1f", help=f.t("gap_pp_help"), width=70),
+    "forecast": st.column_config.NumberColumn(f.t("th_forecast"), format=money_format(projects["forecast"], f.unit), width=82),
+    "reason": st.column_config.TextColumn(f.t("col_reason"), width=170),
 }
-st.dataframe(
-    status_colours(table, "status", projects["status"], STATUS_BACKGROUND), hide_index=True, column_order=order, column_config=config
-)
-download_buttons(table, "projects", columns=order, labels=config)
+st.caption(f.t("money_unit_note", unit=f.unit_word))
+show_table(table, config, order, ("status", projects["status"], STATUS_BACKGROUND))
+download_buttons(table, "projects", columns=["status", "name", "project_code", *order[2:]], labels=config)
 st.caption(f.t("status_rule", amber=limits["amber_pp"], red=limits["red_pp"]))
 
 # Any project of the unit can be picked (a shared link to one not among the listed rows included);
@@ -90,27 +84,14 @@ if not names:
     st.stop()
 worst = projects["project_code"].iloc[0] if not projects.empty else None
 url_param("project", str, names, worst if worst in names else next(iter(names)))
-code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: f"{names[c]}（{c}）")
+code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func=lambda c: names[c] + f.t("in_brackets", text=c))
 keep_in_url("project")
 
-left, right = st.columns([3, 2])
 days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
-left.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
-with right:
-    st.markdown(f"**{f.t('payments_of', as_of=f.as_of.isoformat())}**")
-    payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
-    if payments.empty:
-        st.info(f.t("no_payments"))
-    else:
-        shown = money_frame(payments, ["amount"], f.unit)
-        order = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
-        config = {
-            "paid_on": st.column_config.DateColumn(f.t("col_paid_on")),
-            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=f.unit), format=number),
-            "summary": f.t("col_summary"),
-            "voucher_no": f.t("col_voucher"),
-            "fund_source": f.t("col_fund_source"),
-            "payee": f.t("col_payee"),
-        }
-        st.dataframe(shown, hide_index=True, column_order=order, column_config=config)
-        download_buttons(shown, "payments", [(f.t("pick_project"), f"{names[code]}（{code}）")], order, config)
+st.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
+st.markdown(f"**{f.t('payments_of', as_of=f.as_of.isoformat())}**")
+payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
+if payments.empty:
+    st.info(f.t("no_payments"))
+else:
+    payments_table(f, payments, "payments", [(f.t("pick_project"), names[code] + f.t("in_brackets", text=code))])

@@ -1,19 +1,20 @@
 """绩效指标: every indicator with target, latest actual, status and gap; heatmap; scores."""
 
-import pandas as pd
 import streamlit as st
 
-from monitor.fmt import number, plain
+from monitor.fmt import plain
 from monitor.review.charts import status_heatmap
 from monitor.rules.headline import Score
-from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.rules.indicators import status_word
+from monitor.rules.words import grade_word, level_word
 from monitor.settings import settings
 from monitor.store.vocabulary import DEPT_WIDE_LEVEL1, INDICATOR_STATUSES, SCORE_GROUPS
 from monitor.ui.actuals_editor import actuals_editor
 from monitor.ui.data import query
 from monitor.ui.filters import filters
+from monitor.ui.indicator_table import DOWNLOAD_COLUMNS, indicator_rows, indicator_table
 from monitor.ui.links import keep_in_url, parse_flag, url_param
-from monitor.ui.widgets import download_buttons, project_choices, status_colours
+from monitor.ui.widgets import download_buttons, project_choices, show_table
 
 f = filters()
 st.header(f.t("page_indicators"))
@@ -36,7 +37,7 @@ choices = {
 }
 labels = {
     "ind_project": lambda v: f.t("all") if v == ALL else (projects[v] or f.t("dept_wide")),
-    "ind_level1": lambda v: f.t("all") if v == ALL else v,
+    "ind_level1": lambda v: f.t("all") if v == ALL else level_word(v, f.lang),
     "ind_status": lambda v: f.t("all") if v == ALL else status_word(v, f.lang),
 }
 columns = st.columns([3, 2, 2, 2])
@@ -65,7 +66,7 @@ counts = query("indicator_counts", year=f.year, dept=f.dept, as_of=f.as_of, **se
 scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
 if selected["project"] is not None:  # that project's score only ('' = department-wide: no score)
     scores = scores[scores["project_code"] == selected["project"]]
-c = st.columns(5)
+c = st.columns([2, 2, 2, 2, 3])  # the score's label is the longest
 c[0].metric(f.t("ind_total"), f"{int(counts['indicators']):,}", border=True)
 c[1].metric(f.t("ind_met"), f"{int(counts['met']):,}", border=True)
 c[2].metric(f.t("ind_off"), f"{int(counts['off_target']):,}", help=f.t("ind_off_help"), border=True)
@@ -83,58 +84,37 @@ if len(rows) > TABLE_ROWS:
     st.caption(f.t("table_capped", rows=TABLE_ROWS))
     rows = rows.head(TABLE_ROWS)
 st.subheader(f.t("indicator_table"))
-table = rows.assign(
-    status_word=[status_word(s, f.lang) for s in rows["status"]],
-    project_name=rows["project_name"].fillna(f.t("dept_wide")),
-    latest=[number(v) if pd.notna(v) else text for v, text in zip(rows["latest_actual"], rows["actual_text"])],
-)
-order = [
-    "status_word",
-    "off_target",
-    "project_name",
-    "level1",
-    "level2",
-    "level3",
-    "target_text",
-    "latest",
-    "unit",
-    "gap",
-    "period_end",
-    "likelihood",
-    "reason",
-    "reason_detail",
-    "corrective_action",
-]
+table = indicator_rows(rows, f.lang, f.t("dept_wide"))
+# The key columns fit 1440 px; the rest of an indicator's record is shown when its row is selected.
+order = ["status_word", "off_target", "project_name", "level3", "target_text", "latest", "gap", "likelihood", "reason", "reason_detail"]
 config = {
-    "status_word": f.t("col_status"),
-    "off_target": st.column_config.CheckboxColumn(f.t("col_off")),
-    "project_name": f.t("col_project"),
+    "status_word": st.column_config.TextColumn(f.t("col_status"), width=64),
+    "off_target": st.column_config.CheckboxColumn(f.t("col_off"), width=44),
+    "project_name": st.column_config.TextColumn(f.t("col_project"), width=150),
     "level1": f.t("col_level1"),
     "level2": f.t("col_level2"),
-    "level3": f.t("col_level3"),
-    "target_text": f.t("col_target"),
-    "latest": f.t("col_latest"),
+    "level3": st.column_config.TextColumn(f.t("col_level3"), width=160),
+    "target_text": st.column_config.TextColumn(f.t("col_target"), width=76),
+    "latest": st.column_config.TextColumn(f.t("col_latest"), width=92),
     "unit": f.t("col_unit"),
-    "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f"),
+    "gap": st.column_config.NumberColumn(f.t("col_ind_gap"), format="%+.2f", width=64, help=f.t("col_ind_gap_help")),
     "period_end": st.column_config.DateColumn(f.t("col_period")),
-    "likelihood": f.t("col_likelihood"),
-    "reason": f.t("col_reason_cat"),
-    "reason_detail": f.t("col_reason_detail"),
+    "likelihood": st.column_config.TextColumn(f.t("col_likelihood"), width=80),
+    "reason": st.column_config.TextColumn(f.t("col_reason_cat"), width=84),
+    "reason_detail": st.column_config.TextColumn(f.t("col_reason_detail"), width=96),
     "corrective_action": f.t("col_action"),
 }
-st.dataframe(
-    status_colours(table, "status_word", rows["status"], STATUS_BACKGROUND), hide_index=True, column_order=order, column_config=config
-)
+indicator_table(f, table, config, order, rows["status"], "ind_table")
 applied = [(f.t(title), labels[key](st.session_state[key])) for key, title in FILTER_TITLES]
 applied.append((f.t("filter_off_only"), f.t("explore_yes" if st.session_state["ind_off"] else "explore_no")))
-download_buttons(table, "indicators", applied, order, config)
+download_buttons(table, "indicators", applied, DOWNLOAD_COLUMNS, config)
 
 cells = query("indicator_heatmap", year=f.year, dept=f.dept, as_of=f.as_of, **selected, limit=HEATMAP_PROJECTS)
 if not cells.empty:
     st.plotly_chart(status_heatmap(cells, f.lang, f.t("chart_heatmap")))
 
 st.subheader(f.t("scores"), help=f.t("scores_help"))
-score_table = scores.assign(name=scores["name"].fillna(f.t("dept_total")))
+score_table = scores.assign(name=scores["name"].fillna(f.t("dept_total")), grade=[grade_word(g, f.lang) for g in scores["grade"]])
 score_order = ["name", "execution_points", "output_points", "effect_points", "satisfaction_points", "score", "grade"]
 score_config = {
     "name": f.t("col_project"),
@@ -145,6 +125,6 @@ score_config = {
     "score": st.column_config.NumberColumn(f.t("col_score"), format="%.1f"),
     "grade": f.t("col_grade"),
 }
-st.dataframe(score_table, hide_index=True, column_order=score_order, column_config=score_config)
+show_table(score_table, score_config, score_order)
 download_buttons(score_table, "scores", columns=score_order, labels=score_config)
 actuals_editor(f, {code: name for code, name in projects.items() if code})

@@ -3,15 +3,18 @@ previous quarter end, the quarterly picture, what needs attention, department-wi
 
 import streamlit as st
 
-from monitor.fmt import number, plain
+from monitor.fmt import plain
 from monitor.review.charts import quarterly_chart
 from monitor.rounds.tasks import overdue_rounds
+from monitor.rules.bulletin import last_year
 from monitor.rules.headline import attention, headline, previous_quarter_end, review_figures
-from monitor.rules.indicators import STATUS_BACKGROUND, status_word
+from monitor.rules.indicators import STATUS_BACKGROUND
 from monitor.settings import settings
 from monitor.ui.data import query
+from monitor.ui.exports import review_downloads
 from monitor.ui.filters import filters
-from monitor.ui.widgets import review_downloads, status_colours
+from monitor.ui.indicator_table import indicator_rows
+from monitor.ui.widgets import show_table
 
 f = filters()
 st.header(f.t("page_overview"))
@@ -39,6 +42,8 @@ for column, figure in zip([*st.columns(3), *st.columns(3)], review_figures(now, 
     )
     if figure.detail:
         column.caption(plain(figure.detail))
+if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
+    st.caption(earlier.text(now.execution_rate, f.lang))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
@@ -65,25 +70,17 @@ dept_rows = query(
     "indicator_status", year=f.year, dept=f.dept, as_of=f.as_of, project="", level1=None, status=None, off_only=False, limit=None
 )
 if not dept_rows.empty:
-    st.dataframe(
-        status_colours(
-            dept_rows.assign(
-                status_word=[status_word(s, f.lang) for s in dept_rows["status"]],
-                latest=[number(v) if v == v else t for v, t in zip(dept_rows["latest_actual"], dept_rows["actual_text"])],
-            ),
-            "status_word",
-            dept_rows["status"],
-            STATUS_BACKGROUND,
-        ),
-        hide_index=True,
-        column_order=["status_word", "description", "target_text", "latest", "likelihood"],
-        column_config={
-            "status_word": f.t("col_status"),
-            "description": f.t("col_dept_indicator"),
-            "target_text": f.t("col_target"),
-            "latest": f.t("col_latest"),
-            "likelihood": f.t("col_likelihood"),
+    show_table(
+        indicator_rows(dept_rows, f.lang, f.t("dept_wide")),
+        {
+            "status_word": st.column_config.TextColumn(f.t("col_status"), width=70),
+            "description": st.column_config.TextColumn(f.t("col_dept_indicator"), width=520),
+            "target_text": st.column_config.TextColumn(f.t("col_target"), width=150),
+            "latest": st.column_config.TextColumn(f.t("col_latest"), width=110),
+            "likelihood": st.column_config.TextColumn(f.t("col_likelihood"), width=100),
         },
+        ["status_word", "description", "target_text", "latest", "likelihood"],
+        ("status_word", dept_rows["status"], STATUS_BACKGROUND),
     )
 goals = query("dept_goals", year=f.year, dept=f.dept)
 with st.expander(f.t("dept_goals_text")):

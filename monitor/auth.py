@@ -1,8 +1,13 @@
-"""Users, roles and passwords: who may change data.
+"""Users, roles and passwords: who may change data, and the administration of users.
 
 Passwords are stored only as argon2id hashes (argon2-cffi, salted, memory-hard). Repeated failed
 sign-ins lock the user name for a window that doubles with each further failure; the count and
 time live in the `users` table so the window holds across browser sessions and server processes.
+
+There is no default user or password: a database without users offers to create its first admin,
+once (`create_first_admin`); after that admins add users, reset passwords (the user must choose a
+new one at the next sign-in), change roles and unlock names. Every such change is a row of
+`user_changes` (who, when, what), and the rights are checked here, whatever calls these functions.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from monitor.errors import Refused
+from monitor.errors import NotAllowed, Refused
+from monitor.i18n import msg
+from monitor.store.batches import transaction
 
 ROLES = ("viewer", "editor", "admin")  # each role has the rights of those before it
 MIN_PASSWORD_LENGTH = 8
@@ -42,6 +49,7 @@ class User:
 class SignIn:
     user: User | None  # None: refused
     retry_after: dt.timedelta = dt.timedelta(0)  # > 0: locked out for this long after repeated failures
+    must_change: bool = False  # the password was reset: a new one must be chosen before going on
 
 
 def hash_password(password: str) -> str:
@@ -63,21 +71,130 @@ def lockout(failures: int) -> dt.timedelta:
     return min(FIRST_LOCKOUT * 2**doublings, MAX_LOCKOUT)
 
 
-def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str) -> User:
-    """Create a user; `Refused` (with a message for the person at the keyboard) when not possible."""
-    if not USER_NAME.fullmatch(name):
-        raise Refused("err_user_name")
-    if role not in ROLES:
-        raise Refused("err_user_role", roles=" / ".join(ROLES))
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Refused("err_password_short", chars=MIN_PASSWORD_LENGTH)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise Refused("err_user_role", roles=" / ".join(ROLES))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, must_change: bool) -> User:
+    if not USER_NAME.fullmatch(name):
+        raise Refused("err_user_name")
+    _check_role(role)
+    _check_password(password)
     if get_user(con, name) is not None:
         raise Refused("err_user_exists", name=name)
     con.execute(
-        "INSERT INTO users (user_name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-        [name, role, hash_password(password), _now()],
+        "INSERT INTO users (user_name, role, password_hash, created_at, must_change) VALUES (?, ?, ?, ?, ?)",
+        [name, role, hash_password(password), _now(), must_change],
     )
     return User(name, role)
+
+
+def _record(con: duckdb.DuckDBPyConnection, name: str, action: str, by: str, detail: str | None = None) -> None:
+    con.execute(
+        "INSERT INTO user_changes (user_name, action, detail, by_user, changed_at) VALUES (?, ?, ?, ?, ?)",
+        [name, action, detail, by, _now()],
+    )
+
+
+def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, by: str = "cli", *, must_change: bool = False) -> User:
+    """Create a user (recorded as done `by` someone); `Refused` (with a message for the person at
+    the keyboard) when not possible. `must_change`: the password is a temporary one."""
+    with transaction(con):
+        user = _insert(con, name, role, password, must_change)
+        _record(con, name, "add", by, role)
+    return user
+
+
+def _require_admin(user: User | None) -> User:
+    if user is None:
+        raise NotAllowed("err_signin_first")
+    if not user.can("admin"):
+        raise NotAllowed("err_role", name=user.name, role=msg(f"role_{user.role}"), needed=msg("role_admin"))
+    return user
+
+
+def has_users(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM users").fetchone()[0] > 0
+
+
+def create_first_admin(con: duckdb.DuckDBPyConnection, name: str, password: str) -> User:
+    """The first user of a database, an admin; refused once any user exists (checked inside the write)."""
+    with transaction(con):
+        if has_users(con):
+            raise NotAllowed("err_first_admin_done")
+        user = _insert(con, name, "admin", password, False)
+        _record(con, name, "first_admin", name, "admin")
+    return user
+
+
+def admin_add_user(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, role: str, password: str) -> User:
+    """An admin adds a user with a temporary password, to be changed at the first sign-in."""
+    return add_user(con, name, role, password, _require_admin(admin).name, must_change=True)
+
+
+def reset_password(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, password: str) -> None:
+    """An admin gives a user a temporary password; the user must choose a new one at the next sign-in.
+    The lockout is lifted with it."""
+    by = _require_admin(admin).name
+    _check_password(password)
+    with transaction(con):
+        _existing(con, name)
+        con.execute(
+            "UPDATE users SET password_hash = ?, must_change = TRUE, failed_attempts = 0, last_failed_at = NULL WHERE user_name = ?",
+            [hash_password(password), name],
+        )
+        _record(con, name, "reset", by)
+
+
+def change_role(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, role: str) -> None:
+    """An admin changes a user's role; the last admin keeps theirs (someone must be able to administer)."""
+    by = _require_admin(admin).name
+    _check_role(role)
+    with transaction(con):
+        old = _existing(con, name).role
+        if old == role:
+            return
+        admins = con.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()[0]
+        if old == "admin" and admins == 1:
+            raise Refused("err_last_admin", name=name)
+        con.execute("UPDATE users SET role = ? WHERE user_name = ?", [role, name])
+        _record(con, name, "role", by, f"{old}→{role}")
+
+
+def unlock(con: duckdb.DuckDBPyConnection, admin: User | None, name: str) -> None:
+    """An admin lifts a user name's lockout after failed sign-ins."""
+    by = _require_admin(admin).name
+    with transaction(con):
+        _existing(con, name)
+        con.execute("UPDATE users SET failed_attempts = 0, last_failed_at = NULL WHERE user_name = ?", [name])
+        _record(con, name, "unlock", by)
+
+
+def change_password(con: duckdb.DuckDBPyConnection, name: str, current: str, new: str) -> User:
+    """A user replaces their password (after a reset: the temporary one) with a new one of their own."""
+    _check_password(new)
+    if new == current:
+        raise Refused("err_password_same")
+    with transaction(con):
+        row = con.execute("SELECT role, password_hash FROM users WHERE user_name = ?", [name]).fetchone()
+        if row is None or not verify_password(row[1], current):
+            raise NotAllowed("err_password_wrong")
+        con.execute("UPDATE users SET password_hash = ?, must_change = FALSE WHERE user_name = ?", [hash_password(new), name])
+        _record(con, name, "password", name)
+    return User(name, row[0])
+
+
+def _existing(con: duckdb.DuckDBPyConnection, name: str) -> User:
+    user = get_user(con, name)
+    if user is None:
+        raise Refused("err_no_user", name=name)
+    return user
 
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
@@ -85,14 +202,23 @@ def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     return User(*row) if row else None
 
 
+def locked_until(failures: int, last_failed_at: dt.datetime | None) -> dt.datetime | None:
+    """Until when a user name is locked (None: not locked)."""
+    if last_failed_at is None or lockout(failures) == dt.timedelta(0):
+        return None
+    return last_failed_at + lockout(failures)
+
+
 def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None) -> SignIn:
     """Check a password. While the name is locked the password is not even tried."""
     now = now or _now()
-    row = con.execute("SELECT role, password_hash, failed_attempts, last_failed_at FROM users WHERE user_name = ?", [name]).fetchone()
+    row = con.execute(
+        "SELECT role, password_hash, failed_attempts, last_failed_at, coalesce(must_change, FALSE) FROM users WHERE user_name = ?", [name]
+    ).fetchone()
     if row is None:
         verify_password(_unknown_user_hash(), password)  # take as long as for a real user
         return SignIn(None)
-    role, stored_hash, failures, last_failed_at = row
+    role, stored_hash, failures, last_failed_at, must_change = row
     if last_failed_at is not None:
         wait = last_failed_at + lockout(failures) - now
         if wait > dt.timedelta(0):
@@ -105,7 +231,7 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.da
         "UPDATE users SET failed_attempts = 0, last_failed_at = NULL, password_hash = ? WHERE user_name = ?",
         [new_hash, name],
     )
-    return SignIn(User(name, role))
+    return SignIn(User(name, role), must_change=bool(must_change))
 
 
 @cache

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from monitor.errors import MonitorError, NotFound, Refused, SettingsError
-from monitor.i18n import DEFAULT_LANG, Msg, t
+from monitor.i18n import DEFAULT_LANG, LANGUAGES, Msg, t
 from monitor.settings import settings
 from monitor.store import service
 from monitor.store.db import connect, db_path
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_gen_scale(commands)
     _add_status(commands)
     _add_report(commands)
+    _add_bulletin(commands)
     imports = commands.add_parser("import", help=_("cli_help_import"))
     kinds = imports.add_subparsers(dest="kind", required=True)
     _add_import_targets(kinds)
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_watch(commands)
     _add_export_parquet(commands)
     _add_add_user(commands)
+    _add_template(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
@@ -100,7 +102,14 @@ def _add_gen_scale(commands) -> None:
     parser.add_argument("--db", required=True, help=_("cli_help_new_db"))
     parser.add_argument("--year", type=int, default=2024, help=_("cli_help_scale_year"))
     parser.add_argument("--seed", type=int, default=1, help=_("cli_help_seed"))
+    parser.add_argument("--years", type=_positive, default=1, help=_("cli_help_scale_years"))
     parser.set_defaults(run=_gen_scale)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(_("cli_bad_positive", text=repr(text)))
+    return int(text)
 
 
 def _gen_scale(args: argparse.Namespace) -> int:
@@ -114,20 +123,22 @@ def _gen_scale(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     con = connect(path)
     try:
-        counts = generate(con, args.projects, args.payments, args.year, args.seed)
+        counts = generate(con, args.projects, args.payments, args.year, args.seed, years=args.years)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    say(
-        "cli_gen_done",
-        path=path,
-        units=f"{counts.units:,}",
-        projects=f"{counts.projects:,}",
-        indicators=f"{counts.indicators:,}",
-        payments=f"{counts.payments:,}",
-        year=args.year,
-        seconds=f"{time.perf_counter() - started:.0f}",
-    )
+    figures = {
+        "path": path,
+        "units": f"{counts.units:,}",
+        "projects": f"{counts.projects:,}",
+        "indicators": f"{counts.indicators:,}",
+        "payments": f"{counts.payments:,}",
+        "seconds": f"{time.perf_counter() - started:.0f}",
+    }
+    if args.years == 1:
+        say("cli_gen_done", year=args.year, **figures)
+    else:
+        say("cli_gen_done_years", first=args.year - args.years + 1, last=args.year, **figures)
     return 0
 
 
@@ -189,6 +200,8 @@ def _add_report(commands) -> None:
     parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
     parser.add_argument("--dept", help=_("cli_help_dept"))
     parser.add_argument("--out", required=True, help=_("cli_help_out"))
+    parser.add_argument("--lang", choices=list(LANGUAGES), help=_("cli_help_lang"))
+    parser.add_argument("--unit", choices=("元", "万元"), default="万元", help=_("cli_help_report_unit"))
     _db_option(parser)
     parser.set_defaults(run=_report)
 
@@ -199,10 +212,11 @@ def _report(args: argparse.Namespace) -> int:
     from monitor.store.db import query_df
 
     out = Path(args.out)
+    lang = args.lang or _lang()
     builders = {
-        ".xlsx": lambda run: build_workbook(run, args.year, args.dept, args.as_of),
-        ".html": lambda run: build_html(run, args.year, args.dept, args.as_of, lang=_lang()).encode("utf-8"),
-        ".pdf": lambda run: html_to_pdf(build_html(run, args.year, args.dept, args.as_of, lang=_lang())),
+        ".xlsx": lambda run: build_workbook(run, args.year, args.dept, args.as_of, lang),
+        ".html": lambda run: build_html(run, args.year, args.dept, args.as_of, args.unit, lang).encode("utf-8"),
+        ".pdf": lambda run: html_to_pdf(build_html(run, args.year, args.dept, args.as_of, args.unit, lang)),
     }
     if out.suffix.lower() not in builders:
         raise Refused("cli_report_suffix", out=out)
@@ -211,6 +225,39 @@ def _report(args: argparse.Namespace) -> int:
         data = builders[out.suffix.lower()](lambda name, **params: query_df(con, name, **params))
     finally:
         con.close()
+    out.write_bytes(data)
+    note("cli_written", out=out, size=f"{len(data):,}")
+    return 0
+
+
+def _add_bulletin(commands) -> None:
+    parser = commands.add_parser("bulletin", help=_("cli_help_bulletin"))
+    parser.add_argument("--year", type=int, required=True, help=_("cli_help_year"))
+    parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
+    parser.add_argument("--dept", help=_("cli_help_bulletin_dept"))
+    parser.add_argument("--unit", choices=["万元", "元"], default="万元", help=_("cli_help_bulletin_unit"))
+    parser.add_argument("--out", required=True, help=_("cli_help_bulletin_out"))
+    _db_option(parser)
+    parser.set_defaults(run=_bulletin)
+
+
+def _bulletin(args: argparse.Namespace) -> int:
+    from monitor.review.bulletin import to_docx, to_xlsx
+    from monitor.rules.bulletin import bulletin
+    from monitor.store.db import query_df
+
+    out = Path(args.out)
+    builders = {".docx": to_docx, ".xlsx": to_xlsx}
+    if out.suffix.lower() not in builders:
+        raise Refused("cli_bulletin_suffix", out=out)
+    con = _open_for_reading(args)
+    try:
+        found = bulletin(lambda name, **params: query_df(con, name, **params), args.year, args.dept, args.as_of)
+    finally:
+        con.close()
+    if found is None:
+        raise NotFound("cli_bulletin_empty", year=args.year, dept=args.dept or _("bul_scope_all"))
+    data = builders[out.suffix.lower()](found, args.unit, _lang(), dt.date.today())
     out.write_bytes(data)
     note("cli_written", out=out, size=f"{len(data):,}")
     return 0
@@ -467,6 +514,26 @@ def _export_parquet(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_template(commands) -> None:
+    parser = commands.add_parser("template", help=_("cli_help_template"))
+    parser.add_argument("kind", choices=("payments", "actuals", "forecasts", "targets"), help=_("cli_help_template_kind"))
+    parser.add_argument("file", type=Path, help=_("cli_help_template_file"))
+    parser.add_argument("--lang", choices=list(LANGUAGES), help=_("cli_help_lang"))
+    parser.set_defaults(run=_template)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from monitor.ingest.blank import blank_workbook
+    from monitor.ingest.targets import blank_template_xlsx
+
+    if args.file.suffix.lower() != ".xlsx":
+        raise Refused("cli_template_suffix", out=args.file)
+    data = blank_template_xlsx() if args.kind == "targets" else blank_workbook(args.kind, args.lang or _lang())
+    args.file.write_bytes(data)
+    note("cli_written", out=args.file, size=f"{len(data):,}")
+    return 0
+
+
 def _add_add_user(commands) -> None:
     from monitor.auth import ROLES
 
@@ -488,6 +555,6 @@ def _add_user(args: argparse.Namespace) -> int:
         if getpass.getpass(_("cli_password_again") + ": ") != password:
             raise Refused("cli_passwords_differ")
     with _writing(args) as con:
-        user = add_user(con, args.name, args.role, password)
+        user = add_user(con, args.name, args.role, password, _cli_user())
     say("cli_user_created", name=user.name, role=_(f"role_{user.role}"))
     return 0

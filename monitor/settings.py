@@ -40,6 +40,14 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Outlook:
+    """The year-end outlook ([outlook]): a project whose forecast year-end execution rate is below
+    flag_below (a share of its budget) is flagged as likely to leave funds unspent."""
+
+    flag_below: float = 0.9
+
+
+@dataclass(frozen=True)
 class Limits:
     """Sizes and row caps ([limits]): what one upload, one table or one query may hold."""
 
@@ -49,6 +57,7 @@ class Limits:
     table_rows: int = 2000  # rows a page's table lists (预算执行 projects, 绩效指标 indicators)
     picker_rows: int = 1000  # projects a picker lists before a search box narrows them
     attention_rows: int = 10  # items of each 需要关注 list on 总览 and in the report
+    report_projects: int = 200  # projects that get a page of their own in the review report (beyond: choose a unit)
     heatmap_projects: int = 30  # projects in the 绩效指标 heatmap
     explore_rows: int = 10000  # rows 即席查询 lists when nothing is grouped
     sql_rows: int = 1000  # rows the SQL box returns
@@ -82,6 +91,7 @@ class Settings:
     require_signin: bool  # MONITOR_REQUIRE_SIGNIN: viewing needs a signed-in user too
     session_idle_minutes: float  # MONITOR_SESSION_IDLE_MINUTES: a sign-in ends after this long idle
     thresholds: Thresholds
+    outlook: Outlook
     limits: Limits
     reporting: Reporting
 
@@ -114,6 +124,9 @@ def _read(values: tuple[str | None, ...]) -> Settings:
         raise SettingsError(
             "err_setting", name=f"{config} [disbursement]", value=str(thresholds), expected="0 ≤ amber_behind_pp ≤ red_behind_pp"
         )
+    outlook = _section(config, file, "outlook", Outlook)
+    if outlook.flag_below > 1:
+        raise SettingsError("err_setting", name=f"{config} [outlook] flag_below", value=str(outlook.flag_below), expected="0 … 1")
     return Settings(
         db=Path(env["MONITOR_DB"] or DEFAULT_DB).expanduser().resolve(),
         parquet=Path(source.removeprefix("parquet:")).expanduser().resolve() if source != "duckdb" else None,
@@ -123,6 +136,7 @@ def _read(values: tuple[str | None, ...]) -> Settings:
         require_signin=signin in ("1", "true", "yes"),
         session_idle_minutes=idle,
         thresholds=thresholds,
+        outlook=outlook,
         limits=_section(config, file, "limits", Limits),
         reporting=_reporting(config, file),
     )

@@ -188,6 +188,19 @@ CREATE TABLE IF NOT EXISTS users (
     last_failed_at   TIMESTAMP
 );
 
+ALTER TABLE users ADD COLUMN IF NOT EXISTS must_change BOOLEAN DEFAULT FALSE;  -- a reset password is changed at the next sign-in
+
+-- Every change to the users (issue 19): who did what to whom, and when; shown on the users page.
+CREATE SEQUENCE IF NOT EXISTS user_change_seq START 1;
+CREATE TABLE IF NOT EXISTS user_changes (
+    change_id   INTEGER PRIMARY KEY DEFAULT nextval('user_change_seq'),
+    user_name   TEXT NOT NULL,          -- the user changed
+    action      TEXT NOT NULL CHECK (action IN ('first_admin', 'add', 'reset', 'role', 'unlock', 'password')),
+    detail      TEXT,                   -- a role change: "old→new"; an added user: the role
+    by_user     TEXT NOT NULL,
+    changed_at  TIMESTAMP NOT NULL
+);
+
 -- Named filters of a page (its URL query string), saved from 即席查询 and reopened as links.
 -- created_by is "anonymous" until sign-in arrives. A name is unique per page; saving it again
 -- replaces the stored query string.

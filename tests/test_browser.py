@@ -20,6 +20,7 @@ pytestmark = needs_chromium
 PAGES = {  # url path → the page's heading
     "": "总览",
     "disbursement": "预算执行",
+    "bulletin": "支出进度通报",
     "indicators": "绩效指标",
     "project": "项目详情",
     "explore": "即席查询",

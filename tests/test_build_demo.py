@@ -21,6 +21,11 @@ TABLES = [
     "dept_indicators",
     "payments",
     "indicator_actuals",
+    "round_tasks",
+    "round_units",
+    "round_snapshots",
+    "round_transitions",
+    "rectifications",
 ]
 
 

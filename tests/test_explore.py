@@ -13,7 +13,7 @@ from monitor.explore.builder import MAX_TEXT, SUBJECTS, Condition, ExploreError,
 from monitor.store.db import connect
 
 AS_OF = dt.date(2023, 9, 30)
-CONTEXT = {"year": 2023, "dept": None, "as_of": AS_OF, "amber_pp": 5.0, "red_pp": 15.0}
+CONTEXT = {"year": 2023, "dept": None, "as_of": AS_OF, "last_year_as_of": dt.date(2022, 9, 30), "amber_pp": 5.0, "red_pp": 15.0}
 RESEARCH, SCIENCE = "13052923P00584011183Y", "13052923P00584011181P"
 
 

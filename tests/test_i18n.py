@@ -11,11 +11,15 @@ import pytest
 
 from monitor.auth import ROLES
 from monitor.i18n import LANGUAGES, strings
+from monitor.ingest.blank import KINDS as TEMPLATE_KINDS
+from monitor.rounds.tasks import INDICATOR_DIFF, PROJECT_DIFF
 from monitor.rules.headline import GRADES
+from monitor.rules.words import KIND_KEYS
 from monitor.store.db import REPO_ROOT
 from monitor.store.vocabulary import DISBURSEMENT_REASONS, DISBURSEMENT_STATUSES
 from monitor.ui.filters import AS_OF_REASONS
-from monitor.ui.rounds import ATTACHMENT_KINDS, ENTRY_COLUMNS, RECT_COLUMNS
+from monitor.ui.rounds import ATTACHMENT_COLUMNS, ATTACHMENT_KINDS, DIFF_COLUMNS, ENTRY_COLUMNS, RECT_COLUMNS
+from monitor.ui.users import ACTIONS, CHANGE_COLUMNS, USER_COLUMNS
 
 SOURCES = [*(REPO_ROOT / "monitor").rglob("*.py"), *(REPO_ROOT / "app_pages").glob("*.py"), REPO_ROOT / "dashboard.py"]
 KEY_CALLS = {  # a callable taking a key → the position of the key among its arguments
@@ -37,11 +41,25 @@ DYNAMIC = {
     "col_": ("file", "row", "column", "value", "expected", "level"),
     "rect_col_": RECT_COLUMNS,
     "round_col_": ENTRY_COLUMNS,
+    "att_col_": ATTACHMENT_COLUMNS,
+    "diff_col_": DIFF_COLUMNS,
+    "diff_kind_": ("project", "indicator"),
+    "diff_field_": (*PROJECT_DIFF, *INDICATOR_DIFF),
     "explore_chart_": ("bar", "heatmap"),
     "grade_": GRADES.values(),
     "origin_": ("app", "cli", "watch", "demo"),  # queries/pages/import_history.sql
     "as_of_why_": AS_OF_REASONS,
     "as_of_q": ("1", "2", "3", "4"),
+    "kind_": KIND_KEYS,
+    "user_col_": USER_COLUMNS,
+    "change_col_": CHANGE_COLUMNS,
+    "user_action_": ACTIONS,
+    "tpl_sheet_": TEMPLATE_KINDS,
+    "tpl_title_": TEMPLATE_KINDS,
+    "tpl_extra_": TEMPLATE_KINDS,
+    "file_template_": TEMPLATE_KINDS,
+    "make_report_": ("html", "pdf"),  # monitor/ui/exports.py
+    "download_report_": ("html", "pdf"),
 }
 
 

@@ -20,7 +20,7 @@ ALLOWED = {  # layer → the layers of ours it may import (besides itself)
     "review": FOUNDATION | {"store", "rules"},
     "explore": FOUNDATION | {"store", "rules"},
     "rounds": FOUNDATION | {"auth", "store", "rules", "ingest"},
-    "demo": FOUNDATION | {"store", "ingest", "rules"},
+    "demo": FOUNDATION | {"auth", "store", "ingest", "rules", "rounds"},
     "ui": FOUNDATION | {"auth", "store", "ingest", "rules", "review", "rounds", "explore", "demo"},
     "cli": FOUNDATION | {"auth", "store", "ingest", "rules", "review", "rounds", "explore", "demo"},
     "__main__": {"cli"},

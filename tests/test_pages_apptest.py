@@ -20,6 +20,7 @@ from monitor.store.db import REPO_ROOT, connect
 PAGES = [
     "app_pages/overview.py",
     "app_pages/disbursement.py",
+    "app_pages/bulletin.py",
     "app_pages/indicators.py",
     "app_pages/project.py",
     "app_pages/explore.py",
@@ -76,9 +77,9 @@ def test_url_parameters_set_the_view(app):
     app.query_params.update({"unit": "元", "lang": "en", "as_of": "2023-06-30", "dept": "731001", "year": "1999"})
     app.run()
     metrics = _metrics(app)
-    assert metrics["Total budget (元)"] == "940,000.00"
+    assert metrics["Total budget (yuan)"] == "940,000.00"
     assert any(c.value == "As of 2023-06-30 (the date chosen)" for c in app.caption)
-    assert "Spent to date (元)" in metrics
+    assert "Spent to date (yuan)" in metrics
     assert any("year=1999" in c.value for c in app.caption)  # an unknown year is ignored with a notice
     assert app.query_params["year"] == ["2023"] or app.query_params["year"] == "2023"
 

@@ -9,6 +9,7 @@ import io
 import zipfile
 from contextlib import closing
 
+import pandas as pd
 import pytest
 from app_helpers import app_on
 from openpyxl import load_workbook
@@ -33,9 +34,19 @@ MISSING_REASONS = {"13052923P00584011177H-04": {"reason": "经费保障"}, "7310
 PASSWORD = "rounds-test-password"
 
 
+ROUND_TABLES = ("rectifications", "round_transitions", "round_snapshots", "round_units", "round_tasks")
+
+
+def clear_demo_rounds(con) -> None:
+    """These tests follow rounds from an empty start: the demo's own rounds (演示数据) are removed."""
+    for table in ROUND_TABLES:
+        con.execute(f"DELETE FROM {table}")
+
+
 @pytest.fixture
 def con(demo_copy):
     with closing(connect(demo_copy)) as con:
+        clear_demo_rounds(con)
         yield con
 
 
@@ -62,6 +73,8 @@ def test_a_whole_round(con):
     second = rounds.submit(
         con, EDITOR, task_id, UNIT, {f"{YJY}-02": {"reason_detail": "场地改造推迟", "corrective_action": "四季度完成改造"}}
     )
+    listed = query_df(con, "round_status", year=2023, dept=UNIT, today=dt.date(2023, 10, 20)).set_index("task_id").loc[task_id]
+    assert (listed["state"], pd.isna(listed["days_left"])) == ("submit", True)  # no countdown once submitted
     rounds.approve(con, ADMIN, task_id, UNIT)
     history = con.execute("SELECT action, reason, snapshot_id, by_user FROM round_transitions WHERE task_id = ? ORDER BY 1", [task_id])
     assert sorted(history.fetchall()) == sorted(
@@ -222,6 +235,7 @@ def test_attachments_limits_checksum_and_storage(con, demo_copy):
 @pytest.fixture
 def round_db(demo_copy):
     with closing(connect(demo_copy)) as con:
+        clear_demo_rounds(con)
         for user in (ADMIN, EDITOR, VIEWER):
             auth.add_user(con, user.name, user.role, PASSWORD)
         con.execute("UPDATE indicator_actuals SET reason = coalesce(reason, '其他')")  # the table editor is not driven under AppTest

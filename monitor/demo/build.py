@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from monitor.demo.actuals import write_demo_actuals
+from monitor.demo.rounds import write_demo_rounds
 from monitor.errors import InputError
 from monitor.ingest.target_set import validate, write_targets
 from monitor.ingest.template import read_template, template_files
@@ -38,6 +39,11 @@ def build_demo(path: Path) -> None:
         con.execute("BEGIN TRANSACTION")
         write_demo_actuals(con, targets, BUILDER)
         con.execute("COMMIT")
+        # A submission freezes query results as JSON: on one thread their row order (of ties, of unions)
+        # is the same every time, so building twice gives the same bytes.
+        con.execute("SET threads = 1")
+        for department in targets.departments:  # each step of a round is a transaction of its own
+            write_demo_rounds(con, targets.year, department.dept_code)
         con.execute("CHECKPOINT")
     finally:
         con.close()

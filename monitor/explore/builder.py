@@ -8,6 +8,7 @@ placeholder names it makes itself ($p0, $p1, …); every value a user gives is b
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,6 +16,8 @@ import duckdb
 import pandas as pd
 
 from monitor.i18n import t
+from monitor.rules.indicators import status_word
+from monitor.rules.words import level_word, likelihood_word, reason_word, status_class_word
 from monitor.settings import settings
 from monitor.store import db
 
@@ -38,14 +41,25 @@ _CONDITION = {  # op → SQL condition over a whitelisted column {col} and a pla
 MAX_TEXT = 200  # longest text search accepted
 
 
+def quarter_word(value: Any, lang: str) -> str:
+    return t(f"quarter_{int(value)}", lang)
+
+
 @dataclass(frozen=True)
 class Field:
     kind: Kind
     key: str  # of its label in the string files
     group: bool = False  # may be grouped by
+    words: Callable[[Any, str], str] | None = None  # a category of codes: how a value reads (the query keeps the code)
 
     def label(self, lang: str) -> str:
         return t(self.key, lang)
+
+    def shown(self, value: Any, lang: str) -> str:
+        """A value of this field as a person reads it: a code in words, anything else as it is."""
+        if value is None or pd.isna(value):
+            return ""
+        return self.words(value, lang) if self.words else str(value)
 
 
 @dataclass(frozen=True)
@@ -97,7 +111,7 @@ SUBJECTS: dict[str, Subject] = {
         {
             **_UNIT,
             **_PROJECT,
-            "status": Field("category", "explore_projects_status", True),
+            "status": Field("category", "explore_projects_status", True, status_class_word),
             "behind_plan": Field("flag", "explore_projects_behind_plan", True),
             "below_time_progress": Field("flag", "explore_projects_below_time_progress", True),
             "budget": Field("money", "explore_projects_budget"),
@@ -113,13 +127,29 @@ SUBJECTS: dict[str, Subject] = {
         },
         {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "explore_ratio_execution")},
     ),
+    "years": Subject(  # the sidebar's year and the one before, each at the same day
+        "explore_years",
+        "explore_subject_years",
+        {
+            "fiscal_year": Field("category", "explore_years_fiscal_year", True),
+            **_UNIT,
+            **_PROJECT,
+            "status": Field("category", "explore_projects_status", True),
+            "budget": Field("money", "explore_projects_budget"),
+            "planned_cumulative": Field("money", "explore_projects_planned_cumulative"),
+            "actual_cumulative": Field("money", "explore_projects_actual_cumulative"),
+            "execution_rate": Field("rate", "explore_projects_execution_rate"),
+            "gap_pp": Field("number", "explore_projects_gap_pp"),
+        },
+        {"execution": Measure('sum("actual_cumulative") / nullif(sum("budget"), 0)', "rate", "explore_ratio_execution")},
+    ),
     "quarters": Subject(
         "explore_quarters",
         "explore_subject_quarters",
         {
             **_UNIT,
             **_PROJECT,
-            "quarter": Field("category", "explore_quarters_quarter", True),
+            "quarter": Field("category", "explore_quarters_quarter", True, quarter_word),
             "planned": Field("money", "explore_quarters_planned"),
             "actual": Field("money", "explore_quarters_actual"),
             "planned_cumulative": Field("money", "explore_quarters_planned_cumulative"),
@@ -134,15 +164,15 @@ SUBJECTS: dict[str, Subject] = {
             **_UNIT,
             "project_code": Field("category", "explore_indicators_project_code", True),
             "project_name": Field("text", "explore_indicators_project_name", True),
-            "level1": Field("category", "explore_indicators_level1", True),
-            "level2": Field("category", "explore_indicators_level2", True),
+            "level1": Field("category", "explore_indicators_level1", True, level_word),
+            "level2": Field("category", "explore_indicators_level2", True, level_word),
             "level3": Field("text", "explore_indicators_level3", True),
             "unit": Field("category", "explore_indicators_unit", True),
-            "status": Field("category", "explore_indicators_status", True),
+            "status": Field("category", "explore_indicators_status", True, status_word),
             "off_target": Field("flag", "explore_indicators_off_target", True),
-            "likelihood": Field("category", "explore_indicators_likelihood", True),
-            "reason": Field("category", "explore_indicators_reason", True),
-            "period_quarter": Field("category", "explore_indicators_period_quarter", True),
+            "likelihood": Field("category", "explore_indicators_likelihood", True, likelihood_word),
+            "reason": Field("category", "explore_indicators_reason", True, reason_word),
+            "period_quarter": Field("category", "explore_indicators_period_quarter", True, quarter_word),
             "period_end": Field("date", "explore_indicators_period_end"),
             "target_value": Field("number", "explore_indicators_target_value"),
             "actual_value": Field("number", "explore_indicators_actual_value"),
@@ -165,7 +195,7 @@ SUBJECTS: dict[str, Subject] = {
             **_PROJECT,
             "paid_on": Field("date", "explore_payments_paid_on"),
             "month": Field("category", "explore_payments_month", True),
-            "quarter": Field("category", "explore_payments_quarter", True),
+            "quarter": Field("category", "explore_payments_quarter", True, quarter_word),
             "amount": Field("money", "explore_payments_amount"),
             "fund_source": Field("category", "explore_payments_fund_source", True),
             "payee": Field("text", "explore_payments_payee", True),

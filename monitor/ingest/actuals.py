@@ -121,7 +121,7 @@ def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> Actu
             check.imported_as = held
             return check
         sha256 = check.sha256 or f"editor:{user}:{dt.datetime.now().isoformat()}"  # editor entries are never the same file
-        check.batch_id = new_batch(con, KIND, check.source, sha256, len(check.actuals), user, note=f"{check.year} 年度")
+        check.batch_id = new_batch(con, KIND, check.source, sha256, len(check.actuals), user, note=msg("batch_note_year", year=check.year))
         insert_rows(
             con,
             "indicator_actuals",

@@ -17,6 +17,7 @@ from decimal import Decimal
 import duckdb
 
 from monitor.errors import InputProblem, problem
+from monitor.i18n import msg
 from monitor.ingest.files import read_mapped
 from monitor.ingest.payments import FEN, UNIT_IN_HEADER, UNITS, parse_amount, parse_date, without_unit
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
@@ -97,7 +98,9 @@ def save(con: duckdb.DuckDBPyConnection, check: ForecastCheck, user: str) -> For
             check.imported_as = held
             return check
         sha256 = check.sha256 or f"page:{user}:{dt.datetime.now().isoformat()}"  # entries on a page are never the same file
-        check.batch_id = new_batch(con, KIND, check.source, sha256, len(check.forecasts), user, note=f"{check.year} 年度")
+        check.batch_id = new_batch(
+            con, KIND, check.source, sha256, len(check.forecasts), user, note=msg("batch_note_year", year=check.year)
+        )
         insert_rows(
             con,
             "forecasts",

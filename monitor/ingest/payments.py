@@ -169,9 +169,11 @@ def import_payments(
     with transaction(con):
         check = check_payments(con, data, file_name, unit=unit, year=year)
         if check.can_import(accept_duplicates):
-            note = f"{check.year} 年度；原文件金额单位 {check.unit}"
-            if check.duplicates:
-                note += f"；确认导入疑似重复 {len(check.duplicates)} 行"
+            note = (
+                msg("batch_note_payments_duplicates", year=check.year, unit=check.unit, n=len(check.duplicates))
+                if check.duplicates
+                else msg("batch_note_payments", year=check.year, unit=check.unit)
+            )
             check.batch_id = new_batch(con, KIND, check.file_name, check.sha256, len(check.payments), user, note=note)
             # One set-based INSERT from Arrow: row-by-row executemany costs about a millisecond a row.
             # (a failed insert leaves it registered until the next import replaces it: an aborted

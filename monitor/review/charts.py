@@ -10,8 +10,9 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor.fmt import MONEY_UNITS
+from monitor.fmt import MONEY_UNITS, unit_word
 from monitor.i18n import t
+from monitor.rules.words import level_word
 
 PLANNED = "#9db4d3"
 ACTUAL = "#1f5fa8"
@@ -32,7 +33,7 @@ def _layout(fig: go.Figure, title: str, x_title: str, unit: str, lang: str) -> g
     fig.update_layout(
         title={"text": inert(title), "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
-        yaxis_title=t("axis_amount", lang, unit=unit),
+        yaxis_title=t("axis_amount", lang, unit=unit_word(unit, lang)),
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},  # below the axis: never over the title
         margin={"t": 50, "l": 60, "r": 20, "b": 110},
         hovermode="x unified",
@@ -82,7 +83,7 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     `cells` is queries/pages/indicator_heatmap.sql (worst: 0 all met, 1 not reported or
     qualitative, 2 off target).
     """
-    cells = cells.assign(project_name=cells["project_name"].map(inert), level2=cells["level2"].map(inert))
+    cells = cells.assign(project_name=cells["project_name"].map(inert), level2=[inert(level_word(v, lang)) for v in cells["level2"]])
     order = list(cells.sort_values("first_seq")["level2"].drop_duplicates())  # 数量, 质量, … as in the targets table
     z = cells.pivot(index="project_name", columns="level2", values="worst")[order]
     labels = cells.assign(label=cells["met"].astype(str) + "/" + cells["indicators"].astype(str))
@@ -148,4 +149,54 @@ def explore_chart(
     fig.update_xaxes(type="category")
     if not heatmap or len(groups) == 1:
         fig.update_yaxes(tickformat=",.2f")
+    return fig
+
+
+STATUS_BARS = {"red": ("#d9534f", "bul_legend_red"), "amber": ("#f0ad4e", "bul_legend_yellow"), "green": ("#5cb85c", "bul_legend_green")}
+
+
+def bulletin_chart(units: pd.DataFrame, time_progress: float, lang: str, title: str) -> go.Figure:
+    """The units of a 支出进度通报 as horizontal bars of their execution rate (highest rank on top),
+    coloured by their list (red, yellow, on track), with each unit's plan progress as a marker and
+    序时进度 as a dashed reference line. `units` holds rows of queries/pages/bulletin_units.sql."""
+    fig = go.Figure()
+    names = units["name"].map(inert)
+    for status, (colour, legend) in STATUS_BARS.items():
+        part = units["status"] == status
+        fig.add_bar(
+            y=names[part],
+            x=units.loc[part, "execution_rate"].astype(float) * 100,
+            orientation="h",
+            name=t(legend, lang),
+            marker_color=colour,
+            hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
+        )
+    fig.add_scatter(
+        y=names,
+        x=units["planned_rate"].astype(float) * 100,
+        mode="markers",
+        name=t("bul_legend_plan", lang),
+        marker={"symbol": "line-ns-open", "size": 14, "color": "#1f1f1f", "line": {"width": 2}},
+        hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
+    )
+    fig.add_vline(x=time_progress * 100, line={"color": REFERENCE, "dash": "dash"})
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=t("bul_legend_time", lang, rate=f"{time_progress:.1%}"),
+        line={"color": REFERENCE, "dash": "dash"},
+    )
+    fig.update_layout(
+        title={"text": inert(title), "x": 0, "xanchor": "left"},
+        xaxis_title=t("bul_axis_rate", lang),
+        yaxis_title=t("bul_axis_unit", lang),
+        barmode="overlay",
+        height=160 + 24 * len(units),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"t": 80, "l": 60, "r": 20, "b": 50},
+        font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(names)[::-1])
+    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
     return fig

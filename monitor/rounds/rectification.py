@@ -12,28 +12,41 @@ import pandas as pd
 from monitor.auth import User
 from monitor.errors import InputError, NotAllowed, problem
 from monitor.fmt import number
-from monitor.i18n import msg
+from monitor.i18n import DEFAULT_LANG, msg, t
 from monitor.rounds.tasks import MAX_TEXT, Snapshot, latest_snapshot, now, require, state, transaction
 from monitor.rules.disbursement import reason_text, status_label
+from monitor.rules.indicators import status_word
 
 
-def candidates(snapshot: Snapshot) -> pd.DataFrame:
+def candidates(snapshot: Snapshot, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """What the approved snapshot shows as off track: lagging projects (indicator_id None) and
-    off-target indicators, with the issue in words."""
+    off-target indicators, with the issue in words of `lang` (a recorded issue keeps the words it was recorded in)."""
     status = snapshot.frames["project_status"]
     rows = [
         (
             p.project_code,
             None,
             p.name,
-            f"{status_label(p.status, p.status_reason)}：{reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget)}",
+            t(
+                "rect_issue_project",
+                lang,
+                status=status_label(p.status, p.status_reason, lang),
+                reason=reason_text(p.status_reason, p.gap_pp, p.actual_cumulative - p.budget, lang),
+            ),
         )
         for p in status[status["project_code"].notna() & (status["status"] != "green")].itertuples()
     ]
     indicators = snapshot.frames["indicator_status"]
     for i in indicators[indicators["off_target"].astype(bool)].itertuples():
         actual = number(i.latest_actual) + (i.unit if isinstance(i.unit, str) else "") if pd.notna(i.latest_actual) else i.actual_text
-        issue = f"{i.level3}：目标 {i.target_text}，实际 {actual if isinstance(actual, str) else '未填报'}，{i.status}"
+        issue = t(
+            "rect_issue_indicator",
+            lang,
+            indicator=i.level3,
+            target=i.target_text,
+            actual=actual if isinstance(actual, str) else t("ind_missing", lang),
+            status=status_word(i.status, lang),
+        )
         rows.append((i.project_code if isinstance(i.project_code, str) else None, i.indicator_id, i.level3, issue))
     return pd.DataFrame(rows, columns=["project_code", "indicator_id", "name", "issue"])
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from monitor.fmt import money, number
+from monitor.fmt import money, number, unit_word
 from monitor.i18n import t
 from monitor.rules.disbursement import reason_text, status_label, threshold_params
 from monitor.rules.indicators import reporting_due, status_word
+from monitor.rules.words import grade_word, likelihood_word, reason_word
 from monitor.store.db import Run
 
 SCORE_LABELS = {  # (one project's?, an estimate?) → the label of a score
@@ -70,7 +71,7 @@ class Score:
         """The score and grade, or why there is none."""
         if self.value is None:
             return t("score_none", lang)
-        return f"{self.value:.1f} {t('grade_' + GRADES[self.grade], lang)}"
+        return f"{self.value:.1f} {grade_word(self.grade, lang)}"
 
     def details(self, lang: str) -> str:
         """What the one figure hides: 填报率, projects per grade, the lowest project and the plain mean."""
@@ -78,12 +79,12 @@ class Score:
         if self.reporting_rate is not None:
             parts.append(t("score_reporting_rate", lang, rate=f"{self.reporting_rate:.0%}"))
         if self.grades:
-            parts.append(" · ".join(f"{t('grade_' + GRADES[g], lang)} {n}" for g, n in self.grades.items()))
+            parts.append(" · ".join(f"{grade_word(g, lang)} {n}" for g, n in self.grades.items()))
         if self.lowest_project is not None:
             parts.append(t("score_lowest", lang, name=self.lowest_project, score=f"{self.lowest_score:.1f}"))
         if self.mean is not None:
             parts.append(t("score_mean", lang, score=f"{self.mean:.1f}"))
-        return "；".join(parts) if lang == "zh" else "; ".join(parts)
+        return t("list_sep", lang).join(parts)
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,13 @@ def review_figures(now: Headline, before: Headline, unit: str, lang: str) -> lis
         score_delta = f"{score.value - before.score.value:+.1f}"
     yardsticks = t("yardsticks", lang, plan=f"{now.gap_pp:+.1f}", time=f"{now.time_progress:.1%}")
     return [
-        Figure(t("total_budget", lang, unit=unit), money(now.budget, unit), None, None),
-        Figure(t("actual_to_date", lang, unit=unit), money(now.actual, unit), f"+{money(now.actual - before.actual, unit)}", None),
+        Figure(t("total_budget", lang, unit=unit_word(unit, lang)), money(now.budget, unit), None, None),
+        Figure(
+            t("actual_to_date", lang, unit=unit_word(unit, lang)),
+            money(now.actual, unit),
+            f"+{money(now.actual - before.actual, unit)}",
+            None,
+        ),
         Figure(
             t("execution_rate", lang),
             f"{now.execution_rate * 100:.2f}%",
@@ -227,8 +233,12 @@ def attention(run: Run, year: int, dept: str | None, as_of: dt.date, limit: int,
     for i in run("attention_indicators", year=year, dept=dept, as_of=as_of, limit=limit).itertuples():
         unmet = i.status == "未达标"
         actual = _actual_text(i.latest_actual, i.actual_text, lang)
-        why = "；".join(x for x in (i.likelihood, i.reason, i.reason_detail) if isinstance(x, str))
-        text = f"{i.level3} — {t('target_vs_actual', lang, target=i.target_text, actual=actual)}" + (f"（{why}）" if why else "")
+        why = t("list_sep", lang).join(
+            x for x in (likelihood_word(i.likelihood, lang), reason_word(i.reason, lang), i.reason_detail) if isinstance(x, str) and x
+        )
+        text = f"{i.level3} — {t('target_vs_actual', lang, target=i.target_text, actual=actual)}" + (
+            t("in_brackets", lang, text=why) if why else ""
+        )
         project = i.project_code if isinstance(i.project_code, str) else None
         scope = i.project_name if project else t("dept_wide", lang)
         items.append(
@@ -238,7 +248,7 @@ def attention(run: Run, year: int, dept: str | None, as_of: dt.date, limit: int,
     for m in run("attention_missing", year=year, dept=dept, as_of=as_of, due=due, limit=limit).itertuples():
         project = m.project_code if isinstance(m.project_code, str) else None
         names = list(m.indicators)
-        shown = "、".join(names[:MISSING_NAMED]) + (t("and_more", lang, n=len(names)) if len(names) > MISSING_NAMED else "")
+        shown = t("enum_sep", lang).join(names[:MISSING_NAMED]) + (t("and_more", lang, n=len(names)) if len(names) > MISSING_NAMED else "")
         text = t("missing_since", lang, n=int(m.missing), due=due.isoformat(), indicators=shown)
         items.append(Attention("grey", t("ind_missing", lang), project, m.project_name if project else t("dept_wide", lang), text))
     return items

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from monitor.i18n import t
+from monitor.rules.words import likelihood_word, reason_word
 from monitor.settings import settings
 from monitor.store.db import Run, query_df
 
@@ -42,9 +43,11 @@ CHANGE_FIELDS = {
 
 
 def change_text(field: str, old: str | None, new: str | None, lang: str = "zh") -> str:
-    """One changed cell in words: 实际完成值 70 → 96 (an empty value shown as such)."""
+    """One changed cell in words: 实际完成值 70 → 96 (an empty value shown as such; a category in words)."""
+    words = {"likelihood": likelihood_word, "reason": reason_word}.get(field, lambda v, _: v)
     empty = t("empty_value", lang)
-    return f"{t(CHANGE_FIELDS[field], lang)} {old if isinstance(old, str) else empty} → {new if isinstance(new, str) else empty}"
+    before, after = (words(v, lang) if isinstance(v, str) else empty for v in (old, new))
+    return f"{t(CHANGE_FIELDS[field], lang)} {before} → {after}"
 
 
 def status_word(status: str, lang: str = "zh") -> str:

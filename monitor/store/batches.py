@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from monitor.i18n import Msg
 
 # One write at a time in this process. Each import checks the stored data inside its transaction
 # (file already imported? voucher taken? batch already undone?), and under snapshot isolation two
@@ -61,14 +64,34 @@ def new_batch(
     user: str,
     *,
     is_demo: bool = False,
-    note: str | None = None,
+    note: Msg | None = None,
 ) -> int:
+    """Record a batch; its `note` is kept as a message (key and values) and worded when shown (`note_text`)."""
+    stored = None if note is None else json.dumps(_packed(note), ensure_ascii=False, default=str)
     row = con.execute(
         "INSERT INTO import_batches (kind, file_name, sha256, row_count, imported_at, imported_by, is_demo, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING batch_id",
-        [kind, file_name, sha256, row_count, dt.datetime.now().replace(microsecond=0), user, is_demo, note],
+        [kind, file_name, sha256, row_count, dt.datetime.now().replace(microsecond=0), user, is_demo, stored],
     ).fetchone()
     return row[0]
+
+
+def _packed(message: Msg) -> dict:
+    return {"key": message.key, "values": {k: _packed(v) if isinstance(v, Msg) else v for k, v in message.values.items()}}
+
+
+def note_text(stored: object, lang: str) -> str:
+    """A batch's note in the reader's language; a note written as text by an older version as it is."""
+    if not isinstance(stored, str) or not stored:
+        return ""
+    try:
+        found = json.loads(stored)
+    except ValueError:
+        return stored
+    if not isinstance(found, dict) or "key" not in found:
+        return stored
+    values = {k: Msg(v["key"], v.get("values", {})) if isinstance(v, dict) and "key" in v else v for k, v in found["values"].items()}
+    return Msg(found["key"], values).text(lang)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:

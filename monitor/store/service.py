@@ -43,6 +43,7 @@ from monitor.store.db import connect, open_file, open_snapshots
 # The tables written without an import batch; a write that leaves import_batches alone publishes only these.
 STATE_TABLES = (
     "users",
+    "user_changes",
     "saved_views",
     "project_notes",
     "round_tasks",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from monitor.errors import Refused
+from monitor.i18n import msg
 from monitor.store import payment_months
 from monitor.store.batches import new_batch, transaction
 
@@ -60,6 +61,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undo
             payment_months.remove_batch(con, batch_id)
         # The table name comes from UNDOABLE, never from input; the batch id is bound.
         deleted = con.execute(f"DELETE FROM {UNDOABLE[kind]} WHERE batch_id = ?", [batch_id]).fetchone()[0]
-        undo_id = new_batch(con, "undo", file_name, f"undo-{batch_id}", deleted, user, note=f"撤销批次 {batch_id}（{kind}）")
+        undo_id = new_batch(
+            con, "undo", file_name, f"undo-{batch_id}", deleted, user, note=msg("batch_note_undo", batch=batch_id, kind=msg(f"kind_{kind}"))
+        )
         con.execute("UPDATE import_batches SET undone_by = ? WHERE batch_id = ?", [undo_id, batch_id])
     return Undone(batch_id, undo_id, deleted)

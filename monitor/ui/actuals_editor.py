@@ -8,6 +8,7 @@ import streamlit as st
 
 from monitor.fmt import number, plain
 from monitor.ingest.actuals import check_rows, save, stale_judgements, without_judgement
+from monitor.rules.words import likelihood_word, reason_word
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_problems
@@ -44,8 +45,12 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
             "level3": f.t("col_level3"),
             "target_text": f.t("col_target"),
             "actual": f.t("col_latest"),
-            "likelihood": st.column_config.SelectboxColumn(f.t("col_likelihood"), options=list(LIKELIHOODS)),
-            "reason": st.column_config.SelectboxColumn(f.t("col_reason_cat"), options=list(REASONS)),
+            "likelihood": st.column_config.SelectboxColumn(
+                f.t("col_likelihood"), options=list(LIKELIHOODS), format_func=lambda v: likelihood_word(v, f.lang)
+            ),
+            "reason": st.column_config.SelectboxColumn(
+                f.t("col_reason_cat"), options=list(REASONS), format_func=lambda v: reason_word(v, f.lang)
+            ),
             "reason_detail": f.t("col_reason_detail"),
             "corrective_action": f.t("col_action"),
         },
@@ -73,7 +78,7 @@ def _confirm_stale(f: Filters, user: str) -> None:
     """A new value meets its target while the row keeps 完成可能性/偏差原因 that say otherwise:
     say so, and offer to clear them (or keep them, or go back) before anything is written."""
     entries, stale = st.session_state["editor_pending"]
-    st.warning(f.t("editor_stale", items="、".join(plain(name) for name in stale.values())))
+    st.warning(f.t("editor_stale", items=f.t("enum_sep").join(plain(name) for name in stale.values())))
     clear, keep, back = st.columns(3)
     if back.button(f.t("editor_back"), key="editor_back"):
         del st.session_state["editor_pending"]

@@ -3,12 +3,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from monitor.errors import InputError, InputProblem, MonitorError
 from monitor.fmt import plain
 from monitor.i18n import t
+from monitor.ui.data import writing
+
+
+def write_then_rerun(lang: str, action: Callable[[duckdb.DuckDBPyConnection], object], notice_key: str, done: str) -> None:
+    """Run `action(con)` in one write; on success keep `done` under `notice_key` for the rerun that shows
+    the change, else say why not (escaped: messages quote the data)."""
+    try:
+        with writing() as con:
+            action(con)
+    except MonitorError as error:
+        show_error(error, lang)
+        return
+    st.session_state[notice_key] = done
+    st.rerun()
 
 
 def show_error(error: MonitorError, lang: str) -> None:

@@ -29,8 +29,9 @@ from monitor.explore.builder import (
     options_sql,
 )
 from monitor.explore.saved_views import MAX_NAME, list_views, save_view
-from monitor.fmt import MONEY_UNITS, money_frame, plain
+from monitor.fmt import MONEY_UNITS, money_format, money_frame, plain
 from monitor.review.charts import explore_chart
+from monitor.rules.bulletin import same_day_last_year
 from monitor.rules.disbursement import threshold_params
 from monitor.settings import settings
 from monitor.store import db
@@ -46,14 +47,14 @@ DEFAULT_SUBJECT = "projects"
 
 
 def context(f: Filters) -> dict[str, Any]:
-    """The values the subjects' base queries may use: the sidebar's scope and the status thresholds."""
-    return {"year": f.year, "dept": f.dept, "as_of": f.as_of, **threshold_params()}
+    """The values the subjects' base queries may use: the sidebar's scope, the same day a year earlier and the status thresholds."""
+    return {"year": f.year, "dept": f.dept, "as_of": f.as_of, "last_year_as_of": same_day_last_year(f.as_of), **threshold_params()}
 
 
 def _field_label(f: Filters, field: Field | Measure) -> str:
     """A field's or measure's name with its unit: money in the sidebar's unit, rates in %."""
-    unit = {"money": f.unit, "rate": "%"}.get(field.kind)
-    return f"{field.label(f.lang)}（{unit}）" if unit else field.label(f.lang)
+    unit = {"money": f.unit_word, "rate": "%"}.get(field.kind)
+    return field.label(f.lang) + f.t("in_brackets", text=unit) if unit else field.label(f.lang)
 
 
 def _page_keys() -> list[str]:
@@ -127,7 +128,7 @@ def conditions(f: Filters, subject: Subject, ctx: dict[str, Any]) -> tuple[tuple
         with columns[i % 3]:
             made = _widget(f, name, subject.fields[name], ctx)
         found += made
-        words += [(_field_label(f, subject.fields[name]), _in_words(f, c)) for c in made]
+        words += [(_field_label(f, subject.fields[name]), _in_words(f, subject.fields[name], c)) for c in made]
     return tuple(found), words
 
 
@@ -137,7 +138,7 @@ def _widget(f: Filters, name: str, field: Field, ctx: dict[str, Any]) -> list[Co
     if field.kind == "category":
         options = run_sql(*options_sql(st.session_state["subject"], name, ctx))["value"].tolist()
         url_list_param(key, {str(o): o for o in options})
-        values = st.multiselect(label, options, key=key)
+        values = st.multiselect(label, options, key=key, format_func=lambda v: field.shown(v, f.lang))
         keep_in_url(key)
         return [Condition(name, "in", tuple(values))] if values else []
     if field.kind == "text":
@@ -174,9 +175,9 @@ def _stored(kind: str, value: Any, unit: str) -> Any:
     return value / 100 if kind == "rate" else value
 
 
-def _in_words(f: Filters, c: Condition) -> str:
+def _in_words(f: Filters, field: Field, c: Condition) -> str:
     if c.op == "in":
-        return f.t("explore_and").join(map(str, c.value))
+        return f.t("explore_and").join(field.shown(v, f.lang) for v in c.value)
     if c.op == "contains":
         return f"∋ {c.value}"
     if c.op == "is":
@@ -228,17 +229,18 @@ def show_result(f: Filters, subject: Subject, q: Query, ctx: dict[str, Any], wor
     if q.groups:
         measure = subject.measures()[q.measure]
         value_label = _field_label(f, measure)
-        shown = _display(result, {"value": measure.kind}, f.unit)
+        shown = _display(f, result, subject, {"value": measure.kind})
         labels = {g: subject.fields[g].label(f.lang) for g in q.groups} | {"value": value_label}
-        config = labels | {"value": st.column_config.NumberColumn(value_label, format="%d" if measure.kind == "count" else "%,.2f")}
+        value_format = {"count": "%d", "money": money_format(result["value"], f.unit)}.get(measure.kind, "%,.2f")
+        config = labels | {"value": st.column_config.NumberColumn(value_label, format=value_format)}
         axis = [labels[g] for g in q.groups]
         title = f.t("explore_chart_title", measure=measure.label(f.lang), groups=f.t("explore_and").join(axis))
         st.plotly_chart(explore_chart(shown, list(q.groups), axis, value_label, title, heatmap=st.session_state["chart"] == "heatmap"))
     else:
         cap = settings().limits.explore_rows
         rows = result.head(cap)
-        shown = _display(rows, {n: fl.kind for n, fl in subject.fields.items()}, f.unit)
-        config = {n: _column(f, fl) for n, fl in subject.fields.items()}
+        shown = _display(f, rows, subject, {n: fl.kind for n, fl in subject.fields.items()})
+        config = {n: _column(f, fl, rows.get(n)) for n, fl in subject.fields.items()}
         st.caption(f.t("explore_truncated", n=cap) if len(result) > cap else f.t("explore_rows", n=len(rows)))
     columns = [c for c in config if c in shown.columns]
     st.dataframe(shown, hide_index=True, column_order=columns, column_config=config)
@@ -247,16 +249,19 @@ def show_result(f: Filters, subject: Subject, q: Query, ctx: dict[str, Any], wor
     )
 
 
-def _display(frame: pd.DataFrame, kinds: dict[str, str], unit: str) -> pd.DataFrame:
-    """Money in the chosen unit, rates in percent."""
+def _display(f: Filters, frame: pd.DataFrame, subject: Subject, kinds: dict[str, str]) -> pd.DataFrame:
+    """Money in the chosen unit, rates in percent, codes in words."""
     money = [c for c, k in kinds.items() if k == "money" and c in frame.columns]
     rates = {c: frame[c].astype(float) * 100 for c, k in kinds.items() if k == "rate" and c in frame.columns}
-    return money_frame(frame, money, unit).assign(**rates)
+    words = {c: [field.shown(v, f.lang) for v in frame[c]] for c, field in subject.fields.items() if field.words and c in frame.columns}
+    return money_frame(frame, money, f.unit).assign(**rates, **words)
 
 
-def _column(f: Filters, field: Field) -> Any:
+def _column(f: Filters, field: Field, values: pd.Series | None) -> Any:
     label = _field_label(f, field)
-    if field.kind in ("money", "number", "rate"):
+    if field.kind == "money":
+        return st.column_config.NumberColumn(label, format=money_format([] if values is None else values, f.unit))
+    if field.kind in ("number", "rate"):
         return st.column_config.NumberColumn(label, format="%,.2f")
     if field.kind == "date":
         return st.column_config.DateColumn(label)

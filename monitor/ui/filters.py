@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS
+from monitor.fmt import DEFAULT_UNIT, MONEY_UNITS, unit_word
 from monitor.i18n import LANGUAGES, t
 from monitor.rules.headline import default_as_of, quarter_ends
 from monitor.ui.data import query
@@ -31,6 +31,11 @@ class Filters:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    @property
+    def unit_word(self) -> str:
+        """The money unit in the page's language (万元 / 10,000 yuan)."""
+        return unit_word(self.unit, self.lang)
 
     def as_of_text(self) -> str:
         """Which date the page shows, and why."""
@@ -74,7 +79,7 @@ def sidebar_filters() -> Filters:
         st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
         if year:
             _as_of_shortcuts(year, lang)
-        st.segmented_control(t("unit", lang), list(MONEY_UNITS), required=True, key="unit")
+        st.segmented_control(t("unit", lang), list(MONEY_UNITS), format_func=lambda u: unit_word(u, lang), required=True, key="unit")
         st.segmented_control(t("lang", lang), list(LANGUAGES), format_func=LANGUAGES.get, required=True, key="lang")
         if query("demo_data_present").iloc[0, 0]:
             st.caption(t("demo_notice", lang))

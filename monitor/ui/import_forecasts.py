@@ -7,16 +7,18 @@ import streamlit as st
 
 from monitor.fmt import money
 from monitor.ingest.forecasts import check_file, check_rows, save
+from monitor.rules.words import reason_word
 from monitor.store.vocabulary import REASONS
 from monitor.ui.data import writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
-from monitor.ui.uploads import checked_import, show_done, table_uploader
+from monitor.ui.uploads import checked_import, show_done, table_uploader, template_button
 
 
 def forecasts_section(f: Filters) -> None:
     st.caption(f.t("forecasts_intro"))
+    template_button(f, "forecasts")
     show_done("forecasts")
     upload = table_uploader(f, "forecasts", "upload_forecasts")
     if upload is None or f.year is None:
@@ -36,14 +38,16 @@ def forecast_form(f: Filters, code: str, row) -> None:
     """项目详情: the year-end forecast entered vs the rule's, and a form to enter one as of the as-of date."""
     entered = row["forecast_entered"]
     st.metric(
-        f.t("forecast_title", unit=f.unit),
+        f.t("forecast_title", unit=f.unit_word),
         money(row["forecast"], f.unit),
         help=f.t("forecast_help"),
         border=True,
     )
-    rule = f.t("forecast_rule", amount=money(row["forecast_rule"], f.unit), unit=f.unit)
+    rule = f.t("forecast_rule", amount=money(row["forecast_rule"], f.unit), unit=f.unit_word)
     if entered:
-        reason = "；".join(x for x in (row["forecast_reason"], row["forecast_reason_detail"]) if isinstance(x, str))
+        reason = f.t("list_sep").join(
+            x for x in (reason_word(row["forecast_reason"], f.lang), row["forecast_reason_detail"]) if x and isinstance(x, str)
+        )
         st.caption(f.t("forecast_entered", reason=reason or "—") + " · " + rule)
     else:
         st.caption(rule)
@@ -51,8 +55,10 @@ def forecast_form(f: Filters, code: str, row) -> None:
     if user is None:
         return
     with st.form("forecast_form", clear_on_submit=True):
-        amount = st.number_input(f.t("forecast_amount", unit=f.unit), min_value=0.0, step=0.01, format="%.2f", key="forecast_amount")
-        reason = st.selectbox(f.t("col_reason_cat"), [None, *REASONS], format_func=lambda r: r or "—", key="forecast_reason")
+        amount = st.number_input(f.t("forecast_amount", unit=f.unit_word), min_value=0.0, step=0.01, format="%.2f", key="forecast_amount")
+        reason = st.selectbox(
+            f.t("col_reason_cat"), [None, *REASONS], format_func=lambda r: reason_word(r, f.lang) or "—", key="forecast_reason"
+        )
         detail = st.text_input(f.t("col_reason_detail"), key="forecast_detail")
         if not st.form_submit_button(f.t("forecast_save", as_of=f.as_of.isoformat()), key="forecast_save"):
             return

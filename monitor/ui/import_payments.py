@@ -9,39 +9,36 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import money, plain
+from monitor.fmt import money, plain, unit_word
 from monitor.ingest.payments import PaymentCheck, by_project, check_payments, import_payments, report
 from monitor.review.export import csv_bytes
 from monitor.rules.indicators import change_text
+from monitor.rules.words import kind_word
+from monitor.store.batches import note_text
 from monitor.store.undo import UndoRefused, refusal, undo_batch
 from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
-from monitor.ui.uploads import finish, show_done, table_uploader
+from monitor.ui.uploads import finish, show_done, table_uploader, template_button
+from monitor.ui.widgets import show_table
 
 FROM_HEADER = "header"  # the unit and year choices that leave it to the file
 FROM_DATES = "dates"
 CHANGES_SHOWN = 20  # batches of at most this many rows list their changes in the history
 LEDGER_UNIT = "元"  # imports are checked to the fen: 万元 at two decimals would hide small refunds
-KIND_KEYS = {
-    "payments": "kind_payments",
-    "indicator_actuals": "kind_indicator_actuals",
-    "forecasts": "kind_forecasts",
-    "targets": "kind_targets",
-    "undo": "kind_undo",
-}
 
 
 def payments_section(f: Filters) -> None:
     st.caption(f.t("payments_intro"))
+    template_button(f, "payments")
     show_done("payments")
     upload = table_uploader(f, "payments", "upload_payments")
     left, right = st.columns(2)
     unit = left.segmented_control(
         f.t("amount_unit"),
         [FROM_HEADER, "元", "万元"],
-        format_func=lambda u: f.t("unit_from_header") if u == FROM_HEADER else u,
+        format_func=lambda u: f.t("unit_from_header") if u == FROM_HEADER else unit_word(u, f.lang),
         default=FROM_HEADER,
         required=True,
         key="payments_unit",
@@ -71,9 +68,8 @@ def payments_section(f: Filters) -> None:
         with writing() as con:
             result = import_payments(con, data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
-            done = f.t(
-                "import_done", batch=result.batch_id, rows=len(result.payments), total=money(result.total, LEDGER_UNIT), unit=LEDGER_UNIT
-            )
+            total = money(result.total, LEDGER_UNIT)
+            done = f.t("import_done", batch=result.batch_id, rows=len(result.payments), total=total, unit=unit_word(LEDGER_UNIT, f.lang))
             finish("payments", done)
         st.rerun()
 
@@ -87,21 +83,24 @@ def history_section(f: Filters) -> None:
     # What a small batch (an entry on a page, a short file) changed, cell by cell: old → new.
     changes = query("actual_changes", year=f.year, project=None, batch=None, max_batch_rows=CHANGES_SHOWN, limit=None)
     details = {
-        batch: "；".join(f"{r.level3}（{r.period_end:%Y-%m-%d}）{change_text(r.field, r.old, r.new, f.lang)}" for r in rows.itertuples())
+        batch: f.t("list_sep").join(
+            f.t("change_entry", indicator=r.level3, period=f"{r.period_end:%Y-%m-%d}", change=change_text(r.field, r.old, r.new, f.lang))
+            for r in rows.itertuples()
+        )
         for batch, rows in changes.groupby("batch_id")
     }
-    st.dataframe(
+    show_table(
         history.assign(
             changes=[details.get(b, "") for b in history["batch_id"]],
+            note=[note_text(n, f.lang) for n in history["note"]],
             kind=history["kind"].map(lambda k: _kind_label(f, k)),
             origin=[f.t(f"origin_{o}") for o in history["origin"]],
             undone=[
                 f.t("undone_label", batch=int(b), by=by, at=at) if pd.notna(b) else ""
                 for b, by, at in zip(history["undone_by"], history["undone_by_user"], history["undone_at"])
             ],
-        )[["batch_id", "kind", "file_name", "row_count", "changes", "origin", "imported_by", "imported_at", "is_demo", "undone", "note"]],
-        hide_index=True,
-        column_config={
+        ),
+        {
             "batch_id": f.t("col_batch"),
             "kind": f.t("col_kind"),
             "file_name": f.t("col_file_name"),
@@ -114,6 +113,7 @@ def history_section(f: Filters) -> None:
             "undone": f.t("col_undone"),
             "note": f.t("col_note"),
         },
+        ["batch_id", "kind", "file_name", "row_count", "changes", "origin", "imported_by", "imported_at", "is_demo", "undone", "note"],
     )
     st.subheader(f.t("undo_title"))
     open_batches = history[history["undone_by"].isna() & (history["kind"] != "undo")]
@@ -146,11 +146,12 @@ def history_section(f: Filters) -> None:
 
 def _summary(f: Filters, check: PaymentCheck) -> None:
     if check.ignored_columns:
-        st.caption(f.t("ignored_columns", columns=plain("、".join(check.ignored_columns))))
+        st.caption(f.t("ignored_columns", columns=plain(f.t("enum_sep").join(check.ignored_columns))))
     if check.problems:
         st.error(f.t("check_failed", n=len(check.problems)))
         return
-    st.success(f.t("check_ok", rows=len(check.payments), total=money(check.total, LEDGER_UNIT), unit=LEDGER_UNIT, year=check.year))
+    total, unit = money(check.total, LEDGER_UNIT), unit_word(LEDGER_UNIT, f.lang)
+    st.success(f.t("check_ok", rows=len(check.payments), total=total, unit=unit, year=check.year))
     if check.year_inferred:
         st.caption(f.t("year_inferred", year=check.year))
     if check.duplicates:
@@ -163,7 +164,7 @@ def _summary(f: Filters, check: PaymentCheck) -> None:
         column_config={
             "project_code": f.t("col_project_code"),
             "rows": f.t("col_rows"),
-            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=LEDGER_UNIT), format="%.2f"),
+            "amount": st.column_config.NumberColumn(f.t("col_amount", unit=unit_word(LEDGER_UNIT, f.lang)), format="%.2f"),
         },
     )
 
@@ -187,4 +188,4 @@ def _report(f: Filters, check: PaymentCheck) -> None:
 
 
 def _kind_label(f: Filters, kind: str) -> str:
-    return f.t(KIND_KEYS[kind]) if kind in KIND_KEYS else kind
+    return kind_word(kind, f.lang)

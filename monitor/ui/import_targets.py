@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.errors import InputError
-from monitor.fmt import money, plain
+from monitor.fmt import money, plain, unit_word
 from monitor.ingest.actuals import check_file, save
 from monitor.ingest.document.pages import page_png
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
@@ -21,7 +21,7 @@ from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
-from monitor.ui.uploads import checked_import, finish, show_done, table_uploader
+from monitor.ui.uploads import checked_import, finish, show_done, table_uploader, template_button
 from monitor.ui.widgets import XLSX_MIME
 
 
@@ -83,6 +83,7 @@ def targets_section(f: Filters) -> None:
 
 def actuals_section(f: Filters) -> None:
     st.caption(f.t("actuals_intro"))
+    template_button(f, "actuals")
     show_done("actuals")
     upload = table_uploader(f, "actuals", "upload_actuals")
     if upload is None:
@@ -107,6 +108,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
             indicators=sum(len(p.indicators) for p in targets.projects),
             year=targets.year,
             budget=money(sum(p.budget for p in targets.projects), "万元"),
+            unit=unit_word("万元", f.lang),
         )
     )
     for warning in result.warnings:
@@ -118,7 +120,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
                     "project_code": p.project_code,
                     "name": p.name,
                     "budget": float(p.budget) / 10000,
-                    "plan": "、".join(f"{c.date:%m-%d} {float(c.planned_cumulative) / 10000:,.2f}" for c in p.plan),
+                    "plan": f.t("list_sep").join(f"{c.date:%m-%d} {float(c.planned_cumulative) / 10000:,.2f}" for c in p.plan),
                     "indicators": len(p.indicators),
                 }
                 for p in targets.projects
@@ -128,7 +130,7 @@ def _preview_tables(f: Filters, result: Preview) -> None:
         column_config={
             "project_code": f.t("col_project_code"),
             "name": f.t("col_project"),
-            "budget": st.column_config.NumberColumn(f.t("col_budget", unit="万元"), format="%,.2f"),
+            "budget": st.column_config.NumberColumn(f.t("col_budget", unit=unit_word("万元", f.lang)), format="%,.2f"),
             "plan": f.t("col_plan"),
             "indicators": f.t("ind_total"),
         },

@@ -11,37 +11,55 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from monitor.errors import MonitorError
-from monitor.fmt import plain
+from monitor.fmt import money, number, percent, plain
 from monitor.review.workbook import build_workbook
 from monitor.rounds import attachments, rectification
 from monitor.rounds import tasks as rounds
+from monitor.rules.indicators import status_word
+from monitor.rules.words import STATUS_CLASS_KEYS, likelihood_word, reason_word, status_class_word
 from monitor.settings import settings
 from monitor.store import db
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
-from monitor.ui.data import cursor, query, writing
-from monitor.ui.errors import show_error
+from monitor.ui.data import cursor, query
+from monitor.ui.errors import write_then_rerun
 from monitor.ui.filters import Filters
+from monitor.ui.indicator_table import actual_text
 from monitor.ui.signin import current_user, require_role
-from monitor.ui.widgets import XLSX_MIME, project_choices
+from monitor.ui.widgets import XLSX_MIME, project_choices, readable, show_table
 
-RECT_COLUMNS = ("title", "dept_name", "project_name", "issue", "needed", "requirement", "due", "result")
+RECT_COLUMNS = (
+    "rect_id",
+    "title",
+    "dept_name",
+    "project_name",
+    "issue",
+    "needed",
+    "requirement",
+    "due",
+    "result",
+    "closed_by",
+    "closed_at",
+)
+ATTACHMENT_COLUMNS = (
+    "attachment_id",
+    "target_kind",
+    "target_key",
+    "original_name",
+    "file_type",
+    "size_bytes",
+    "uploaded_by",
+    "uploaded_at",
+)
+DIFF_COLUMNS = ("kind", "key", "name", "field", "submitted", "now")
 ATTACHMENT_KINDS = ("project", "indicator", "round")  # what evidence can be attached to (monitor.rounds.attachments)
 STATE_KEYS = {"none": "round_none", "submit": "round_submitted", "return": "round_returned", "approve": "round_approved"}
-ENTRY_COLUMNS = ["project_name", "level3", "target_text", "latest_actual", "actual_text", "status", *rounds.ENTRY_FIELDS]
+ENTRY_COLUMNS = ["project_name", "level3", "target_text", "latest", "status", *rounds.ENTRY_FIELDS]
 
 
 def act(f: Filters, action: Callable[[duckdb.DuckDBPyConnection], object], done_key: str) -> None:
     """Run a step, `action(con)` on the database being written; on success note it and rerun so every
     table shows it, else say why not (escaped: messages quote the data)."""
-    try:
-        with writing() as con:
-            action(con)
-    except MonitorError as error:
-        show_error(error, f.lang)
-        return
-    st.session_state["round_notice"] = f.t(done_key)
-    st.rerun()
+    write_then_rerun(f.lang, action, "round_notice", f.t(done_key))
 
 
 def notice() -> None:
@@ -55,12 +73,14 @@ def task_list(f: Filters) -> pd.DataFrame:
     if listing.empty:
         st.info(f.t("round_no_tasks"))
         return listing
-    shown = listing.assign(state_word=[f.t(STATE_KEYS[s]) for s in listing["state"]])
-    st.dataframe(
-        shown.style.apply(lambda row: ["background-color: #f8cfca" if row["overdue"] else ""] * len(row), axis=1),
-        hide_index=True,
-        column_order=["title", "dept_name", "period_end", "deadline", "days_left", "state_word", "by_user", "acted_at", "reason"],
-        column_config={
+    shown, config = readable(
+        listing.assign(
+            state_word=[f.t(STATE_KEYS[s]) for s in listing["state"]],
+            # dates as dates: the Styler below would print a timestamp's 00:00:00
+            period_end=[d.date() for d in pd.to_datetime(listing["period_end"])],
+            deadline=[d.date() for d in pd.to_datetime(listing["deadline"])],
+        ),
+        {
             "title": f.t("round_title"),
             "dept_name": f.t("dept"),
             "period_end": st.column_config.DateColumn(f.t("round_period_end")),
@@ -68,9 +88,15 @@ def task_list(f: Filters) -> pd.DataFrame:
             "days_left": f.t("round_days_left"),
             "state_word": f.t("col_status"),
             "by_user": f.t("round_by"),
-            "acted_at": st.column_config.DatetimeColumn(f.t("round_at")),
+            "acted_at": st.column_config.DatetimeColumn(f.t("round_at"), format="YYYY-MM-DD HH:mm"),
             "reason": f.t("round_return_reason"),
         },
+    )
+    st.dataframe(
+        shown.style.apply(lambda row: ["background-color: #f8cfca" if row["overdue"] else ""] * len(row), axis=1),
+        hide_index=True,
+        column_order=["title", "dept_name", "period_end", "deadline", "days_left", "state_word", "by_user", "acted_at", "reason"],
+        column_config=config,
     )
     return listing
 
@@ -108,16 +134,15 @@ def unit_round(f: Filters, listing: pd.DataFrame) -> None:
     st.markdown(f"**{plain(row.title)}** · {plain(row.dept_name)} · {f.t(STATE_KEYS[row.state])}")
     history = query("round_history", task=row.task_id, dept=row.dept_code)
     if not history.empty:
-        st.dataframe(
+        show_table(
             history.assign(action=[f.t(STATE_KEYS[a]) for a in history["action"]]),
-            hide_index=True,
-            column_order=["action", "by_user", "acted_at", "reason"],
-            column_config={
+            {
                 "action": f.t("round_step"),
                 "by_user": f.t("round_by"),
-                "acted_at": f.t("round_at"),
+                "acted_at": st.column_config.DatetimeColumn(f.t("round_at"), format="YYYY-MM-DD HH:mm"),
                 "reason": f.t("round_return_reason"),
             },
+            ["action", "by_user", "acted_at", "reason"],
         )
     if row.state in ("none", "return"):
         _fill(f, row)
@@ -137,14 +162,25 @@ def _fill(f: Filters, row) -> None:
         return
     st.caption(f.t("round_fill_help", date=row.period_end.date().isoformat()))
     rows = rounds.prefill(cursor(), row.task_id, row.dept_code)
-    choices = {"reason": REASONS, "likelihood": LIKELIHOODS}
+    choices = {"reason": (REASONS, reason_word), "likelihood": (LIKELIHOODS, likelihood_word)}
+    shown = rows.assign(
+        latest=[actual_text(v, text, u) for v, text, u in zip(rows["latest_actual"], rows["actual_text"], rows["unit"])],
+        status=[status_word(s, f.lang) for s in rows["status"]],
+        project_name=rows["project_name"].fillna(f.t("dept_wide")),
+        **{c: rows[c].astype(object).where(rows[c].notna(), "") for c in rounds.ENTRY_FIELDS},  # blank, not "None"
+    )
     edited = st.data_editor(
-        rows.set_index("indicator_id")[ENTRY_COLUMNS],
+        shown.set_index("indicator_id")[ENTRY_COLUMNS],
         key=f"round_entries_{row.task_id}_{row.dept_code}",
-        disabled=ENTRY_COLUMNS[:6],
+        disabled=ENTRY_COLUMNS[:5],
         column_config={
             **{c: f.t(f"round_col_{c}") for c in ENTRY_COLUMNS if c not in choices},
-            **{c: st.column_config.SelectboxColumn(f.t(f"round_col_{c}"), options=list(v)) for c, v in choices.items()},
+            **{
+                c: st.column_config.SelectboxColumn(
+                    f.t(f"round_col_{c}"), options=list(values), format_func=lambda v, w=words: w(v, f.lang)
+                )
+                for c, (values, words) in choices.items()
+            },
         },
     )
     entries = {
@@ -173,8 +209,8 @@ def _snapshot(f: Filters, snapshot: rounds.Snapshot) -> None:
     st.caption(f.t("round_snapshot_caption", by=snapshot.submitted_by, at=str(snapshot.submitted_at), sha=snapshot.sha256[:12]))
     st.download_button(
         f.t("download_table"),
-        lambda: build_workbook(snapshot.query, snapshot.year, snapshot.dept_code, snapshot.period_end),
-        f"绩效运行监控表-{snapshot.task_id}-{snapshot.dept_code}-{snapshot.snapshot_id}.xlsx",
+        lambda: build_workbook(snapshot.query, snapshot.year, snapshot.dept_code, snapshot.period_end, f.lang),
+        f"{f.t('file_workbook')}-{snapshot.task_id}-{snapshot.dept_code}-{snapshot.snapshot_id}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
         key="round_export",
@@ -185,7 +221,30 @@ def _snapshot(f: Filters, snapshot: rounds.Snapshot) -> None:
         st.caption(f.t("round_no_diff"))
     else:
         st.warning(f.t("round_diff", n=len(changes)))
-        st.dataframe(changes.astype({"submitted": str, "now": str}), hide_index=True)
+        show_table(
+            changes.assign(
+                kind=[f.t(f"diff_kind_{k}") for k in changes["kind"]],
+                field=[f.t(f"diff_field_{c}") for c in changes["field"]],
+                submitted=[_diff_value(f, c, v) for c, v in zip(changes["field"], changes["submitted"])],
+                now=[_diff_value(f, c, v) for c, v in zip(changes["field"], changes["now"])],
+            ),
+            {c: f.t(f"diff_col_{c}") for c in DIFF_COLUMNS},
+            list(DIFF_COLUMNS),
+        )
+
+
+def _diff_value(f: Filters, field: str, value: object) -> str:
+    """A figure of a snapshot's diff as the pages show it: money in the sidebar's unit, rates in %,
+    statuses in words."""
+    if value is None or value != value:  # NaN != NaN
+        return ""
+    if field in ("actual_cumulative", "forecast"):
+        return money(value, f.unit) + " " + f.unit_word
+    if field == "execution_rate":
+        return percent(float(value))
+    if field == "status":
+        return status_class_word(value, f.lang) if value in STATUS_CLASS_KEYS else status_word(str(value), f.lang)
+    return number(value) if isinstance(value, float | int) else str(value)
 
 
 def _record_rectification(f: Filters, snapshot: rounds.Snapshot) -> None:
@@ -193,7 +252,7 @@ def _record_rectification(f: Filters, snapshot: rounds.Snapshot) -> None:
     user = require_role("admin")
     if user is None:
         return
-    items = rectification.candidates(snapshot)
+    items = rectification.candidates(snapshot, f.lang)
     if items.empty:
         st.caption(f.t("rect_none_needed"))
         return
@@ -219,23 +278,10 @@ def rectifications(f: Filters) -> None:
     if listing.empty:
         st.caption(f.t("rect_empty"))
         return
-    st.dataframe(
+    show_table(
         listing,
-        hide_index=True,
-        column_order=[
-            "rect_id",
-            "title",
-            "dept_name",
-            "project_name",
-            "issue",
-            "needed",
-            "requirement",
-            "due",
-            "result",
-            "closed_by",
-            "closed_at",
-        ],
-        column_config={c: f.t(f"rect_col_{c}") for c in RECT_COLUMNS},
+        {c: f.t(f"rect_col_{c}") for c in RECT_COLUMNS} | {"due": st.column_config.DateColumn(f.t("rect_col_due"))},
+        list(RECT_COLUMNS),
     )
     still_open = listing[listing["open"]]
     if still_open.empty:
@@ -255,7 +301,12 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
     files = query("attachment_list", year=f.year, dept=f.dept, kind=None, key=None)
     user = current_user()
     if not files.empty:
-        st.dataframe(files.drop(columns=["sha256"]), hide_index=True)
+        show_table(
+            files.assign(target_kind=[f.t(f"att_kind_{k}") for k in files["target_kind"]]),
+            {c: f.t(f"att_col_{c}") for c in ATTACHMENT_COLUMNS}
+            | {"uploaded_at": st.column_config.DatetimeColumn(f.t("att_col_uploaded_at"), format="YYYY-MM-DD HH:mm")},
+            list(ATTACHMENT_COLUMNS),
+        )
         if user is None:
             st.info(f.t("att_signin"))
         else:
@@ -291,7 +342,9 @@ def evidence(f: Filters, listing: pd.DataFrame) -> None:
                 limit=None,
             )
             targets = dict(zip(indicators["indicator_id"], indicators["level3"]))
-    key = st.selectbox(f.t("att_target"), list(targets), format_func=lambda k: f"{targets[k]}（{k}）", key=f"att_target_{kind}")
+    key = st.selectbox(
+        f.t("att_target"), list(targets), format_func=lambda k: targets[k] + f.t("in_brackets", text=k), key=f"att_target_{kind}"
+    )
     upload = st.file_uploader(f.t("att_file"), key="att_file")
     if upload is not None and st.button(f.t("att_upload"), key="att_upload"):
         act(f, lambda con: attachments.add(con, editor, f.year, kind, key, upload.name, upload.getvalue(), db.db_path()), "att_uploaded")

@@ -11,13 +11,28 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from monitor.ingest.blank import blank_workbook
 from monitor.settings import settings
 from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
 from monitor.ui.signin import require_role
+from monitor.ui.widgets import XLSX_MIME
 
 TABLE_TYPES = ["xlsx", "csv", "tsv", "txt"]
+
+
+def template_button(f: Filters, kind: str) -> None:
+    """The blank workbook of an import (monitor.ingest.blank), in the page's language."""
+    st.download_button(
+        f.t("template_download"),
+        lambda: blank_workbook(kind, f.lang),
+        f"{f.t(f'file_template_{kind}')}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"template_{kind}",
+    )
 
 
 def table_uploader(f: Filters, kind: str, label_key: str, types: list[str] = TABLE_TYPES) -> UploadedFile | None:

@@ -4,19 +4,18 @@ and status colours."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from monitor.fmt import percent
+from monitor.fmt import money_format, money_frame, percent
+from monitor.review.bulletin import Column
 from monitor.review.export import csv_bytes, xlsx_bytes
-from monitor.review.report import build_html, html_to_pdf
-from monitor.review.workbook import build_workbook
 from monitor.settings import settings
-from monitor.store import db
-from monitor.ui.data import cursor, query
+from monitor.ui.data import query
 from monitor.ui.filters import Filters, filters
 from monitor.ui.links import keep_in_url, query_string, url_param
 
@@ -105,6 +104,66 @@ def execution_metrics(columns: list, f: Filters, row: Any) -> None:
         )
 
 
+def column_formats(columns: list[Column]) -> dict[str, Any]:
+    """Streamlit column settings for the columns of a 支出进度通报 table (monitor.review.bulletin)."""
+    formats = {"money": "%,.2f", "rate": "%.2f%%", "pp": "%+.2f", "rank": "%d", "count": "%d"}
+    return {c.key: st.column_config.NumberColumn(c.label, format=formats[c.kind]) if c.kind in formats else c.label for c in columns}
+
+
+_PRINTF = re.compile(r"%(\+?)(,?)\.(\d+)f(%%)?")
+
+
+def _printf(fmt: str, value: Any) -> str:
+    """A number in one of the printf formats our columns use (%,.2f, %+.1f, %.2f%%, %d)."""
+    found = _PRINTF.fullmatch(fmt)
+    if found is None:
+        return f"{value:,.0f}" if fmt == "%d" else f"{value:,}"
+    sign, comma, places, percent = found.groups()
+    return f"{value:{sign}{comma}.{places}f}" + ("%" if percent else "")
+
+
+def readable(frame: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame and its column config with no cell left for st.dataframe to draw as "None": missing
+    text is empty, and a number or date column with a gap becomes right-aligned text in its format."""
+    out, config = frame.copy(), dict(config)
+    for column in out.columns:
+        values = out[column]
+        if not values.isna().any():
+            continue
+        spec = config.get(column)
+        spec = {"label": spec} if isinstance(spec, str) else (spec or {"label": str(column)})
+        kind = (spec.get("type_config") or {}).get("type")
+        if pd.api.types.is_bool_dtype(values) or kind == "checkbox":
+            continue
+        if pd.api.types.is_numeric_dtype(values) or kind == "number":
+            fmt = (spec.get("type_config") or {}).get("format") or "%,.2f"
+            out[column] = [("" if pd.isna(v) else _printf(fmt, v)) for v in values]
+            config[column] = st.column_config.TextColumn(
+                spec.get("label"), help=spec.get("help"), width=spec.get("width"), alignment="right"
+            )
+        elif pd.api.types.is_datetime64_any_dtype(values) or kind in ("date", "datetime"):
+            shape = "%Y-%m-%d %H:%M" if kind == "datetime" else "%Y-%m-%d"
+            out[column] = ["" if pd.isna(v) else pd.Timestamp(v).strftime(shape) for v in values]
+            config[column] = st.column_config.TextColumn(spec.get("label"), help=spec.get("help"), width=spec.get("width"))
+        else:
+            out[column] = values.astype(object).where(values.notna(), "")
+    return out, config
+
+
+def show_table(
+    frame: pd.DataFrame,
+    config: dict[str, Any],
+    order: list[str] | None = None,
+    colours: tuple[str, pd.Series, dict[str, str]] | None = None,
+    **options: Any,
+) -> Any:
+    """st.dataframe of `frame` made readable (no "None"), its `order` of columns headed by `config`,
+    the cells of `colours` = (column, statuses, palette) coloured by status."""
+    shown, config = readable(frame, config)
+    data = status_colours(shown, *colours) if colours else shown
+    return st.dataframe(data, hide_index=True, column_order=order, column_config=config, **options)
+
+
 def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, palette: dict[str, str]):
     """A Styler that gives the status cells their background colour from `palette` (the words
     stay in the cells, for print and for colour-blind readers)."""
@@ -114,23 +173,41 @@ def status_colours(table: pd.DataFrame, label_column: str, statuses: pd.Series, 
     return table.style.apply(lambda column: colours if column.name == label_column else [""] * len(column), axis=0)
 
 
-def review_downloads(f: Filters) -> None:
-    """Download buttons for the 绩效运行监控表 and the quarterly review report of the current
-    view; each file is built only when its button is clicked (in Streamlit's worker thread)."""
-    con = cursor()  # taken in the script thread; the builders below only use this cursor
+# Printing a page from the browser (Ctrl+P): the page alone on A4 landscape, without the sidebar,
+# the header, the app's buttons and the new-data watcher; charts, figures and tables not split.
+PRINT_CSS = """<style>
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stDownloadButton"], [data-testid="stButton"],
+  [data-testid="stFormSubmitButton"], [data-testid="stFileUploader"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin: 0 !important; padding: 0 !important; overflow: visible !important; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stDataFrame"], [data-testid="stTable"] { break-inside: avoid; }
+  .js-plotly-plot, .plot-container, .svg-container { max-width: 100% !important; overflow: visible !important; }
+}
+</style>"""
 
-    def run(name: str, **params: Any) -> pd.DataFrame:
-        return db.query_df(con, name, **params)
 
-    stem = f"{f.year}-{f.dept or 'all'}-{f.as_of.isoformat()}"
+def print_style() -> None:
+    """The page's print CSS (our constant, no data in it)."""
+    st.html(PRINT_CSS)
 
-    def report() -> str:
-        return build_html(run, f.year, f.dept, f.as_of, f.unit, f.lang)
 
-    files = [
-        ("download_table", lambda: build_workbook(run, f.year, f.dept, f.as_of), f"绩效运行监控表-{stem}.xlsx", XLSX_MIME, "table"),
-        ("download_report_html", report, f"季度报告-{stem}.html", "text/html", "description"),
-        ("download_report_pdf", lambda: html_to_pdf(report()), f"季度报告-{stem}.pdf", "application/pdf", "picture_as_pdf"),
-    ]
-    for column, (label, build, file_name, mime, icon) in zip(st.columns(3), files):
-        column.download_button(f.t(label), build, file_name, mime=mime, on_click="ignore", icon=f":material/{icon}:")
+PAYMENT_ORDER = ["paid_on", "amount", "summary", "voucher_no", "fund_source", "payee"]
+
+
+def payments_table(f: Filters, payments: pd.DataFrame, file_stem: str, chosen: list[tuple[str, str]]) -> None:
+    """A project's payments in the page's money unit (decimals by the money rule), with downloads."""
+    config = {
+        "paid_on": st.column_config.DateColumn(f.t("col_paid_on"), width=96),
+        "amount": st.column_config.NumberColumn(f.t("th_amount"), format=money_format(payments["amount"], f.unit), width=110),
+        "summary": st.column_config.TextColumn(f.t("col_summary"), width=260),
+        "voucher_no": st.column_config.TextColumn(f.t("col_voucher"), width=130),
+        "fund_source": st.column_config.TextColumn(f.t("col_fund_source"), width=120),
+        "payee": st.column_config.TextColumn(f.t("col_payee"), width=150),
+    }
+    shown = money_frame(payments, ["amount"], f.unit)
+    st.caption(f.t("money_unit_note", unit=f.unit_word))
+    show_table(shown, config, PAYMENT_ORDER)
+    download_buttons(shown, file_stem, chosen, PAYMENT_ORDER, config)

@@ -1,6 +1,7 @@
 -- Every unit of every monitoring task of $year (unit $dept, NULL = all) with its state (the
 -- latest transition: none = 未填报, submit = 已提交, return = 已退回, approve = 已终审), days
--- to the deadline counted from $today, and whether it is overdue (not submitted in time).
+-- to the deadline counted from $today while the unit still has to submit (NULL once submitted:
+-- a countdown of a finished step means nothing), and whether it is overdue (not submitted in time).
 WITH latest AS (
     SELECT task_id, dept_code,
            arg_max(action, transition_id) AS state,
@@ -12,7 +13,7 @@ WITH latest AS (
 )
 SELECT t.task_id, t.title, t.period_end, t.deadline, u.dept_code, d.name AS dept_name,
        coalesce(l.state, 'none') AS state, l.reason, l.by_user, l.acted_at,
-       t.deadline - $today::DATE AS days_left,
+       CASE WHEN coalesce(l.state, 'none') IN ('none', 'return') THEN t.deadline - $today::DATE END AS days_left,
        coalesce(l.state, 'none') IN ('none', 'return') AND t.deadline < $today::DATE AS overdue
 FROM round_tasks t
 JOIN round_units u USING (task_id)

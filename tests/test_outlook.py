@@ -1,0 +1,117 @@
+"""The year-end outlook (monitor.rules.outlook): the formula on a hand-computed case, the fallback to
+peers, the cap, the flag, the query on a generated county, and the backtest's quick run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from monitor.demo.scale import generate
+from monitor.rules.outlook import elapsed, forecast, outlook, unit_outlook
+from monitor.settings import settings
+from monitor.store.db import REPO_ROOT, connect
+
+COLUMNS = ["year", "dept_code", "project_code", "budget", "paid_by", "paid_total"]
+# Unit A in 2022 and 2023: 40% and 60% of the year's payments by the as-of day (mean share 0.5), year-end
+# rates 0.8 and 1.0 (prior 0.9); unit B has no history.
+HISTORY = pd.DataFrame(
+    [(2022, "A", "a22", 100.0, 32.0, 80.0), (2023, "A", "a23", 100.0, 60.0, 100.0)],
+    columns=COLUMNS,
+)
+
+
+def _current(*rows: tuple[str, str, float, float]) -> pd.DataFrame:
+    return pd.DataFrame([(2024, d, p, b, paid, None) for d, p, b, paid in rows], columns=COLUMNS)
+
+
+def test_formula_by_hand():
+    out = forecast(_current(("A", "a24", 200.0, 50.0)), HISTORY, 0.9, 0.5).iloc[0]
+    assert out["share"] == pytest.approx(0.5) and out["prior"] == pytest.approx(0.9) and out["history_years"] == 2
+    # (actual + (1 − s) × r × budget) / budget = (50 + 0.5 × 0.9 × 200) / 200
+    assert out["forecast"] == pytest.approx(0.7)
+    # errors on the earlier years, each forecast from the other: 2022 from 2023 (s 0.6, r 1.0):
+    # (32 + 0.4 × 100) / 100 = 0.72 vs 0.8 → +0.08; 2023 from 2022 (s 0.4, r 0.8): (60 + 0.6 × 80) / 100 = 1.08,
+    # capped at 1.0, vs 1.0 → 0; 10th and 90th percentiles 0.008 and 0.072, not widened with 2 years
+    assert out["low"] == pytest.approx(0.708) and out["high"] == pytest.approx(0.772)
+    assert bool(out["flag"]) is True  # 0.7 < 0.9
+
+
+def test_fallback_to_peers_and_widening():
+    out = forecast(_current(("A", "a24", 100.0, 50.0), ("B", "b24", 100.0, 20.0)), HISTORY, 0.9, 0.5).set_index("dept_code")
+    assert out.loc["B", "history_years"] == 0
+    assert out.loc["B", "share"] == pytest.approx(0.5) and out.loc["B", "prior"] == pytest.approx(0.9)  # the peers' (unit A's)
+    assert out.loc["B", "forecast"] == pytest.approx(0.65)
+    width = out["high"] - out["low"]
+    assert width["B"] == pytest.approx(1.5 * width["A"])  # no history: 1.5 × the interval
+
+
+def test_no_history_at_all_uses_the_elapsed_year():
+    out = forecast(_current(("A", "a24", 100.0, 30.0)), HISTORY.iloc[:0], 0.9, 0.5).iloc[0]
+    assert out["share"] == 0.5 and out["forecast"] == pytest.approx(0.6)  # the pace: 0.3 / 0.5 = 0.6 as prior
+
+
+def test_cap_at_budget_unless_already_over():
+    out = forecast(_current(("A", "a24", 100.0, 95.0), ("A", "b24", 100.0, 120.0)), HISTORY, 0.9, 0.5).set_index("project_code")
+    assert out.loc["a24", "forecast"] == 1.0  # 95 + 0.5 × 0.9 × 100 = 140 → the budget
+    assert out.loc["b24", "forecast"] == pytest.approx(1.2)  # already over: the actual
+    assert (out["low"] >= out["actual"] / out["budget"]).all()  # never below what is already spent
+    assert not out["flag"].any()
+
+
+def test_flag_threshold_setting():
+    assert settings().outlook.flag_below == 0.9
+    out = forecast(_current(("A", "a24", 200.0, 50.0)), HISTORY, 0.6, 0.5)
+    assert not out["flag"].iloc[0]  # 0.7 ≥ 0.6
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    path = tmp_path_factory.mktemp("outlook") / "county.duckdb"
+    con = connect(path)
+    generate(con, 100, 5_000, year=2024, seed=11, years=2)
+    yield con
+    con.close()
+
+
+def test_on_a_generated_county(county):
+    day = dt.date(2024, 6, 30)
+    out = outlook(county, 2024, day)
+    assert len(out) == 100 and (out["history_years"] == 1).all()
+    raw = county.execute(
+        "SELECT p.year, p.dept_code, p.project_code, p.budget::DOUBLE AS budget,"
+        " coalesce(sum(pa.amount) FILTER (WHERE pa.paid_on <= make_date(p.year, 6, 30)), 0)::DOUBLE AS paid_by,"
+        " coalesce(sum(pa.amount), 0)::DOUBLE AS paid_total"
+        " FROM projects p LEFT JOIN payments pa USING (year, project_code) GROUP BY ALL"
+    ).df()
+    unit = out["dept_code"].iloc[0]
+    last = raw[(raw["year"] == 2023) & (raw["dept_code"] == unit)]
+    share, prior = last["paid_by"].sum() / last["paid_total"].sum(), last["paid_total"].sum() / last["budget"].sum()
+    mine = raw[(raw["year"] == 2024) & (raw["dept_code"] == unit)].set_index("project_code")
+    for p in out[out["dept_code"] == unit].itertuples():
+        budget, actual = mine.loc[p.project_code, "budget"], mine.loc[p.project_code, "paid_by"]
+        assert p.actual == pytest.approx(actual) and p.share == pytest.approx(share)
+        assert p.forecast == pytest.approx(
+            min((actual + (1 - share) * prior * budget) / budget, 1.0) if actual <= budget else actual / budget
+        )
+    units = unit_outlook(out).set_index("dept_code")
+    assert units.loc[unit, "forecast"] == pytest.approx(
+        (out[out["dept_code"] == unit].eval("forecast * budget")).sum() / mine["budget"].sum()
+    )
+    assert elapsed(2024, day) == pytest.approx(182 / 366)
+
+
+def test_quick_backtest_writes_the_outlook(tmp_path):
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"other": 1}), encoding="utf-8")
+    subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "outlook.py"), "--quick", "--out", str(out)], check=True, timeout=120)
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["other"] == 1
+    assert [r["as_of"] for r in results["outlook"]] == ["06-30", "09-30"]
+    for r in results["outlook"]:
+        assert {"model_mae_pp", "plan_baseline_mae_pp", "pace_baseline_mae_pp", "coverage_80"} <= set(r)
+        assert r["model_mae_pp"] >= 0 and 0 <= r["coverage_80"] <= 1
