@@ -56,10 +56,12 @@ def app_pages() -> list[tuple[str, str]]:
 
 
 # Drawn: the page's heading is there and nothing is left of the run (stale elements of the last run,
-# skeletons, the running indicator), every plotly chart has its SVG.
+# skeletons, the running indicator), every plotly chart has its SVG; or an exception is shown, which
+# the caller reports at once rather than after a timeout.
 DRAWN = """() => {
     const q = (s) => document.querySelector(s);
-    return q('[data-testid="stSidebar"]') && q('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2')
+    return q('[data-testid="stException"]')
+        || q('[data-testid="stSidebar"]') && q('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2')
         && !q('[data-stale="true"]') && !q('[data-testid="stSkeleton"]') && !q('[data-testid="stStatusWidget"]')
         && [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'));
 }"""
@@ -92,8 +94,8 @@ class Session:
             self.page.wait_for_timeout(5)  # lets Playwright deliver the websocket frames
         self.page.wait_for_function(DRAWN, polling="raf", timeout=60000)
         ms = (time.perf_counter() - started) * 1000
-        wait_until_idle(self.page)  # untimed: steady before the next action
         assert_no_exception(self.page)
+        wait_until_idle(self.page)  # untimed: steady before the next action
         return ms
 
 
