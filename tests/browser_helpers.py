@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,16 +45,19 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+STREAMLIT = (sys.executable, "-m", "streamlit")
+
+
 @contextmanager
-def streamlit_server(db: Path) -> Iterator[str]:
+def streamlit_server(db: Path, launcher: Sequence[str] = STREAMLIT) -> Iterator[str]:
+    """`launcher run dashboard.py` on a free port over `db`; `launcher` is another command taking
+    streamlit's arguments (bench/floor_app.py)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
+            *launcher,
             "run",
             "dashboard.py",
             "--server.port",
