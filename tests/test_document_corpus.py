@@ -19,6 +19,7 @@ from monitor.ingest.targets import preview
 
 TEXT_DOCUMENTS = 265
 PDF_DOCUMENTS = 35  # reading a PDF costs pdfminer about 0.4 s a page: 300 documents in all
+CORPUS_TIMEOUT = 1200  # about a minute each alone; late in a full run on a busy 2-core machine several times that
 CORPUS = settings(derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False)
 
 
@@ -77,6 +78,7 @@ def _difference(got: dict, want: dict) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.timeout(CORPUS_TIMEOUT)
 @settings(CORPUS, max_examples=TEXT_DOCUMENTS)
 @given(documents())
 def test_generated_text_documents_read_back_exactly(doc):
@@ -118,6 +120,7 @@ def _pdf(printer, doc) -> bytes:
 
 
 @needs_chromium
+@pytest.mark.timeout(CORPUS_TIMEOUT)
 @settings(CORPUS, max_examples=PDF_DOCUMENTS)
 @given(documents(max_projects=2))
 def test_generated_pdf_documents_read_back_exactly(printer, doc):
