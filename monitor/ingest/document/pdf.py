@@ -197,13 +197,12 @@ class _Reader:
     def _tail_cells(self, page: _Page, table, bottom: float) -> list[Cell | None]:
         """The cells of a row cut by the page break, below the table's last ruled row: the text of
         each column's area down to the page's foot (None for the level columns, which merged
-        cells above may cover)."""
+        cells above may cover, unless `_unruled_level_cells` finds a cell of its own)."""
         cells: list[Cell | None] = [None] * len(FIELDS)
         for column, (x0, x1) in enumerate(self.columns):
             if column < LEVELS:
                 continue
-            box = (x0, table.bbox[3], x1, bottom)
-            cells[column] = (normalize_cjk(page.page.crop(box, strict=False).extract_text() or "").strip(), box)
+            cells[column] = _area(page, (x0, table.bbox[3], x1, bottom))
         return cells
 
     def _unruled_level_cells(self, page: _Page, table, rows: list[int], placed, column: int, foot: float) -> None:
@@ -214,6 +213,8 @@ class _Reader:
         x0, x1 = self.columns[column]
         for k, i in enumerate(rows):
             if i >= len(table.rows):  # the row cut by the page break, below the ruled ones
+                if abs(covered_to - table.bbox[3]) <= 1:  # every cell above ends at the last rule: its own cell starts
+                    placed[k][column] = _area(page, (x0, table.bbox[3], x1, foot))
                 break
             top, bottom = table.rows[i].bbox[1], table.rows[i].bbox[3]
             if placed[k][column] is not None:
@@ -223,8 +224,7 @@ class _Reader:
                 continue  # under a merged cell that started above
             below = next((m for m in range(k + 1, len(rows)) if placed[m][column] is not None), None)
             end = table.rows[rows[below]].bbox[1] if below is not None else foot
-            area = page.page.crop((x0, top, x1, end), strict=False)
-            placed[k][column] = (normalize_cjk(area.extract_text() or ""), (x0, top, x1, end))
+            placed[k][column] = _area(page, (x0, top, x1, end))
             covered_to = end
 
     def _level(self, column: int, value: str | None, ind: RawIndicator, continues: bool, runs_on: bool) -> None:
@@ -247,6 +247,11 @@ class _Reader:
             level.label, level.waiting = "", [ind]
         else:
             level.label, level.waiting = "", []
+
+
+def _area(page: _Page, box: Box) -> Cell:
+    """The text inside `box` on the page, as a cell."""
+    return normalize_cjk(page.page.crop(box, strict=False).extract_text() or "").strip(), box
 
 
 def _joined(cell: Cell | None) -> str:

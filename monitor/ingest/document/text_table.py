@@ -494,14 +494,20 @@ def _learn_widths(tables: list[list[Line]], header_lines: list[str]) -> tuple[di
     character would not have fitted. That bounds the width of those columns. For a column without
     bounds, a first reading lets it wrap at the width of any line that is alone on its line and
     followed by another. Then, over and over, the widest continued line of each column in a reading
-    is its width, until the widths hold; last, each column without bounds tries the widths many
-    lines agree on, keeping one that makes the whole document cheaper to read."""
+    is its width, until the widths hold; last, if the reading still breaks a soft rule, each column
+    tries every width its bounds allow (without bounds: the widths many lines agree on), keeping
+    one that makes the whole document cheaper to read."""
     bounds = _bounds(tables, header_lines)
     agreed, alone = _line_widths([*tables, [(0, t) for t in header_lines]])
 
     def within(column: int, ws) -> tuple[int, ...]:
         low, high = bounds[column]
         return tuple(sorted({int(low), *(w for w in ws if low <= w <= high)}))
+
+    def trials(column: int) -> tuple[int | None, ...]:
+        """The widths a column may yet take: any its bounds allow, else those lines agree on, or none known."""
+        low, high = bounds[column]
+        return tuple(range(int(low), int(high) + 1)) if high < math.inf else (*likely[column], None)
 
     likely = {c: within(c, agreed) for c in _WIDTH_COLUMNS}
     known = {c: int(bounds[c][0]) if bounds[c][1] < math.inf else None for c in _WIDTH_COLUMNS}
@@ -519,9 +525,7 @@ def _learn_widths(tables: list[list[Line]], header_lines: list[str]) -> tuple[di
     for _ in range(2 if cost.breaks_rules(widths) else 0):
         improved = False
         for column in (L3, DESC, BASIS):
-            if known[column] is not None:
-                continue
-            for w in (*likely[column], None):
+            for w in trials(column):
                 trial = {**widths, column: w}
                 if cost(trial) < best - 1e-9:
                     widths, best, improved = trial, cost(trial), True
