@@ -139,12 +139,29 @@ def figures(run: Run, year: int, dept: str, period_end: dt.date) -> dict[str, pd
 def prefill(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> pd.DataFrame:
     """The indicator rows a unit fills in: figures at the period end with the entry columns taken
     from the last submission when there is one (a returned round is corrected, not redone),
-    else from the reported actuals."""
+    else from the reported actuals; a filled 监控表 imported for the round since (monitor.ingest.form)
+    fills in what it holds."""
     last = latest_snapshot(con, task_id, dept)
-    if last is not None:
-        return last.frames["indicator_status"]
     year, _, period_end, _ = task(con, task_id)
-    return query_df(con, "indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS).assign(forecast_text=None)
+    if last is None:
+        rows = query_df(con, "indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS)
+    else:
+        rows = last.frames["indicator_status"]
+    since = None if last is None else last.submitted_at
+    forms = query_df(con, "round_form_entries", task=task_id, dept=dept, period_end=period_end, since=since)
+    if forms.empty:
+        return rows
+    rows = rows.set_index("indicator_id", drop=False)
+    for field in ENTRY_FIELDS:  # object columns holding None for blanks
+        rows[field] = pd.Series(
+            [v if isinstance(v, str) else None for v in rows.get(field, [None] * len(rows))], index=rows.index, dtype=object
+        )
+    for entry in forms.itertuples():
+        if entry.indicator_id in rows.index:
+            for field in ENTRY_FIELDS:
+                value = getattr(entry, field)
+                rows.loc[entry.indicator_id, field] = value if isinstance(value, str) else None
+    return rows.reset_index(drop=True)
 
 
 def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept: str, entries: dict[str, dict[str, Any]]) -> int:
@@ -246,7 +263,8 @@ def _transition(
 
 def _merge_entries(indicators: pd.DataFrame, entries: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """The indicator rows with what staff entered; InputError when an entry is not acceptable."""
-    out = indicators.assign(forecast_text=None).set_index("indicator_id", drop=False)
+    out = indicators if "forecast_text" in indicators else indicators.assign(forecast_text=None)  # a snapshot made before the column
+    out = out.set_index("indicator_id", drop=False)
     for field in ENTRY_FIELDS:  # object columns holding None for blanks (pandas' str dtype would turn None into NaN)
         out[field] = pd.Series([v if isinstance(v, str) else None for v in out[field]], index=out.index, dtype=object)
     problems = []
