@@ -175,8 +175,8 @@ def _read_info(
             return _bad(check, "err_form_round_closed", task=check.task_id, title=found["title"], state=msg(CLOSED_STATES[found["state"]]))
         check.rounds = [check.task_id]
     else:  # a form exported outside a round fills the unit's open rounds of its period end
-        same = [pd.Timestamp(p).date() == check.period_end for p in rounds["period_end"]]
-        check.rounds = [int(r.task_id) for r in rounds[same].itertuples() if r.state in OPEN_STATES]
+        same = rounds[pd.to_datetime(rounds["period_end"]).dt.date == check.period_end]
+        check.rounds = [int(r.task_id) for r in same.itertuples() if r.state in OPEN_STATES]
     return True
 
 

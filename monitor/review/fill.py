@@ -69,7 +69,7 @@ def form_round(run: Run, year: int, dept: str, as_of: dt.date, task_id: int | No
     when None, the unit's one open round of that period end, if there is exactly one."""
     rounds = run("round_status", year=year, dept=dept, today=dt.date.today())
     rounds = rounds[(rounds["dept_code"] == dept) & rounds["state"].isin(("none", "return"))]
-    rounds = rounds[[d.date() == as_of for d in pd.to_datetime(rounds["period_end"])]]
+    rounds = rounds[pd.to_datetime(rounds["period_end"]).dt.date == as_of]
     if task_id is None:
         return int(rounds["task_id"].iloc[0]) if len(rounds) == 1 else None
     if task_id not in set(rounds["task_id"]):
