@@ -485,15 +485,7 @@ def _import_form(args: argparse.Namespace) -> int:
     refused = _refused(args.file.name, check.imported_as, check.problems)
     if refused is not None:
         return refused
-    summary = _(
-        "cli_form_summary",
-        actuals=len(check.actuals),
-        forecasts=len(check.forecasts),
-        unchanged=check.unchanged,
-        year=check.year,
-        dept=check.dept,
-        period=check.period_end.isoformat(),
-    )
+    summary = _("cli_form_summary", **check.summary())
     if not check.records:
         say("cli_form_nothing_new", file=args.file.name, summary=summary)
         return 0

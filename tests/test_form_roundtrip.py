@@ -113,7 +113,7 @@ def test_the_export_is_made_for_filling(blank):
     assert [yjy.cell(r, c).protection.locked for c in range(1, 10)] == [True] * 4 + [False] * 5
     assert yjy["F6"].protection.locked is False and yjy["C6"].protection.locked is True
     lists = {str(v.sqref): v.formula1 for v in yjy.data_validations.dataValidation}
-    assert any(f'"经费保障,制度保障,人员保障,硬件条件保障,其他"' == f and f"G{r}" in ref for ref, f in lists.items())
+    assert any(f == '"经费保障,制度保障,人员保障,硬件条件保障,其他"' and f"G{r}" in ref for ref, f in lists.items())
     assert any(f == '"确定能,有可能,完全不可能"' and f"H{r}" in ref for ref, f in lists.items())
 
 
@@ -159,6 +159,26 @@ def test_round_trip_into_status_then_again_then_corrected(demo_copy, tmp_path):
 def latest(con, indicator_id: str) -> float:
     found = indicator_report(con, 2023, dt.date(2023, 9, 30))["indicators"]
     return next(i["latest_actual"] for i in found if i["indicator_id"] == indicator_id)
+
+
+def test_a_returned_round_is_filled_and_a_submitted_one_refused(blank, demo_copy, tmp_path):
+    filled = fill(blank, tmp_path / "已填.xlsx", person)
+    with closing(connect(demo_copy)) as con:
+        save(con, check := check_form(con, filled.read_bytes(), filled.name, 2023, UNIT), "tester")
+        assert check.rounds == [RETURNED_TASK] and check.batch_id is not None
+        entries = rounds.prefill(con, RETURNED_TASK, UNIT).set_index("indicator_id")
+        wanted = ["四季度设备到位后可达 95%", "硬件条件保障", "有可能"]
+        assert entries.loc[f"{YJY}-02", ["forecast_text", "reason", "likelihood"]].tolist() == wanted
+        rounds.submit(con, User("ed", "editor"), RETURNED_TASK, UNIT, {})  # submitted as it came from the form
+        kept = rounds.latest_snapshot(con, RETURNED_TASK, UNIT).frames["indicator_status"].set_index("indicator_id")
+        assert kept.loc[f"{YJY}-02", ["reason_detail", "forecast_text"]].tolist() == ["设备调试延后", wanted[0]]
+        again = fill(filled, tmp_path / "提交后.xlsx", lambda book: setattr(sheet_of(book, YJY)["I6"], "value", "改"))
+        refused = check_form(con, again.read_bytes(), again.name)
+        assert [p.expected.key for p in refused.problems] == ["err_form_round_closed"]
+        assert "监控任务 3" in refused.problems[0].text() and "已提交" in refused.problems[0].text()
+    args = ["--fill", "--year", "2023", "--as-of", AS_OF, "--dept", UNIT, "--task", str(SUBMITTED_TASK)]
+    done = run_cli("report", *args, "--out", str(tmp_path / "x.xlsx"), "--db", str(demo_copy))
+    assert done.returncode == 2 and "监控任务 2" in done.stderr, done.stderr
 
 
 def _cell(sheet_code: str, level3: str, column: int, value):

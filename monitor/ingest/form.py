@@ -76,6 +76,12 @@ class FormCheck:
     def records(self) -> list:
         return [*self.actuals, *self.forecasts]
 
+    def summary(self) -> dict[str, object]:
+        """The values of the messages that sum a check up (form_ok, cli_form_summary)."""
+        period = self.period_end.isoformat() if self.period_end else ""
+        counts = {"actuals": len(self.actuals), "forecasts": len(self.forecasts), "unchanged": self.unchanged}
+        return counts | {"year": self.year, "dept": self.dept, "period": period}
+
 
 def check_form(
     con: duckdb.DuckDBPyConnection,

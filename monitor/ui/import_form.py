@@ -5,7 +5,6 @@ undoable batch. Also the 填报版 download of one unit's round on 监控任务.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -49,15 +48,7 @@ def form_section(f: Filters) -> None:
         upload,
         lambda con, data, name: check_form(con, data, name, f.year, f.dept),
         save,
-        lambda check: f.t(
-            "form_ok",
-            actuals=len(check.actuals),
-            forecasts=len(check.forecasts),
-            unchanged=check.unchanged,
-            year=check.year,
-            dept=check.dept,
-            period=check.period_end.isoformat(),
-        ),
+        lambda check: f.t("form_ok", **check.summary()),
         lambda saved: f.t("form_done", batch=saved.batch_id, rows=len(saved.records)),
         preview=lambda check: _preview(f, check),
     )
@@ -82,39 +73,19 @@ def _preview(f: Filters, check: FormCheck) -> bool:
     if not check.records:
         st.info(f.t("form_nothing_new", unchanged=check.unchanged))
         return False
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple] = []
     for a in check.actuals:
         old = check.previous.get(a.indicator_id, {})
-        place = check.places[a.row]
-        rows.append(
-            {
-                "sheet": place.sheet,
-                "row": place.row,
-                "name": check.names.get(a.indicator_id, a.indicator_id),
-                "value": _value(a.actual_value, a.actual_text),
-                "previous": _value(old.get("actual_value"), old.get("actual_text")),
-                "likelihood": likelihood_word(a.likelihood, f.lang),
-                "reason": reason_word(a.reason, f.lang),
-                "reason_detail": shown_text(a.reason_detail),
-                "forecast_text": shown_text(a.forecast_text),
-            }
-        )
+        name = check.names.get(a.indicator_id, a.indicator_id)
+        value, previous = _value(a.actual_value, a.actual_text), _value(old.get("actual_value"), old.get("actual_text"))
+        judged = (likelihood_word(a.likelihood, f.lang), reason_word(a.reason, f.lang), shown_text(a.reason_detail))
+        rows.append((*_where(check, a.row), name, value, previous, *judged, shown_text(a.forecast_text)))
     for p in check.forecasts:
         old = check.previous.get(p.project_code, {})
-        place = check.places[p.row]
-        rows.append(
-            {
-                "sheet": place.sheet,
-                "row": place.row,
-                "name": f"{check.names.get(p.project_code, p.project_code)} · {f.t('form_forecast')}",
-                "value": money(p.forecast, f.unit),
-                "previous": money(old["forecast"], f.unit) if old.get("forecast") is not None else "",
-                "likelihood": "",
-                "reason": reason_word(p.reason, f.lang),
-                "reason_detail": shown_text(p.reason_detail),
-                "forecast_text": "",
-            }
-        )
+        name = f"{check.names.get(p.project_code, p.project_code)} · {f.t('form_forecast')}"
+        previous = money(old["forecast"], f.unit) if old.get("forecast") is not None else ""
+        judged = ("", reason_word(p.reason, f.lang), shown_text(p.reason_detail))
+        rows.append((*_where(check, p.row), name, money(p.forecast, f.unit), previous, *judged, ""))
     st.subheader(f.t("form_preview_title"))
     st.dataframe(
         pd.DataFrame(rows, columns=list(PREVIEW_COLUMNS)),
@@ -134,6 +105,11 @@ def _preview(f: Filters, check: FormCheck) -> bool:
     if check.rounds:
         st.info(f.t("form_fills_rounds", tasks="、".join(map(str, check.rounds))))
     return True
+
+
+def _where(check: FormCheck, number: int) -> tuple[str, int]:
+    place = check.places[number]
+    return place.sheet, place.row
 
 
 def _value(value: object, text: object) -> str:
