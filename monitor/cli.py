@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_import_payments(kinds)
     _add_import_actuals(kinds)
     _add_import_forecasts(kinds)
+    _add_import_form(kinds)
     _add_undo(commands)
     _add_watch(commands)
     _add_export_parquet(commands)
@@ -202,19 +203,26 @@ def _add_report(commands) -> None:
     parser.add_argument("--out", required=True, help=_("cli_help_out"))
     parser.add_argument("--lang", choices=list(LANGUAGES), help=_("cli_help_lang"))
     parser.add_argument("--unit", choices=("元", "万元"), default="万元", help=_("cli_help_report_unit"))
+    parser.add_argument("--fill", action="store_true", help=_("cli_help_fill"))
+    parser.add_argument("--task", type=int, help=_("cli_help_fill_task"))
     _db_option(parser)
     parser.set_defaults(run=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
+    from monitor.review.fill import build_fill_form
     from monitor.review.report import build_html, html_to_pdf
     from monitor.review.workbook import build_workbook
     from monitor.store.db import query_df
 
     out = Path(args.out)
     lang = args.lang or _lang()
+    if (args.fill or args.task) and out.suffix.lower() != ".xlsx":
+        raise Refused("cli_fill_suffix", out=out)
+    workbook = build_fill_form if args.fill or args.task else build_workbook
+    extra = {"task_id": args.task} if args.fill or args.task else {}
     builders = {
-        ".xlsx": lambda run: build_workbook(run, args.year, args.dept, args.as_of, lang),
+        ".xlsx": lambda run: workbook(run, args.year, args.dept, args.as_of, lang, **extra),
         ".html": lambda run: build_html(run, args.year, args.dept, args.as_of, args.unit, lang).encode("utf-8"),
         ".pdf": lambda run: html_to_pdf(build_html(run, args.year, args.dept, args.as_of, args.unit, lang)),
     }
@@ -453,6 +461,38 @@ def _import_forecasts(args: argparse.Namespace) -> int:
     return _import_checked(
         args, lambda con, data: check_file(con, data, args.file.name, args.year, args.unit), save, "cli_forecasts_summary"
     )
+
+
+def _add_import_form(kinds) -> None:
+    parser = kinds.add_parser("form", help=_("cli_help_import_form"))
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--year", type=int, help=_("cli_help_form_year"))
+    parser.add_argument("--dept", help=_("cli_help_form_dept"))
+    parser.add_argument("--task", type=int, help=_("cli_help_form_task"))
+    parser.add_argument("--dry-run", action="store_true", help=_("cli_help_dry_run"))
+    _db_option(parser)
+    parser.set_defaults(run=_import_form)
+
+
+def _import_form(args: argparse.Namespace) -> int:
+    from monitor.ingest.files import read_file
+    from monitor.ingest.form import check_form, save
+
+    with _database(args, write=not args.dry_run) as con:
+        check = check_form(con, read_file(args.file), args.file.name, args.year, args.dept, args.task)
+        if not args.dry_run:
+            save(con, check, _cli_user())
+    refused = _refused(args.file.name, check.imported_as, check.problems)
+    if refused is not None:
+        return refused
+    summary = _("cli_form_summary", **check.summary())
+    if not check.records:
+        say("cli_form_nothing_new", file=args.file.name, summary=summary)
+        return 0
+    say("cli_imported" if check.batch_id is not None else "cli_dry_run", batch=check.batch_id, summary=summary)
+    if check.rounds:
+        note("cli_form_rounds", tasks="、".join(map(str, check.rounds)))
+    return 0
 
 
 def _add_undo(commands) -> None:

@@ -148,6 +148,7 @@ CREATE TABLE IF NOT EXISTS indicator_actuals (
 );
 -- No key on (indicator, period_end): a later batch supersedes an earlier one for the same
 -- period (queries take the highest batch_id), so undoing a batch brings the old value back.
+ALTER TABLE indicator_actuals ADD COLUMN IF NOT EXISTS forecast_text TEXT;  -- 全年预计完成情况 as staff wrote it (监控表回填)
 
 -- 全年预计执行数 entered by staff (项目详情, or an imported file); the latest entry up to the as-of
 -- date replaces the rule's forecast (disbursement_at in queries/rules/disbursement.sql).
@@ -287,4 +288,13 @@ CREATE TABLE IF NOT EXISTS attachments (
     original_name  TEXT NOT NULL,
     uploaded_by    TEXT NOT NULL,
     uploaded_at    TIMESTAMP NOT NULL
+);
+
+-- 监控表回填 (issue 23): a filled monitoring form imported while a unit's round was open fills
+-- that round's submission (monitor.rounds.tasks.prefill takes its entries until the next submission).
+CREATE TABLE IF NOT EXISTS round_form_batches (
+    task_id    INTEGER NOT NULL,
+    dept_code  TEXT NOT NULL,
+    batch_id   INTEGER NOT NULL,
+    PRIMARY KEY (task_id, dept_code, batch_id)
 );

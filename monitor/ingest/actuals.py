@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "reason_detail": ("原因说明", "偏差原因说明"),
     "likelihood": ("完成目标可能性", "完成可能性"),
     "corrective_action": ("纠偏措施", "整改措施"),
+    "forecast_text": ("全年预计完成情况",),
 }
 REQUIRED = ("period_end", "actual")
 COLUMNS_STORED = (
@@ -55,6 +56,7 @@ COLUMNS_STORED = (
     "corrective_action",
     "batch_id",
 )
+WRITTEN = (*COLUMNS_STORED, "forecast_text")  # 全年预计完成情况, a later column (the demo writes COLUMNS_STORED)
 VALUE = re.compile(r"\s*([+-]?\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)\s*(%|％|万元|元|[^\d\s.%％]{1,3})?\s*")
 TO_TARGET_UNIT = {("元", "万元"): 1 / 10000, ("万元", "元"): 10000.0, ("％", "%"): 1.0}
 
@@ -71,6 +73,7 @@ class Actual:
     reason: str | None
     reason_detail: str | None
     corrective_action: str | None
+    forecast_text: str | None = None  # 全年预计完成情况
 
 
 @dataclass
@@ -101,14 +104,14 @@ def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year
         check.problems.append(problem(file_name, None, None, None, "err_no_rows"))
     if not check.problems:
         rows = [(number, {column: cells.get(header, "") for column, header in headers.items()}) for number, cells in sheet.rows]
-        _check_rows(con, check, rows, year, {column: header for column, header in headers.items()})
+        check_cells(con, check, rows, year, {column: header for column, header in headers.items()})
     return check
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, source: str, rows: list[dict[str, str]], year: int) -> ActualsCheck:
     """Validate rows entered in the editor (keys are the model's column names); writes nothing."""
     check = ActualsCheck(source, "")
-    _check_rows(con, check, list(enumerate(rows, start=1)), year, {c: names[0] for c, names in COLUMNS.items()})
+    check_cells(con, check, list(enumerate(rows, start=1)), year, {c: names[0] for c, names in COLUMNS.items()})
     return check
 
 
@@ -122,28 +125,34 @@ def save(con: duckdb.DuckDBPyConnection, check: ActualsCheck, user: str) -> Actu
             return check
         sha256 = check.sha256 or f"editor:{user}:{dt.datetime.now().isoformat()}"  # editor entries are never the same file
         check.batch_id = new_batch(con, KIND, check.source, sha256, len(check.actuals), user, note=msg("batch_note_year", year=check.year))
-        insert_rows(
-            con,
-            "indicator_actuals",
-            COLUMNS_STORED,
-            [
-                (
-                    check.year,
-                    a.project_code,
-                    a.indicator_id,
-                    a.period_end,
-                    a.actual_value,
-                    a.actual_text,
-                    a.likelihood,
-                    a.reason,
-                    a.reason_detail,
-                    a.corrective_action,
-                    check.batch_id,
-                )
-                for a in check.actuals
-            ],
-        )
+        insert_actuals(con, check.year, check.actuals, check.batch_id)
     return check
+
+
+def insert_actuals(con: duckdb.DuckDBPyConnection, year: int, actuals: list[Actual], batch_id: int) -> None:
+    """The checked rows of batch `batch_id`, inside the caller's transaction."""
+    insert_rows(
+        con,
+        "indicator_actuals",
+        WRITTEN,
+        [
+            (
+                year,
+                a.project_code,
+                a.indicator_id,
+                a.period_end,
+                a.actual_value,
+                a.actual_text,
+                a.likelihood,
+                a.reason,
+                a.reason_detail,
+                a.corrective_action,
+                batch_id,
+                a.forecast_text,
+            )
+            for a in actuals
+        ],
+    )
 
 
 def stale_judgements(con: duckdb.DuckDBPyConnection, check: ActualsCheck) -> list[Actual]:
@@ -173,10 +182,12 @@ def import_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, use
     return save(con, check_file(con, data, file_name, year), user)
 
 
-def _check_rows(
+def check_cells(
     con: duckdb.DuckDBPyConnection, check: ActualsCheck, rows: list[tuple[int, dict[str, str]]], year: int | None, shown: dict[str, str]
 ) -> None:
-    """Resolve each row's indicator and convert its cells; every problem names row and column."""
+    """Resolve each row's indicator and convert its cells (keys: the model's column names, `shown`
+    says how the source heads them); every problem names row and column. The file import, the
+    editor and the 监控表回填 (monitor.ingest.form) all check through here."""
 
     def bad(number: int, column: str, value: str, expected: Msg) -> None:
         check.problems.append(InputProblem(check.source, number, shown.get(column, column), value, expected))
@@ -228,6 +239,7 @@ def _check_rows(
                 reason,
                 cells.get("reason_detail", "").strip() or None,
                 cells.get("corrective_action", "").strip() or None,
+                cells.get("forecast_text", "").strip() or None,
             )
         )
     if check.problems:

@@ -104,7 +104,19 @@ def read_table(path: Path) -> Sheet:
     return read_csv(path)
 
 
-def _open_workbook(path: Path):
+def read_workbook(data: bytes, name: str):
+    """An uploaded xlsx workbook loaded whole (every sheet, hidden ones and cell formats included),
+    after the checks of size and kind every import makes; problems are named by file name."""
+    if Path(name).suffix.lower() != ".xlsx":
+        raise InputError([problem(name, None, None, None, "err_not_xlsx")])
+    check_size(len(data), name)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        return _open_workbook(path, read_only=False)
+
+
+def _open_workbook(path: Path, read_only: bool = True):
     """An xlsx workbook for reading values; other files named .xlsx (an .xls, another archive, text)
     and workbooks that would unpack to more than the limit (settings: unpacked_mb) are refused with a message."""
 
@@ -120,7 +132,7 @@ def _open_workbook(path: Path):
         if sum(member.file_size for member in archive.infolist()) > limit * 1024 * 1024:
             raise refuse("err_xlsx_unpacked", mb=limit)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise refuse("err_xlsx_unreadable", error=str(error)) from None
 

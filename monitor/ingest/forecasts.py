@@ -78,14 +78,14 @@ def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year
         check.problems.append(problem(file_name, None, None, None, "err_no_rows"))
         return check
     rows = [(number, {column: cells.get(header, "") for column, header in headers.items()}) for number, cells in sheet.rows]
-    _check_rows(con, check, rows, UNITS[found], headers)
+    check_cells(con, check, rows, UNITS[found], headers)
     return check
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, source: str, rows: list[dict[str, str]], year: int, unit: str) -> ForecastCheck:
     """Validate forecasts entered on a page (keys are the model's column names, money in `unit`)."""
     check = ForecastCheck(source, "", year)
-    _check_rows(con, check, list(enumerate(rows, start=1)), UNITS[unit], {c: names[0] for c, names in COLUMNS.items()})
+    check_cells(con, check, list(enumerate(rows, start=1)), UNITS[unit], {c: names[0] for c, names in COLUMNS.items()})
     return check
 
 
@@ -101,18 +101,25 @@ def save(con: duckdb.DuckDBPyConnection, check: ForecastCheck, user: str) -> For
         check.batch_id = new_batch(
             con, KIND, check.source, sha256, len(check.forecasts), user, note=msg("batch_note_year", year=check.year)
         )
-        insert_rows(
-            con,
-            "forecasts",
-            ("year", "project_code", "entered_on", "forecast", "reason", "reason_detail", "batch_id"),
-            [(check.year, f.project_code, f.entered_on, f.forecast, f.reason, f.reason_detail, check.batch_id) for f in check.forecasts],
-        )
+        insert_forecasts(con, check.year, check.forecasts, check.batch_id)
     return check
 
 
-def _check_rows(
+def insert_forecasts(con: duckdb.DuckDBPyConnection, year: int, forecasts: list[Forecast], batch_id: int) -> None:
+    """The checked forecasts of batch `batch_id`, inside the caller's transaction."""
+    insert_rows(
+        con,
+        "forecasts",
+        ("year", "project_code", "entered_on", "forecast", "reason", "reason_detail", "batch_id"),
+        [(year, f.project_code, f.entered_on, f.forecast, f.reason, f.reason_detail, batch_id) for f in forecasts],
+    )
+
+
+def check_cells(
     con: duckdb.DuckDBPyConnection, check: ForecastCheck, rows: list[tuple[int, dict[str, str]]], factor: Decimal, shown: dict[str, str]
 ) -> None:
+    """Check each row's cells (keys: the model's column names; money times `factor` is 元); the file
+    import, the form on 项目详情 and the 监控表回填 (monitor.ingest.form) all check through here."""
     known = {code for (code,) in con.execute("SELECT project_code FROM projects WHERE year = ?", [check.year]).fetchall()}
     seen: dict[tuple[str, dt.date], int] = {}
 

@@ -54,6 +54,10 @@ class IndicatorLine:
     detail: str  # 原因说明
     action: str  # 纠偏（整改）措施
     off_target: bool
+    indicator_id: str = ""
+    reported: dt.date | None = None  # the period of the value shown
+    entered: str = ""  # that value as a person types it (a bare number in the indicator's unit, or the text)
+    written: dict[str, str] | None = None  # what staff wrote with it: forecast_text, reason, likelihood, reason_detail
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class ProjectForm:
     goals: list[str]
     period: dt.date | None  # the latest period any of its indicators reports on
     indicators: list[IndicatorLine]
+    forecast_entered: dict[str, object] | None = None  # 全年预计执行数 staff entered (forecast in 元, reason, reason_detail)
 
 
 def project_forms(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str) -> list[ProjectForm]:
@@ -101,6 +106,7 @@ def project_forms(run: Run, year: int, dept: str | None, as_of: dt.date, lang: s
                 goals=[g.goal for g in run("project_goals", year=year, project=f.project_code).itertuples()],
                 period=period,
                 indicators=[_line(i, period, lang) for i in mine.itertuples()],
+                forecast_entered=_entered_forecast(s),
             )
         )
     return forms
@@ -108,9 +114,10 @@ def project_forms(run: Run, year: int, dept: str | None, as_of: dt.date, lang: s
 
 def _line(i, period: dt.date | None, lang: str) -> IndicatorLine:
     if pd.notna(i.latest_actual):
-        actual = number(i.latest_actual) + shown_text(i.unit)
+        shown, entered = number(i.latest_actual) + shown_text(i.unit), f"{float(i.latest_actual):.6f}".rstrip("0").rstrip(".")
     else:
-        actual = shown_text(i.actual_text) or t("ind_missing", lang)
+        shown = entered = shown_text(i.actual_text)
+    actual = shown or t("ind_missing", lang)
     reported = pd.Timestamp(i.period_end).date() if pd.notna(i.period_end) else None
     if reported is not None and reported != period:  # an older value says when it was reported
         actual += t("in_brackets", lang, text=reported.isoformat())
@@ -126,7 +133,22 @@ def _line(i, period: dt.date | None, lang: str) -> IndicatorLine:
         detail=shown_text(i.reason_detail),
         action=shown_text(i.corrective_action),
         off_target=bool(i.off_target),
+        indicator_id=i.indicator_id,
+        reported=reported,
+        entered=entered,
+        written={f: shown_text(getattr(i, f, None)) for f in ("forecast_text", "reason", "likelihood", "reason_detail")},
     )
+
+
+def _entered_forecast(status: pd.Series) -> dict[str, object] | None:
+    """The 全年预计执行数 staff entered (the latest up to the form's date), when there is one."""
+    if "forecast_entered" not in status or pd.isna(status["forecast_entered"]) or not status["forecast_entered"]:
+        return None
+    return {
+        "forecast": status["forecast"],  # the entered one when there is one (disbursement_at)
+        "reason": shown_text(status.get("forecast_reason")),
+        "reason_detail": shown_text(status.get("forecast_reason_detail")),
+    }
 
 
 def _forecast_text(indicator, lang: str) -> str:

@@ -68,6 +68,17 @@ LAST = len(INDICATOR_COLUMNS)
 def build_workbook(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str = "zh") -> bytes:
     """The workbook for `dept` (None = all units) at the end of `as_of`, as xlsx bytes. `run` may
     also serve a monitoring round's frozen snapshot (monitor.rounds.tasks.Snapshot.query)."""
+    return saved(workbook(run, year, dept, as_of, lang)[0])
+
+
+def saved(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def workbook(run: Run, year: int, dept: str | None, as_of: dt.date, lang: str = "zh") -> tuple[Workbook, list[ProjectForm]]:
+    """The workbook and the forms of its project sheets (the second sheet on, in order)."""
     status = run("project_status", year=year, dept=dept, as_of=as_of, limit=None, **threshold_params())
     indicators = run("indicator_status", year=year, dept=dept, as_of=as_of, **NO_FILTERS)
     scores = run("project_scores", year=year, dept=dept, as_of=as_of).set_index("project_code", drop=False)
@@ -78,9 +89,7 @@ def build_workbook(run: Run, year: int, dept: str | None, as_of: dt.date, lang: 
     _summary(book.active, year, as_of, status, indicators, scores, scope, lang)
     for n, form in enumerate(forms, start=1):
         _project_sheet(book.create_sheet(_sheet_name(n, form.name)), year, as_of, form, lang)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book, forms
 
 
 def _score(value) -> tuple[float | None, str]:

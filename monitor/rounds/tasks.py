@@ -139,12 +139,35 @@ def figures(run: Run, year: int, dept: str, period_end: dt.date) -> dict[str, pd
 def prefill(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> pd.DataFrame:
     """The indicator rows a unit fills in: figures at the period end with the entry columns taken
     from the last submission when there is one (a returned round is corrected, not redone),
-    else from the reported actuals."""
+    else from the reported actuals; a filled 监控表 imported for the round since (monitor.ingest.form)
+    fills in what it holds."""
     last = latest_snapshot(con, task_id, dept)
-    if last is not None:
-        return last.frames["indicator_status"]
     year, _, period_end, _ = task(con, task_id)
-    return query_df(con, "indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS).assign(forecast_text=None)
+    if last is None:
+        rows = query_df(con, "indicator_status", year=year, dept=dept, as_of=period_end, **NO_FILTERS)
+    else:
+        rows = last.frames["indicator_status"]
+    forms = form_entries(con, task_id, dept, period_end, last)
+    if not forms:
+        return rows
+    rows = rows.set_index("indicator_id", drop=False)
+    for field in ENTRY_FIELDS:  # object columns holding None for blanks
+        values = rows[field] if field in rows else [None] * len(rows)
+        rows[field] = pd.Series([v if isinstance(v, str) else None for v in values], index=rows.index, dtype=object)
+    for indicator_id, values in forms.items():
+        if indicator_id in rows.index:
+            for field, value in values.items():
+                rows.loc[indicator_id, field] = value
+    return rows.reset_index(drop=True)
+
+
+def form_entries(
+    con: duckdb.DuckDBPyConnection, task_id: int, dept: str, period_end: dt.date, last: Snapshot | None
+) -> dict[str, dict[str, str | None]]:
+    """indicator id → ENTRY_FIELDS of the filled 监控表 imported for the round after its last submission."""
+    since = None if last is None else last.submitted_at
+    found = query_df(con, "round_form_entries", task=task_id, dept=dept, period_end=period_end, since=since)
+    return {r["indicator_id"]: {f: r[f] if isinstance(r[f], str) else None for f in ENTRY_FIELDS} for r in found.to_dict("records")}
 
 
 def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept: str, entries: dict[str, dict[str, Any]]) -> int:
@@ -159,7 +182,9 @@ def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept
         frames = figures(lambda name, **p: query_df(con, name, **p), year, dept, period_end)
         last = latest_snapshot(con, task_id, dept)  # a returned round keeps what was written, corrected by `entries`
         written = {} if last is None else last.frames["indicator_status"].set_index("indicator_id")[list(ENTRY_FIELDS)].to_dict("index")
-        merged = {i: {**written.get(i, {}), **entries.get(i, {})} for i in written.keys() | entries.keys()}
+        forms = form_entries(con, task_id, dept, period_end, last)  # and by a filled 监控表 imported since
+        keys = written.keys() | forms.keys() | entries.keys()
+        merged = {i: {**written.get(i, {}), **forms.get(i, {}), **entries.get(i, {})} for i in keys}
         frames["indicator_status"] = _merge_entries(frames["indicator_status"], merged)
         payload = json.dumps(
             {"format": FORMAT, "task_id": task_id, "dept_code": dept, "year": year, "period_end": period_end.isoformat()}
@@ -246,7 +271,8 @@ def _transition(
 
 def _merge_entries(indicators: pd.DataFrame, entries: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """The indicator rows with what staff entered; InputError when an entry is not acceptable."""
-    out = indicators.assign(forecast_text=None).set_index("indicator_id", drop=False)
+    out = indicators if "forecast_text" in indicators else indicators.assign(forecast_text=None)  # a snapshot made before the column
+    out = out.set_index("indicator_id", drop=False)
     for field in ENTRY_FIELDS:  # object columns holding None for blanks (pandas' str dtype would turn None into NaN)
         out[field] = pd.Series([v if isinstance(v, str) else None for v in out[field]], index=out.index, dtype=object)
     problems = []

@@ -77,6 +77,8 @@ def indicator_report(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, 
                 "gap": _number(r.gap),
                 "likelihood": _text(r.likelihood),
                 "reason": _text(r.reason),
+                "reason_detail": _text(r.reason_detail),
+                "forecast_text": _text(r.forecast_text),
             }
             for r in rows.itertuples()
         ],

@@ -8,15 +8,8 @@ A value outside the known list (a level of another indicator scheme) is shown as
 from __future__ import annotations
 
 from monitor.i18n import t
+from monitor.store.vocabulary import LIKELIHOOD_KEYS, REASON_KEYS
 
-LIKELIHOOD_KEYS = {"确定能": "likelihood_sure", "有可能": "likelihood_maybe", "完全不可能": "likelihood_impossible"}
-REASON_KEYS = {
-    "经费保障": "deviation_funds",
-    "制度保障": "deviation_rules",
-    "人员保障": "deviation_staff",
-    "硬件条件保障": "deviation_hardware",
-    "其他": "deviation_other",
-}
 # 一级指标 (score groups and the department-wide heading) and the 二级指标 of the official schemes.
 LEVEL_KEYS = {
     "产出指标": "indlevel_output",
@@ -41,6 +34,7 @@ KIND_KEYS = {
     "payments": "kind_payments",
     "indicator_actuals": "kind_indicator_actuals",
     "forecasts": "kind_forecasts",
+    "monitor_form": "kind_monitor_form",
     "targets": "kind_targets",
     "undo": "kind_undo",
     "users": "kind_users",

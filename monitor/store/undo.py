@@ -19,7 +19,13 @@ from monitor.i18n import msg
 from monitor.store import payment_months
 from monitor.store.batches import new_batch, transaction
 
-UNDOABLE = {"payments": "payments", "indicator_actuals": "indicator_actuals", "forecasts": "forecasts"}  # batch kind → its table
+# batch kind → the tables holding its rows (a filled 监控表 writes indicator actuals and a forecast as one batch)
+UNDOABLE = {
+    "payments": ("payments",),
+    "indicator_actuals": ("indicator_actuals",),
+    "forecasts": ("forecasts",),
+    "monitor_form": ("indicator_actuals", "forecasts"),
+}
 
 
 class UndoRefused(Refused):
@@ -59,8 +65,8 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undo
         kind, file_name = con.execute("SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()
         if kind == "payments":
             payment_months.remove_batch(con, batch_id)
-        # The table name comes from UNDOABLE, never from input; the batch id is bound.
-        deleted = con.execute(f"DELETE FROM {UNDOABLE[kind]} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        # The table names come from UNDOABLE, never from input; the batch id is bound.
+        deleted = sum(con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id]).fetchone()[0] for table in UNDOABLE[kind])
         undo_id = new_batch(
             con, "undo", file_name, f"undo-{batch_id}", deleted, user, note=msg("batch_note_undo", batch=batch_id, kind=msg(f"kind_{kind}"))
         )

@@ -23,6 +23,7 @@ from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query
 from monitor.ui.errors import write_then_rerun
 from monitor.ui.filters import Filters
+from monitor.ui.import_form import fill_download
 from monitor.ui.indicator_table import actual_text
 from monitor.ui.signin import current_user, require_role
 from monitor.ui.widgets import XLSX_MIME, project_choices, readable, show_table
@@ -161,6 +162,8 @@ def _fill(f: Filters, row) -> None:
     if user is None:
         return
     st.caption(f.t("round_fill_help", date=row.period_end.date().isoformat()))
+    st.caption(f.t("round_fill_form"))
+    fill_download(f, f.year, row.dept_code, row.period_end.date(), row.task_id, f"round_form_{row.task_id}_{row.dept_code}")
     rows = rounds.prefill(cursor(), row.task_id, row.dept_code)
     choices = {"reason": (REASONS, reason_word), "likelihood": (LIKELIHOODS, likelihood_word)}
     shown = rows.assign(

@@ -49,10 +49,12 @@ def checked_import(
     save: Callable[[Any, Any, str], Any],
     checked: Callable[[Any], str],
     done: Callable[[Any], str],
+    preview: Callable[[Any], bool] | None = None,
 ) -> None:
     """Check `upload` with `check(con, data, name)` on the published data; show its problems, or
-    `checked(result)` and, for an editor, a button that checks it again on the database being written
-    and writes it (`save(con, check, user)`), then says `done(saved)`."""
+    `preview(result)` when given (False: nothing to write), `checked(result)` and, for an editor, a
+    button that checks it again on the database being written and writes it (`save(con, check, user)`),
+    then says `done(saved)`."""
     data = upload.getvalue()
     result = check(cursor(), data, upload.name)
     if result.imported_as is not None:
@@ -60,6 +62,8 @@ def checked_import(
         return
     if result.problems:
         show_problems(result.problems, f.lang)
+        return
+    if preview is not None and not preview(result):
         return
     st.success(checked(result))
     user = require_role("editor")

@@ -6,7 +6,7 @@
 SELECT l.dept_code, l.project_code, p.name AS project_name, l.indicator_id, l.seq, l.level1, l.level2, l.level3,
        l.description, l.target_text, l.op, l.target_value, l.unit,
        l.actual_value AS latest_actual, l.actual_text, l.period_end, l.status, l.off_target, l.gap,
-       l.likelihood, l.reason, l.reason_detail, l.corrective_action
+       l.likelihood, l.reason, l.reason_detail, l.corrective_action, l.forecast_text
 FROM indicator_latest($year, $as_of::DATE, only_project := $project::TEXT) l
 LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
 WHERE in_scope(l.dept_code, $dept::TEXT)

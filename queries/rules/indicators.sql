@@ -51,11 +51,13 @@ WITH targets AS (
 ), latest AS (
     SELECT indicator_id, max_by(period_end, k) AS period_end, max_by(actual_value, k) AS actual_value,
            max_by(actual_text, k) AS actual_text, max_by(likelihood, k) AS likelihood, max_by(reason, k) AS reason,
-           max_by(reason_detail, k) AS reason_detail, max_by(corrective_action, k) AS corrective_action
+           max_by(reason_detail, k) AS reason_detail, max_by(corrective_action, k) AS corrective_action,
+           max_by(forecast_text, k) AS forecast_text
     FROM reported
     GROUP BY indicator_id
 ), judged AS (
     SELECT t.*, l.period_end, l.actual_value, l.actual_text, l.likelihood, l.reason, l.reason_detail, l.corrective_action,
+           l.forecast_text,
            CASE WHEN t.op = 'qual' AND (l.actual_text IS NOT NULL OR l.actual_value IS NOT NULL) THEN '定性待评'
                 WHEN l.actual_value IS NULL THEN '未填报'
                 WHEN target_met(t.op, l.actual_value, t.target_value) THEN '达标'
