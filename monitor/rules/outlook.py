@@ -15,7 +15,8 @@ outlook_projects.sql); the arithmetic is pandas, a few lines per formula:
   interval  the band [forecast + min(c, 0), forecast + max(c, 0)] widened by the 10th and 90th percentiles
             of the errors the same rule made on the earlier years at the same day (each forecast from the
             other earlier years), measured from the band's low and high end (split-conformal), × WIDEN[n]
-            for a unit with n years of history; always holding the forecast, never below the actual so far
+            for a unit with n years of history; always holding the forecast, never below the actual so far, and
+            not capped at the budget (projects do end a little above it)
   flag      the forecast is below flag_below ([outlook] in monitor/monitoring.toml)
 
 Without any earlier year in the database there is nothing to learn the shape from: basis "none",
