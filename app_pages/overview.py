@@ -14,6 +14,7 @@ from monitor.ui.data import query
 from monitor.ui.exports import review_downloads
 from monitor.ui.filters import filters
 from monitor.ui.indicator_table import indicator_rows
+from monitor.ui.outlook import overview_outlook
 from monitor.ui.widgets import show_table
 
 f = filters()
@@ -48,8 +49,10 @@ if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
 st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
 
-st.subheader(f.t("attention"), help=f.t("attention_help"))
 ATTENTION_ROWS = settings().limits.attention_rows  # the worst few of each kind; the counts say how many there are
+overview_outlook(f, ATTENTION_ROWS)
+
+st.subheader(f.t("attention"), help=f.t("attention_help"))
 items = attention(query, f.year, f.dept, f.as_of, ATTENTION_ROWS, f.lang)
 if not items:
     st.success(f.t("all_on_track"))

@@ -17,6 +17,7 @@ from monitor.ui.filters import filters
 from monitor.ui.import_forecasts import forecast_form
 from monitor.ui.indicator_table import actual_text, indicator_rows, indicator_table
 from monitor.ui.links import keep_in_url, url_param
+from monitor.ui.outlook import project_outlook, project_outlook_line
 from monitor.ui.signin import require_role
 from monitor.ui.widgets import download_buttons, payments_table, project_choices, show_table
 
@@ -71,7 +72,10 @@ quarters = query("project_quarters", year=f.year, project=code, as_of=f.as_of)
 left, right = st.columns(2)
 left.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=names[code])))
 days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
-right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
+ahead = project_outlook(f, code)
+right.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code]), ahead))
+with right:
+    project_outlook_line(f, ahead)
 
 st.subheader(f.t("indicator_table"))
 rows = query(

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ sys.path.insert(0, str(BENCH.parent))
 
 from monitor.demo.scale import Season, generate  # noqa: E402
 from monitor.rules.outlook import elapsed, outlook  # noqa: E402
-from monitor.store.db import connect  # noqa: E402
+from monitor.store.db import connect, query_df  # noqa: E402
 
 YEAR = 2024
 AS_OF = ("06-30", "09-30")
@@ -56,7 +57,7 @@ def backtest(path: Path, year: int) -> list[dict[str, float | str]]:
         rows = []
         for month_day in AS_OF:
             day = dt.date(year, int(month_day[:2]), int(month_day[3:]))
-            model = outlook(con, year, day)
+            model = outlook(partial(query_df, con), year, day)
             plan = con.execute(
                 "SELECT project_code, forecast_rule::DOUBLE / budget::DOUBLE AS plan FROM disbursement_at($1, $2::DATE)", [year, day]
             ).df()
@@ -89,16 +90,18 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=100_000, help="payments a year")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--generator-season", action="store_true", help="the generator's default seasons instead of UNSEEN")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     args = parser.parse_args()
     projects, payments = (200, 10_000) if args.quick else (args.projects, args.payments)
     with tempfile.TemporaryDirectory(dir=BENCH) as work:
         path = Path(work) / "outlook.duckdb"
         con = connect(path)
-        generate(con, projects, payments, year=YEAR, seed=args.seed, years=args.years, season=UNSEEN)
+        generate(con, projects, payments, year=YEAR, seed=args.seed, years=args.years, season=Season() if args.generator_season else UNSEEN)
         con.close()
         rows = backtest(path, YEAR)
-    print(f"year-end outlook, {projects} projects × {args.years} years (seed {args.seed}), forecasting {YEAR}:")
+    season = "generator defaults" if args.generator_season else "unseen seasons"
+    print(f"year-end outlook, {projects} projects × {args.years} years (seed {args.seed}, {season}), forecasting {YEAR}:")
     print(f"{'as of':>6} {'model MAE pp':>13} {'plan MAE pp':>12} {'pace MAE pp':>12} {'80% coverage':>13}")
     for r in rows:
         mae = f"{r['model_mae_pp']:>13.2f} {r['plan_baseline_mae_pp']:>12.2f} {r['pace_baseline_mae_pp']:>12.2f}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 import shutil
 
@@ -81,6 +82,28 @@ def expected(raw: dict[str, pd.DataFrame], year: int, day: dt.date) -> pd.DataFr
     return units
 
 
+def forecast_by_hand(raw: dict[str, pd.DataFrame], year: int, day: dt.date) -> pd.DataFrame:
+    """The year-end outlook recomputed from the raw tables (README "Year-end outlook"), per project of
+    `year`: each unit's share s (paid by the same month-day / paid in the year) and prior r (paid in the
+    year / budget), averaged over its earlier years; forecast = (actual + (1 − s) × r × budget) / budget,
+    at most 1 unless already over."""
+    projects, payments = raw["projects"], raw["payments"]
+    paid = payments.assign(by=payments["paid_on"].dt.strftime("%m-%d") <= day.strftime("%m-%d"))
+    totals = paid.groupby("project_code")["amount"].sum().astype(float)
+    by_day = paid[paid["by"]].groupby("project_code")["amount"].sum().astype(float)
+    earlier = projects[projects["year"] < year].assign(
+        paid_total=lambda f: f["project_code"].map(totals).fillna(0), paid_by=lambda f: f["project_code"].map(by_day).fillna(0)
+    )
+    years = earlier.assign(budget=earlier["budget"].astype(float)).groupby(["dept_code", "year"])[["paid_by", "paid_total", "budget"]].sum()
+    years["s"], years["r"] = years["paid_by"] / years["paid_total"], years["paid_total"] / years["budget"]
+    habits = years.groupby("dept_code")[["s", "r"]].mean()
+    now = projects[projects["year"] == year].join(habits, on="dept_code")
+    budget = now["budget"].astype(float)
+    actual = now["project_code"].map(paid[paid["paid_on"].dt.date <= day].groupby("project_code")["amount"].sum()).fillna(0).astype(float)
+    rate = ((actual + (1 - now["s"]) * now["r"] * budget) / budget).clip(upper=1.0)
+    return now.assign(budget=budget, forecast=rate.where(actual <= budget, actual / budget))
+
+
 @pytest.fixture(scope="module")
 def truth(raw) -> pd.DataFrame:
     """The 通报 recomputed: rank by rate, the comparisons and the status by the thresholds."""
@@ -94,6 +117,8 @@ def truth(raw) -> pd.DataFrame:
     now["prev_rank"] = before["rate"].rank(ascending=False, method="min").astype(int)
     now["last_year_rate"] = last["rate"]
     now["gap_pp"] = (now["actual"] - now["planned"]) / now["budget"] * 100
+    ahead = forecast_by_hand(raw, YEAR, AS_OF).assign(money=lambda f: f["forecast"] * f["budget"]).groupby("dept_code")
+    now["forecast_rate"] = ahead["money"].sum() / ahead["budget"].sum()
     t = settings().thresholds
     now["status"] = [
         "red"
@@ -154,11 +179,14 @@ def _rows_checked(rows: list[list], truth: pd.DataFrame, number) -> None:
         assert number(row[col["上月末排名"]]) == want.prev_rank
         last = next(c for c in header if c.startswith("上年同期执行率"))
         assert number(row[col[last]]) == pytest.approx(round(want.last_year_rate * 100, 2), abs=0.005)
+        assert number(row[col["预计年末执行率"]]) == pytest.approx(round(want.forecast_rate * 100, 2), abs=0.005)
         assert row[col["状态"]] in {status_label(want.status, reason) for reason in ("", "over_budget", "forecast_over_budget")}
     assert total[col["单位"]] == "合计"
     assert number(total[col["预算数（万元）"]]) == pytest.approx(round(truth["budget"].sum() / 10000, 2), abs=0.005)
     assert number(total[col["实际支出数（万元）"]]) == pytest.approx(round(truth["actual"].sum() / 10000, 2), abs=0.005)
     assert number(total[col["执行率"]]) == pytest.approx(round(truth["actual"].sum() / truth["budget"].sum() * 100, 2), abs=0.005)
+    money = (truth["forecast_rate"] * truth["budget"]).sum() / truth["budget"].sum()
+    assert number(total[col["预计年末执行率"]]) == pytest.approx(round(money * 100, 2), abs=0.005)
     counts = [int((truth["status"] == s).sum()) for s in ("red", "amber", "green")]
     assert total[col["状态"]] == f"红色 {counts[0]} · 黄色 {counts[1]} · 正常 {counts[2]}"
 
@@ -180,6 +208,8 @@ def test_the_word_document_reads_back_with_every_figure(county, truth, tmp_path)
     assert texts[2].startswith("数据截至2024年9月30日")
     red, yellow = (truth[truth["status"] == s] for s in ("red", "amber"))
     assert f"{len(red)}个单位列入红色名单" in texts[3] and f"{len(yellow)}个单位列入黄色名单" in texts[3]
+    below = int((truth["forecast_rate"] < settings().outlook.flag_below).sum())
+    assert 0 < below < len(truth) and f"，{below}个单位预计低于90%。" in texts[3]  # the outlook's sentence
     main, red_table, yellow_table = doc.tables
     _rows_checked([[c.text for c in row.cells] for row in main.rows], truth, _docx_number)
     for table, want in ((red_table, red), (yellow_table, yellow)):
@@ -257,14 +287,43 @@ def test_the_page_shows_the_ranking_lists_and_last_year(county, raw, truth, monk
     table = at.dataframe[0].value
     assert table["name"].tolist()[:-1] == truth["name"].tolist() and table["name"].iloc[-1] == "合计"
     assert at.get("plotly_chart") and not at.exception
+    assert any("个单位预计低于90%。" in m.value for m in at.markdown)  # the outlook's sentence in the paragraph
     for page, rate in (("app_pages/overview.py", last), ("app_pages/disbursement.py", last)):
         at.switch_page(page).run()
         assert any(f"上年同期（2023-09-30）执行率 {rate:.2%}" in c.value for c in at.caption), page
 
 
+def test_the_outlook_on_overview_and_project_pages(county, raw, monkeypatch):
+    """总览: the forecast rate, the unspent budget and the flagged projects (linked), recomputed from the raw
+    tables; 项目详情: the forecast line and its band on the S-curve, with legends a reader understands."""
+    ahead = forecast_by_hand(raw, YEAR, AS_OF)
+    at = app_on(county, monkeypatch, "app_pages/overview.py", timeout=120, year="2024", as_of="2024-09-30", unit="元")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["预计年末执行率"] == f"{(ahead['forecast'] * ahead['budget']).sum() / ahead['budget'].sum():.2%}"
+    unspent = (ahead["budget"] * (1 - ahead["forecast"]).clip(lower=0)).sum()
+    assert float(metrics["预计年末未支出（元）"].replace(",", "")) == pytest.approx(unspent, abs=0.01)
+    flagged = ahead[ahead["forecast"] < 0.9].sort_values("forecast")
+    assert metrics["预计执行率低于90%的项目"] == f"{len(flagged):,}"
+    links = [link for link in at.get("page_link") if "预计" in link.proto.label]
+    assert len(links) == settings().limits.attention_rows
+    assert links[0].proto.label.startswith(f"{flagged['name'].iloc[0]} — 预计 {flagged['forecast'].iloc[0]:.2%}")
+    code = flagged["project_code"].iloc[0]
+    at.query_params["project"] = code
+    at.switch_page("app_pages/project.py").run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    names = [trace.get("name") for trace in spec["data"]]
+    forecast = next(trace for trace in spec["data"] if str(trace.get("name", "")).startswith("预测（年末"))
+    assert forecast["y"][-1] == pytest.approx(flagged["forecast"].iloc[0] * flagged["budget"].iloc[0])
+    assert any(str(n).startswith("80%区间") for n in names)
+    assert spec["layout"]["yaxis"]["title"]["text"] == "金额（元）" and spec["layout"]["xaxis"]["title"]["text"] == "日期"
+    assert any(c.value.startswith("按本单位往年 1 年的支出规律预测：年末执行率") for c in at.caption)
+
+
 @needs_chromium
-def test_the_page_in_the_browser(browser, county, truth, artifacts, tmp_path):
-    """Both languages at 1440×900 on one server; screenshots tests/artifacts/bulletin-zh.png and -en.png."""
+def test_the_page_in_the_browser(browser, county, raw, truth, artifacts, tmp_path):
+    """Both languages at 1440×900 on one server; screenshots tests/artifacts/bulletin-zh.png and -en.png; then
+    the outlook on 总览 and 项目详情 (outlook-overview-county.png, outlook-project-county.png)."""
     db = tmp_path / "county.duckdb"
     shutil.copy(county, db)
     headings = {"zh": "2024年县区001预算支出进度通报", "en": "县区001: budget disbursement bulletin 2024"}
@@ -278,6 +337,25 @@ def test_the_page_in_the_browser(browser, county, truth, artifacts, tmp_path):
             values = page.get_by_test_id("stMetricValue").all_inner_texts()
             assert values[0] == "100" and values[3] == str((truth["status"] == "red").sum())
             page.screenshot(path=str(artifacts / f"bulletin-{lang}.png"))
+            page.close()
+        # the outlook where decisions are made: 总览's section and 项目详情's S-curve (tests/artifacts/outlook-*.png)
+        ahead = forecast_by_hand(raw, YEAR, AS_OF)
+        low = ahead.sort_values("forecast").iloc[0]
+        for name, path, label, want in (
+            ("overview", "/", "预计年末执行率", f"{(ahead['forecast'] * ahead['budget']).sum() / ahead['budget'].sum():.2%}"),
+            ("project", f"/project?project={low['project_code']}", None, f"预测（年末 {low['forecast']:.1%}）"),
+        ):
+            page = browser.new_page(viewport={"width": 1440, "height": 2200}, locale="zh-CN")
+            page.goto(f"{url}{path}{'&' if '?' in path else '?'}year=2024&as_of=2024-09-30")
+            wait_until_idle(page)
+            assert_no_exception(page)
+            if label:
+                metric = page.get_by_test_id("stMetric").filter(has_text=label)
+                assert metric.get_by_test_id("stMetricValue").inner_text() == want
+            else:
+                page.locator(".legendtext", has_text=want).wait_for(timeout=30000)
+                assert page.locator(".legendtext", has_text="80%区间").count() == 1
+            page.screenshot(path=str(artifacts / f"outlook-{name}-county.png"), full_page=True)
             page.close()
 
 

@@ -7,14 +7,15 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from functools import partial
 
 import pandas as pd
 import pytest
 
 from monitor.demo.scale import generate
-from monitor.rules.outlook import elapsed, forecast, outlook, unit_outlook
+from monitor.rules.outlook import elapsed, forecast, outlook, scope_outlook, unit_outlook, year_delay
 from monitor.settings import settings
-from monitor.store.db import REPO_ROOT, connect
+from monitor.store.db import REPO_ROOT, connect, query_df
 
 COLUMNS = ["year", "dept_code", "project_code", "budget", "paid_by", "paid_total"]
 # Unit A in 2022 and 2023: 40% and 60% of the year's payments by the as-of day (mean share 0.5), year-end
@@ -32,27 +33,43 @@ def _current(*rows: tuple[str, str, float, float]) -> pd.DataFrame:
 def test_formula_by_hand():
     out = forecast(_current(("A", "a24", 200.0, 50.0)), HISTORY, 0.9, 0.5).iloc[0]
     assert out["share"] == pytest.approx(0.5) and out["prior"] == pytest.approx(0.9) and out["history_years"] == 2
+    assert out["basis"] == "unit"
     # (actual + (1 − s) × r × budget) / budget = (50 + 0.5 × 0.9 × 200) / 200
     assert out["forecast"] == pytest.approx(0.7)
-    # errors on the earlier years, each forecast from the other: 2022 from 2023 (s 0.6, r 1.0):
-    # (32 + 0.4 × 100) / 100 = 0.72 vs 0.8 → +0.08; 2023 from 2022 (s 0.4, r 0.8): (60 + 0.6 × 80) / 100 = 1.08,
-    # capped at 1.0, vs 1.0 → 0; 10th and 90th percentiles 0.008 and 0.072, not widened with 2 years
-    assert out["low"] == pytest.approx(0.708) and out["high"] == pytest.approx(0.772)
+    # the earlier years, each forecast from the other: 2022 from 2023 (s 0.6, r 1.0): (32 + 0.4 × 100) / 100 = 0.72
+    # vs 0.8 → error +0.08; its delay d = 1 − 32 / (0.6 × 1.0 × 100) = 0.4667, c = d × 0.6 = +0.28.
+    # 2023 from 2022 (s 0.4, r 0.8): (60 + 0.6 × 80) / 100 = 1.08, capped at 1.0, vs 1.0 → 0; d = 1 − 60 / 32, c = −0.28.
+    # From the band's low end (error − min(c, 0)): 0.08 and 0.28, 10th percentile 0.10; from its high end
+    # (error − max(c, 0)): −0.20 and 0, 90th percentile −0.02.
+    # This year: d = 1 − 50 / (0.5 × 0.9 × 200) = 0.4444, c = 0.2: high = 0.7 + 0.2 − 0.02 = 0.88;
+    # low = 0.7 + 0 + 0.10 = 0.80 is above the forecast, so the forecast itself.
+    assert out["low"] == pytest.approx(0.7) and out["high"] == pytest.approx(0.88)
     assert bool(out["flag"]) is True  # 0.7 < 0.9
+
+
+def test_the_year_delay_is_the_whole_year_behind_its_usual_pace():
+    rows = pd.DataFrame({"share": [0.5, 0.25], "prior": [0.8, 0.8], "budget": [100.0, 200.0], "actual": [20.0, 40.0]})
+    # usual pace s × r: 0.4 and 0.2 → expected 40 + 40 = 80 元 by now; paid 60: d = 1 − 60 / 80 = 0.25
+    assert year_delay(rows).tolist() == pytest.approx([0.25 * 0.4, 0.25 * 0.2])
+    assert year_delay(rows.assign(actual=[50.0, 30.0])).tolist() == pytest.approx([0.0, 0.0])  # on pace overall: no band
 
 
 def test_fallback_to_peers_and_widening():
     out = forecast(_current(("A", "a24", 100.0, 50.0), ("B", "b24", 100.0, 20.0)), HISTORY, 0.9, 0.5).set_index("dept_code")
-    assert out.loc["B", "history_years"] == 0
+    assert out.loc["B", "history_years"] == 0 and out.loc["B", "basis"] == "peers"
     assert out.loc["B", "share"] == pytest.approx(0.5) and out.loc["B", "prior"] == pytest.approx(0.9)  # the peers' (unit A's)
     assert out.loc["B", "forecast"] == pytest.approx(0.65)
-    width = out["high"] - out["low"]
-    assert width["B"] == pytest.approx(1.5 * width["A"])  # no history: 1.5 × the interval
+    # d = 1 − 70 / (0.45 × 100 + 0.45 × 100) = 0.2222, c = 0.1 for both; the high quantile −0.02 (above), × 1.5 for B
+    assert out.loc["A", "high"] == pytest.approx(0.95 + 0.1 - 0.02)
+    assert out.loc["B", "high"] == pytest.approx(0.65 + 0.1 - 1.5 * 0.02)
 
 
-def test_no_history_at_all_uses_the_elapsed_year():
+def test_no_earlier_year_means_no_forecast():
     out = forecast(_current(("A", "a24", 100.0, 30.0)), HISTORY.iloc[:0], 0.9, 0.5).iloc[0]
-    assert out["share"] == 0.5 and out["forecast"] == pytest.approx(0.6)  # the pace: 0.3 / 0.5 = 0.6 as prior
+    assert out["basis"] == "none" and pd.isna(out["forecast"]) and pd.isna(out["low"]) and pd.isna(out["high"])
+    assert not out["flag"]
+    found = scope_outlook(forecast(_current(("A", "a24", 100.0, 30.0)), HISTORY.iloc[:0], 0.9, 0.5))
+    assert found is not None and not found.basis and found.flagged.empty
 
 
 def test_cap_at_budget_unless_already_over():
@@ -80,7 +97,7 @@ def county(tmp_path_factory):
 
 def test_on_a_generated_county(county):
     day = dt.date(2024, 6, 30)
-    out = outlook(county, 2024, day)
+    out = outlook(partial(query_df, county), 2024, day)
     assert len(out) == 100 and (out["history_years"] == 1).all()
     raw = county.execute(
         "SELECT p.year, p.dept_code, p.project_code, p.budget::DOUBLE AS budget,"
@@ -103,6 +120,40 @@ def test_on_a_generated_county(county):
         (out[out["dept_code"] == unit].eval("forecast * budget")).sum() / mine["budget"].sum()
     )
     assert elapsed(2024, day) == pytest.approx(182 / 366)
+    # the sidebar's scope: the same figures for the unit's projects (the model still learns from all units)
+    scoped = outlook(partial(query_df, county), 2024, day, dept=unit)
+    assert set(scoped["dept_code"]) == {unit}
+    pd.testing.assert_frame_equal(scoped, out[out["dept_code"] == unit].reset_index(drop=True))
+
+
+def test_the_scope_figures_from_the_raw_payments(county):
+    """总览's outlook: the unspent budget and its band, recomputed here from raw payments and the projects' bounds."""
+    day = dt.date(2024, 9, 30)
+    out = outlook(partial(query_df, county), 2024, day)
+    raw = (
+        county.execute(
+            "SELECT p.project_code, p.budget::DOUBLE AS raw_budget, coalesce(sum(pa.amount), 0)::DOUBLE AS paid"
+            " FROM projects p LEFT JOIN payments pa"
+            " ON pa.year = p.year AND pa.project_code = p.project_code AND pa.paid_on <= DATE '2024-09-30'"
+            " WHERE p.year = 2024 GROUP BY p.project_code, p.budget"
+        )
+        .df()
+        .set_index("project_code")
+    )
+    rows = out.set_index("project_code").join(raw)
+    assert rows["actual"].tolist() == pytest.approx(rows["paid"].tolist())
+    assert rows["budget"].tolist() == pytest.approx(rows["raw_budget"].tolist())
+    found = scope_outlook(out)
+    assert found is not None and found.basis and found.projects == 100
+    leftover = sum(b * max(1 - r, 0) for b, r in zip(rows["budget"], rows["forecast"]))
+    assert found.unspent == pytest.approx(leftover)
+    assert found.unspent_low == pytest.approx(sum(b * max(1 - r, 0) for b, r in zip(rows["budget"], rows["high"])))
+    assert found.unspent_low <= found.unspent <= found.unspent_high
+    assert found.rate == pytest.approx((rows["budget"] * rows["forecast"]).sum() / rows["budget"].sum())
+    flagged = rows[rows["forecast"] < settings().outlook.flag_below].sort_values("forecast")
+    assert found.flagged["project_code"].tolist() == flagged.index.tolist() and len(flagged) > 0
+    assert ((rows["low"] <= rows["forecast"]) & (rows["forecast"] <= rows["high"])).all()
+    assert (rows["low"] >= rows["paid"] / rows["budget"] - 1e-12).all()
 
 
 def test_quick_backtest_writes_the_outlook(tmp_path):

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from monitor.i18n import t
 from monitor.rules.disbursement import status_report
 from monitor.rules.indicators import indicator_report
 from monitor.store.db import REPO_ROOT, connect
@@ -169,3 +170,19 @@ def test_project_page_shows_one_project(app, demo_db):
     payments = next(d.value for d in app.dataframe if "paid_on" in d.value.columns)
     assert len(indicators) == 7 and {"2023-06-30", "2023-09-30"} <= set(indicators.columns)
     assert len(payments) == paid
+
+
+def test_without_an_earlier_year_the_outlook_says_so(app):
+    """The demo holds 2023 only: no forecast anywhere, said plainly instead of a number."""
+    none = t("outlook_none", "zh")
+    app.query_params.update({"as_of": "2023-09-30"})
+    app.run()
+    assert [i.value for i in app.info] == [none] and "预计年末执行率" not in _metrics(app)
+    app.query_params["project"] = "13052923P00584011183Y"
+    app.switch_page("app_pages/project.py").run()
+    assert not app.exception and any(c.value == none for c in app.caption)
+    names = [trace.get("name") for trace in json.loads(app.get("plotly_chart")[1].proto.spec)["data"]]
+    assert names == ["计划累计支出", "实际累计支出", "序时进度（按预算）"]
+    app.switch_page("app_pages/bulletin.py").run()
+    assert any(t("bul_para_no_outlook", "zh") in m.value for m in app.markdown)
+    assert "forecast_rate" not in app.dataframe[0].value.columns

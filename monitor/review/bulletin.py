@@ -57,6 +57,8 @@ def columns(b: Bulletin, unit: str, lang: str) -> list[Column]:
     ]
     if b.has_last_year:
         spec += [("last_year_rate", "bul_col_last_year_rate", "rate"), ("last_year_change_pp", "bul_col_last_year_change_pp", "pp")]
+    if b.has_outlook:
+        spec.append(("forecast_rate", "bul_col_forecast", "rate"))
     spec.append(("status", "bul_col_status", "text"))
     return [
         Column(key, t(label, lang, unit=unit, prev=b.prev_as_of.isoformat(), last=b.last_year_as_of.isoformat()), kind)
@@ -191,7 +193,25 @@ def paragraph(b: Bulletin, unit: str, lang: str) -> str:
         sep = "、" if lang == "zh" else ", "
         worst = sep.join(t("bul_para_gap_item", lang, name=r.name, gap=f"{float(r.gap_pp):+.2f}") for r in behind.itertuples())
         parts.append(t("bul_para_worst", lang, units=worst))
+    parts.append(outlook_sentence(b, lang))
     return ("" if lang == "zh" else " ").join(parts)
+
+
+def outlook_sentence(b: Bulletin, lang: str) -> str:
+    """The year-end outlook in one sentence: the forecast rate with its 80% interval and how many units
+    are expected to end below the threshold; or, without an earlier year to learn from, that there is none."""
+    if not b.has_outlook:
+        return t("bul_para_no_outlook", lang)
+    total = b.total
+    return t(
+        "bul_para_outlook",
+        lang,
+        rate=f"{float(total['forecast_rate']):.2%}",
+        low=f"{float(total['forecast_low']):.2%}",
+        high=f"{float(total['forecast_high']):.2%}",
+        n=len(b.below),
+        below=f"{b.flag_below:.0%}",
+    )
 
 
 def _missing(value: object) -> bool:

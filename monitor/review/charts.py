@@ -17,6 +17,7 @@ from monitor.rules.words import level_word
 PLANNED = "#9db4d3"
 ACTUAL = "#1f5fa8"
 REFERENCE = "#7f7f7f"
+BAND = "rgba(31, 95, 168, 0.15)"  # the forecast's 80% interval: the actual line's blue, faint
 
 
 def inert(text: object) -> str:
@@ -69,12 +70,44 @@ def quarterly_chart(quarters: pd.DataFrame, unit: str, lang: str, title: str) ->
     return _layout(fig, title, t("axis_quarter", lang), unit, lang)
 
 
-def s_curve(days: pd.DataFrame, unit: str, lang: str, title: str) -> go.Figure:
-    """Planned vs actual cumulative disbursement by day, with the 序时进度 line."""
+def s_curve(days: pd.DataFrame, unit: str, lang: str, title: str, ahead: pd.Series | None = None) -> go.Figure:
+    """Planned vs actual cumulative disbursement by day, with the 序时进度 line; with `ahead` (a row of
+    monitor.rules.outlook.outlook) the year-end forecast as a dashed line from the last actual day to
+    31 December and its 80% interval as a band widening from that day."""
     fig = go.Figure()
     _progress_lines(fig, days["day"], days, unit, lang, "lines")
+    if ahead is not None and pd.notna(ahead["forecast"]):
+        _forecast_fan(fig, days, ahead, unit, lang)
+    fig.update_layout(legend_traceorder="normal")  # a filled band would reverse it
     fig.update_xaxes(tickformat="%m-%d")
     return _layout(fig, title, t("axis_date", lang), unit, lang)
+
+
+def _forecast_fan(fig: go.Figure, days: pd.DataFrame, ahead: pd.Series, unit: str, lang: str) -> None:
+    known = days[days["actual_cumulative"].notna()]
+    if known.empty or known["day"].iloc[-1] >= days["day"].iloc[-1]:
+        return  # nothing spent yet to start from, or the year is over: the actual line is the outcome
+    x = [known["day"].iloc[-1], days["day"].iloc[-1]]
+    start = float(known["actual_cumulative"].iloc[-1]) / float(MONEY_UNITS[unit])
+    at = {c: float(ahead[c]) * float(ahead["budget"]) / float(MONEY_UNITS[unit]) for c in ("low", "forecast", "high")}
+    fig.add_scatter(x=x, y=[start, at["low"]], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
+    fig.add_scatter(
+        x=x,
+        y=[start, at["high"]],
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor=BAND,
+        name=t("legend_band", lang, low=f"{float(ahead['low']):.1%}", high=f"{float(ahead['high']):.1%}"),
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=x,
+        y=[start, at["forecast"]],
+        mode="lines+markers",
+        line={"color": ACTUAL, "dash": "dash", "width": 2},
+        name=t("legend_forecast", lang, rate=f"{float(ahead['forecast']):.1%}"),
+    )
 
 
 def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
@@ -157,8 +190,9 @@ STATUS_BARS = {"red": ("#d9534f", "bul_legend_red"), "amber": ("#f0ad4e", "bul_l
 
 def bulletin_chart(units: pd.DataFrame, time_progress: float, lang: str, title: str) -> go.Figure:
     """The units of a 支出进度通报 as horizontal bars of their execution rate (highest rank on top),
-    coloured by their list (red, yellow, on track), with each unit's plan progress as a marker and
-    序时进度 as a dashed reference line. `units` holds rows of queries/pages/bulletin_units.sql."""
+    coloured by their list (red, yellow, on track), with each unit's plan progress and its forecast
+    year-end rate (when there is one) as markers and 序时进度 as a dashed reference line. `units` holds
+    rows of queries/pages/bulletin_units.sql with the outlook's forecast_rate (monitor.rules.bulletin)."""
     fig = go.Figure()
     names = units["name"].map(inert)
     for status, (colour, legend) in STATUS_BARS.items():
@@ -179,6 +213,15 @@ def bulletin_chart(units: pd.DataFrame, time_progress: float, lang: str, title: 
         marker={"symbol": "line-ns-open", "size": 14, "color": "#1f1f1f", "line": {"width": 2}},
         hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
     )
+    if units["forecast_rate"].notna().any():
+        fig.add_scatter(
+            y=names,
+            x=units["forecast_rate"].astype(float) * 100,
+            mode="markers",
+            name=t("bul_legend_forecast", lang),
+            marker={"symbol": "diamond-open", "size": 9, "color": ACTUAL, "line": {"width": 2}},
+            hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
+        )
     fig.add_vline(x=time_progress * 100, line={"color": REFERENCE, "dash": "dash"})
     fig.add_scatter(
         x=[None],

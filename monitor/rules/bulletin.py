@@ -18,6 +18,8 @@ import pandas as pd
 from monitor.fmt import percent
 from monitor.i18n import t
 from monitor.rules.disbursement import threshold_params
+from monitor.rules.outlook import outlook, unit_outlook
+from monitor.settings import settings
 from monitor.store.db import Run
 
 
@@ -41,10 +43,21 @@ class Bulletin:
     as_of: dt.date
     prev_as_of: dt.date  # the previous month end: change and rank then (NULL figures before the fiscal year)
     last_year_as_of: dt.date  # the same day of year - 1
-    units: pd.DataFrame  # rows of bulletin_units.sql with a dept_code
+    units: pd.DataFrame  # rows of bulletin_units.sql with a dept_code, and the outlook's forecast_rate, forecast_low, forecast_high
     total: pd.Series  # its total row (合计)
     amber_pp: float
     red_pp: float
+    flag_below: float  # the outlook's threshold: units forecast to end the year below it are counted
+
+    @property
+    def has_outlook(self) -> bool:
+        """Whether there is a year-end forecast (the database holds an earlier year to learn from)."""
+        return bool(self.units["forecast_rate"].notna().any())
+
+    @property
+    def below(self) -> pd.DataFrame:
+        """The units whose forecast year-end execution rate is below flag_below, lowest first."""
+        return self.units[self.units["forecast_rate"] < self.flag_below].sort_values(["forecast_rate", "dept_code"])
 
     @property
     def red(self) -> pd.DataFrame:
@@ -73,11 +86,18 @@ def bulletin(run: Run, year: int, dept: str | None, as_of: dt.date) -> Bulletin 
     rows = run("bulletin_units", year=year, dept=dept, as_of=as_of, prev_as_of=prev, last_year_as_of=last_year, **limits)
     if rows.empty:
         return None
-    units = rows[rows["dept_code"].notna()].reset_index(drop=True)
-    total = rows[rows["dept_code"].isna()].iloc[0]
+    ahead = unit_outlook(outlook(run, year, as_of, dept))
+    ahead = ahead.rename(columns={"forecast": "forecast_rate", "low": "forecast_low", "high": "forecast_high"})
+    ahead = ahead[["dept_code", "forecast_rate", "forecast_low", "forecast_high"]]
+    units = rows[rows["dept_code"].notna()].merge(ahead, how="left", on="dept_code").reset_index(drop=True)
+    total = rows[rows["dept_code"].isna()].iloc[0].copy()
+    budget = units["budget"].astype(float)
+    for column in ("forecast_rate", "forecast_low", "forecast_high"):  # the units' sums of money, as a rate of the total budget
+        total[column] = (units[column] * budget).sum(min_count=1) / budget.sum()
     names = run("dept_name", dept=dept)["name"] if dept is not None else []
     scope = names.iloc[0] if len(names) else None
-    return Bulletin(year, dept, scope, as_of, prev, last_year, units, total, limits["amber_pp"], limits["red_pp"])
+    below = settings().outlook.flag_below
+    return Bulletin(year, dept, scope, as_of, prev, last_year, units, total, limits["amber_pp"], limits["red_pp"], below)
 
 
 @dataclass(frozen=True)
