@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 import urllib.request
 from contextlib import closing
@@ -16,6 +17,7 @@ from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import ledger_csv, totals, write_csv
 
+from monitor.store import service
 from monitor.store.db import connect
 
 KEPU = "13052923P00584011181P"  # 科普专项经费
@@ -117,3 +119,29 @@ def test_two_app_processes_serve_one_database(browser, demo_copy, tmp_path):
                 time.sleep(0.1)
             assert page.get_by_test_id("stMetricValue").nth(1).inner_text() != values[0]
             page.close()
+
+
+def test_an_upgrade_brings_an_older_database_up_to_date_on_first_read(demo_copy):
+    """A database and snapshots as the version before the 监控表回填 left them (no forecast_text,
+    no round_form_batches, a pointer naming no schema): the first reader brings the file up to date
+    and publishes it again, so the command line and the pages read it without an error."""
+    import duckdb
+
+    older = duckdb.connect(str(demo_copy))
+    older.execute("ALTER TABLE indicator_actuals DROP COLUMN forecast_text")
+    older.execute("DROP TABLE round_form_batches")
+    older.close()
+    folder = service.snapshot_dir(demo_copy)
+    folder.mkdir()
+    shutil.copyfile(demo_copy, folder / "data-1.duckdb")
+    stat = demo_copy.stat()
+    pointer = {"version": 1, "data": "data-1.duckdb", "state": None, "source": [stat.st_size, stat.st_mtime_ns]}
+    (folder / "current.json").write_text(json.dumps(pointer), encoding="utf-8")
+
+    status = run_cli("status", "--year", "2023", "--as-of", "2023-09-30", "--db", str(demo_copy), "--json")
+    assert status.returncode == 0, status.stderr
+    assert all("forecast_text" in i for i in json.loads(status.stdout)["indicators"])
+    assert service.published(demo_copy).version == 2
+    con, version = service.reader(demo_copy)
+    assert version == 2  # published once, not again on every read
+    assert con.execute("SELECT count(*) FROM round_form_batches").fetchone() == (0,)

@@ -8,6 +8,7 @@ formats a value into SQL text.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -61,6 +62,12 @@ def sql(name: str) -> str:
 def rules_sql() -> str:
     """Every rule macro of queries/rules/, as one script."""
     return "\n".join(sql(name) for name in RULE_FILES)
+
+
+@cache
+def schema_fingerprint() -> str:
+    """What identifies queries/schema.sql as this version of the app has it."""
+    return hashlib.sha256(sql("schema").encode("utf-8")).hexdigest()[:16]
 
 
 def open_file(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -17,7 +17,9 @@ measured in the README (time and disk per import at province scale).
 A writer killed at any moment leaves the pointer as it was (a copy is renamed into place only when
 whole): readers stay on the old version, and the next write, or the next reader that finds the lock
 free, sees that the file changed since the last publish (its size and modification time) and
-publishes it.
+publishes it. The pointer names the schema (queries/schema.sql) its snapshots have: after an
+upgrade that changed it, the first reader or writer brings the file up to date and publishes it
+again, so a new version of the app never reads an older database's snapshots.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from filelock import FileLock, Timeout
 from monitor.errors import DatabaseBusy, Refused
 from monitor.settings import settings
 from monitor.store import parquet
-from monitor.store.db import connect, open_file, open_snapshots
+from monitor.store.db import connect, open_snapshots, schema_fingerprint
 
 # The tables written without an import batch; a write that leaves import_batches alone publishes only these.
 STATE_TABLES = (
@@ -66,6 +68,11 @@ class Published:
     data: Path
     state: Path | None
     source: tuple[int, int]
+    schema: str | None  # the fingerprint of the schema the snapshots have (None: published before it was recorded)
+
+    def current(self, db: Path) -> bool:
+        """Whether the snapshots hold the file as it is, in the schema of this version of the app."""
+        return _stat(db) == self.source and self.schema == schema_fingerprint()
 
 
 def snapshot_dir(db: Path) -> Path:
@@ -84,7 +91,7 @@ def published(db: Path) -> Published | None:
     except FileNotFoundError:
         return None
     state = folder / pointer["state"] if pointer["state"] else None
-    return Published(pointer["version"], folder / pointer["data"], state, tuple(pointer["source"]))
+    return Published(pointer["version"], folder / pointer["data"], state, tuple(pointer["source"]), pointer.get("schema"))
 
 
 def version(db: Path) -> int:
@@ -107,7 +114,7 @@ def writing(db: Path, on_wait: Callable[[], None] | None = None) -> Iterator[duc
         raise Refused("err_read_only_source", folder=str(settings().parquet))
     with _locked(db, on_wait):
         current = published(db)
-        stale = current is None or _stat(db) != current.source  # a write that died before its publish, or a direct write
+        stale = current is None or not current.current(db)  # a write that died before its publish, a direct write, an upgrade
         con = connect(db)
         before = _batches(con)
         try:
@@ -137,12 +144,12 @@ def refresh_if_stale(db: Path) -> None:
     if settings().parquet is not None:
         return  # an exported folder is not published
     current = published(db)
-    if current is not None and _stat(db) == current.source:
+    if current is not None and current.current(db):
         return
     try:
         with FileLock(lock_file(db), timeout=0):
             current = published(db)
-            if current is None or _stat(db) != current.source:
+            if current is None or not current.current(db):
                 _publish_data(db)
     except Timeout:
         pass  # a writer holds it and publishes when done
@@ -199,8 +206,8 @@ def _stat(db: Path) -> tuple[int, int]:
 
 
 def _publish_data(db: Path) -> None:
-    """Copy the whole file (its WAL checkpointed first) as the next data snapshot."""
-    checkpoint = open_file(db)  # replays and folds in a WAL a killed writer may have left
+    """Copy the whole file (its WAL checkpointed first, its schema brought up to date) as the next data snapshot."""
+    checkpoint = connect(db)  # replays and folds in a WAL a killed writer may have left
     checkpoint.execute("CHECKPOINT")
     checkpoint.close()
     folder = snapshot_dir(db)
@@ -249,6 +256,7 @@ def _point(db: Path, next_version: int, data: str, state: str | None) -> None:
         "data": data,
         "state": state,
         "source": list(_stat(db)),
+        "schema": schema_fingerprint(),
         "published_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
     partial = folder / (POINTER + PARTIAL)
