@@ -1,5 +1,5 @@
 """Documents the corpus drew in full CI runs that a reader once misread, kept as explicit examples of
-the round trip (tests/test_document_corpus.py) so they are read on every run."""
+the round trip (tests/corpus_round_trip.py) so they are read on every run."""
 
 from decimal import Decimal
 

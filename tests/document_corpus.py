@@ -7,7 +7,7 @@ indicator table with 1 to 12 indicators per level-1, values in every notation th
 layout of one document: the wrap width of every column, where blank lines go, how long a page
 is, the page number format, a running page header, whether the table header is printed again
 after a page break, how cells share lines. `render_text` prints it as text extraction gives the
-published PDF, `render_html` as HTML for Chromium to print (tests/test_document_corpus.py), and
+published PDF, `render_html` as HTML for Chromium to print (tests/test_document_corpus_pdf.py), and
 `expected` is what either must read back as. The renderers are written from the documents'
 layout, not from the reader's code, so a reader's mistake is not repeated here.
 """
