@@ -138,9 +138,22 @@ def replace(db: Path, build: Callable[[Path], None], on_wait: Callable[[], None]
         _publish_data(db)
 
 
+def fresh_version(db: Path) -> int:
+    """The published version, published again first if `db` is stale (`refresh_if_stale`): what a
+    page asks before every query, one read of the pointer when nothing changed."""
+    if settings().parquet is not None:
+        return version(db)
+    current = published(db)
+    if current is None or not current.current(db):
+        refresh_if_stale(db)
+        current = published(db)
+    return current.version if current else 0
+
+
 def refresh_if_stale(db: Path) -> None:
     """Publish `db` when it changed since its last publish and nobody is writing it (the lock is
-    free): a writer that died between its commit and its publish, or a file written directly."""
+    free): a writer that died between its commit and its publish, a file written directly, or a
+    file of an older schema."""
     if settings().parquet is not None:
         return  # an exported folder is not published
     current = published(db)

@@ -35,8 +35,7 @@ def data_version() -> int:
     path = db.db_path()
     if settings().parquet is None:
         ensure_database(path)
-        service.refresh_if_stale(path)
-    return service.version(path)
+    return service.fresh_version(path)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
