@@ -10,16 +10,15 @@ from monitor.review.bulletin import columns, listed, paragraph, table, title, to
 from monitor.review.charts import bulletin_chart
 from monitor.rules.bulletin import bulletin
 from monitor.rules.disbursement import STATUS_BACKGROUND
-from monitor.ui.data import query
+from monitor.ui.data import cached_rule
 from monitor.ui.filters import filters
-from monitor.ui.widgets import XLSX_MIME, column_formats, show_table
+from monitor.ui.widgets import DOCX_MIME, XLSX_MIME, column_formats, show_table
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CHART_UNITS = 30  # more units than this: the chart shows the lowest ranks, the table all of them
 
 f = filters()
 st.header(f.t("page_bulletin"))
-found = bulletin(query, f.year, f.dept, f.as_of) if f.year else None
+found = cached_rule(bulletin, f.year, f.dept, f.as_of) if f.year else None
 if found is None:
     st.info(f.t("no_data"))
     st.stop()

@@ -6,10 +6,10 @@ app processes write while it serves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -21,6 +21,8 @@ from monitor.fmt import plain
 from monitor.i18n import DEFAULT_LANG
 from monitor.settings import settings
 from monitor.store import db, service
+
+T = TypeVar("T")
 
 
 @st.cache_resource(max_entries=4)  # the current version and the few before, still read by running scripts
@@ -81,6 +83,17 @@ def _cached_sql(path: str, version: int, text: str, params: tuple) -> pd.DataFra
 def query(name: str, **params: Any) -> pd.DataFrame:
     """A named query's result, cached until a write is published."""
     return run_sql(db.sql(name), params)
+
+
+def cached_rule(rule: Callable[..., T], *args: Any) -> T:
+    """`rule(query, *args)`: a rule function over the named queries whose own work is worth keeping
+    (the outlook's model over every project), its result cached like theirs until a write is published."""
+    return _cached_rule(str(db.db_path()), data_version(), f"{rule.__module__}.{rule.__qualname__}", rule, args)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_rule(path: str, version: int, name: str, _rule: Callable[..., Any], args: tuple) -> Any:
+    return _rule(query, *args)
 
 
 def run_sql(text: str, params: dict[str, Any]) -> pd.DataFrame:

@@ -14,12 +14,13 @@ import streamlit as st
 from monitor.fmt import money_format, money_frame, percent
 from monitor.review.bulletin import Column
 from monitor.review.export import csv_bytes, xlsx_bytes
+from monitor.rounds.attachments import MIME
 from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import Filters, filters
 from monitor.ui.links import keep_in_url, query_string, url_param
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME, DOCX_MIME = MIME["xlsx"], MIME["docx"]
 
 
 def project_choices(f: Filters, key: str) -> dict[str, str]:
