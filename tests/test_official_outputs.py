@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import time
 import tomllib
 import unicodedata
 from contextlib import closing
@@ -24,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from monitor import auth
 from monitor.ingest.blank import KINDS, blank_workbook, examples
+from monitor.review import browser as report_browser
 from monitor.review.report import build_html, html_to_pdf
 from monitor.review.workbook import build_workbook
 from monitor.settings import settings
@@ -88,16 +88,15 @@ def test_money_is_right_aligned_and_the_chart_titled_once(demo_db):
     assert "td.num, th.num { text-align: right" in page
 
 
-def test_the_pdf_is_quick_once_the_browser_runs(demo_db, reports):
-    """The browser stays up between exports (a cold Chromium per print took 8 s): a warm report costs
-    the chart image and one print. The time is written beside the screenshots; the bound is loose
-    because the test machine is shared."""
+def test_one_browser_prints_every_pdf(demo_db, reports):
+    """A cold Chromium per print took 8 s: the browser opened for the first export stays up and
+    prints the next ones (how long a warm print takes is the benchmark's to measure, not a test's)."""
     with closing(connect(demo_db, read_only=True)) as con:
-        started = time.perf_counter()
-        html_to_pdf(build_html(_run(con), 2023, None, AS_OF, "万元", "zh"))
-        seconds = time.perf_counter() - started
-    (ARTIFACTS / "report-seconds.txt").write_text(f"{seconds:.2f}\n")
-    assert seconds < 6, seconds
+        page = build_html(_run(con), 2023, None, AS_OF, "万元", "zh")
+    html_to_pdf(page)
+    first = report_browser._get()._kaleido
+    assert html_to_pdf(page).startswith(b"%PDF")
+    assert first is not None and report_browser._get()._kaleido is first
 
 
 def test_the_workbook_prints_on_a4_with_repeated_headers(demo_db):
