@@ -34,10 +34,9 @@ from monitor.ingest.payments import UNITS
 from monitor.store import form_layout as layout
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.store.db import query_df
-from monitor.store.vocabulary import LIKELIHOOD_KEYS, LIKELIHOODS, REASON_KEYS, REASONS
+from monitor.store.vocabulary import LIKELIHOOD_KEYS, LIKELIHOODS, OPEN_ROUND_STATES, REASON_KEYS, REASONS
 
 KIND = "monitor_form"
-OPEN_STATES = ("none", "return")  # a round the unit may still fill
 CLOSED_STATES = {"submit": "round_submitted", "approve": "round_approved"}
 MONEY = "万元"  # the unit of the form's money (monitor.review.workbook.UNIT)
 FILLED = (*layout.INDICATOR_FIELDS, *layout.FUND_FIELDS)  # the fields read from the cells
@@ -177,12 +176,12 @@ def _read_info(
         found = mine.iloc[0]
         if pd.Timestamp(found["period_end"]).date() != check.period_end:
             return _bad(check, "err_form_round_period", task=check.task_id, period=pd.Timestamp(found["period_end"]).date().isoformat())
-        if found["state"] not in OPEN_STATES:
+        if found["state"] not in OPEN_ROUND_STATES:
             return _bad(check, "err_form_round_closed", task=check.task_id, title=found["title"], state=msg(CLOSED_STATES[found["state"]]))
         check.rounds = [check.task_id]
     else:  # a form exported outside a round fills the unit's open rounds of its period end
         same = rounds[pd.to_datetime(rounds["period_end"]).dt.date == check.period_end]
-        check.rounds = [int(r.task_id) for r in same.itertuples() if r.state in OPEN_STATES]
+        check.rounds = [int(r.task_id) for r in same.itertuples() if r.state in OPEN_ROUND_STATES]
     return True
 
 

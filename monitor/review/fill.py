@@ -30,7 +30,7 @@ from monitor.review.workbook import HEADER, LAST, STATUS_FILL, UNIT, _cell, _wan
 from monitor.rules.words import likelihood_word, reason_word
 from monitor.store import form_layout as layout
 from monitor.store.db import Run
-from monitor.store.vocabulary import LIKELIHOODS, REASONS
+from monitor.store.vocabulary import LIKELIHOODS, OPEN_ROUND_STATES, REASONS
 
 ID_COLUMN = LAST + 1  # the hidden column of markers and 指标编号
 FIRST_INDICATOR_ROW = 11
@@ -68,7 +68,7 @@ def form_round(run: Run, year: int, dept: str, as_of: dt.date, task_id: int | No
     """The round a form is for: `task_id` when it is open for the unit at `as_of` (else Refused), or,
     when None, the unit's one open round of that period end, if there is exactly one."""
     rounds = run("round_status", year=year, dept=dept, today=dt.date.today())
-    rounds = rounds[(rounds["dept_code"] == dept) & rounds["state"].isin(("none", "return"))]
+    rounds = rounds[(rounds["dept_code"] == dept) & rounds["state"].isin(OPEN_ROUND_STATES)]
     rounds = rounds[pd.to_datetime(rounds["period_end"]).dt.date == as_of]
     if task_id is None:
         return int(rounds["task_id"].iloc[0]) if len(rounds) == 1 else None

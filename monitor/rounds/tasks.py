@@ -29,7 +29,7 @@ from monitor.rules.disbursement import threshold_params
 from monitor.rules.indicators import NO_FILTERS
 from monitor.store.batches import insert_rows, transaction
 from monitor.store.db import Run, query_df, query_rows
-from monitor.store.vocabulary import LIKELIHOODS, REASONS
+from monitor.store.vocabulary import LIKELIHOODS, OPEN_ROUND_STATES, REASONS
 
 STATES = ("none", "submit", "return", "approve")  # 未填报 / 已提交 / 已退回 / 已终审
 # What staff fill in per indicator; the rest of a submission is computed from the data.
@@ -177,7 +177,7 @@ def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept
     year, _, period_end, _ = task(con, task_id)
     with transaction(con):
         current = state(con, task_id, dept)
-        if current not in ("none", "return"):
+        if current not in OPEN_ROUND_STATES:
             raise NotAllowed("err_already_submitted")
         frames = figures(lambda name, **p: query_df(con, name, **p), year, dept, period_end)
         last = latest_snapshot(con, task_id, dept)  # a returned round keeps what was written, corrected by `entries`

@@ -27,6 +27,9 @@ DISBURSEMENT_STATUSES: tuple[str, ...] = tuple(r[0] for r in _rows("disbursement
 DISBURSEMENT_REASONS: tuple[str, ...] = tuple(r[0] for r in _rows("disbursement_reasons"))
 SCORE_GROUPS: dict[str, str] = {level1: group for level1, group, _ in _rows("score_levels")}  # level-1 name → score group
 DEPT_WIDE_LEVEL1: str = _rows("dept_wide_level1", scalar=True)[0][0]  # the level-1 of department-wide indicators
+# A unit's states of a monitoring round (queries/rounds/round_status.sql) in which it may still fill it:
+# nothing submitted yet, or returned.
+OPEN_ROUND_STATES: tuple[str, ...] = ("none", "return")
 # Their message keys (the words a reader sees: monitor.rules.words; the drop-downs of the 填报版 and
 # its import accept the words of every language).
 LIKELIHOOD_KEYS: dict[str, str] = {"确定能": "likelihood_sure", "有可能": "likelihood_maybe", "完全不可能": "likelihood_impossible"}

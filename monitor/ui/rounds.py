@@ -19,7 +19,7 @@ from monitor.rules.indicators import status_word
 from monitor.rules.words import STATUS_CLASS_KEYS, likelihood_word, reason_word, status_class_word
 from monitor.settings import settings
 from monitor.store import db
-from monitor.store.vocabulary import LIKELIHOODS, REASONS
+from monitor.store.vocabulary import LIKELIHOODS, OPEN_ROUND_STATES, REASONS
 from monitor.ui.data import cursor, query
 from monitor.ui.errors import write_then_rerun
 from monitor.ui.filters import Filters
@@ -145,7 +145,7 @@ def unit_round(f: Filters, listing: pd.DataFrame) -> None:
             },
             ["action", "by_user", "acted_at", "reason"],
         )
-    if row.state in ("none", "return"):
+    if row.state in OPEN_ROUND_STATES:
         _fill(f, row)
     elif row.state == "submit":
         _review(f, row)
