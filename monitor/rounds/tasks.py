@@ -150,10 +150,7 @@ def prefill(con: duckdb.DuckDBPyConnection, task_id: int, dept: str) -> pd.DataF
     forms = form_entries(con, task_id, dept, period_end, last)
     if not forms:
         return rows
-    rows = rows.set_index("indicator_id", drop=False)
-    for field in ENTRY_FIELDS:  # object columns holding None for blanks
-        values = rows[field] if field in rows else [None] * len(rows)
-        rows[field] = pd.Series([v if isinstance(v, str) else None for v in values], index=rows.index, dtype=object)
+    rows = _entry_frame(rows)
     for indicator_id, values in forms.items():
         if indicator_id in rows.index:
             for field, value in values.items():
@@ -269,12 +266,19 @@ def _transition(
     )
 
 
+def _entry_frame(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows by id, each entry field an object column holding None for blanks (pandas' str
+    dtype would turn None into NaN; a snapshot made before forecast_text lacks that column)."""
+    out = indicators.set_index("indicator_id", drop=False)
+    for field in ENTRY_FIELDS:
+        values = out[field] if field in out else [None] * len(out)
+        out[field] = pd.Series([v if isinstance(v, str) else None for v in values], index=out.index, dtype=object)
+    return out
+
+
 def _merge_entries(indicators: pd.DataFrame, entries: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """The indicator rows with what staff entered; InputError when an entry is not acceptable."""
-    out = indicators if "forecast_text" in indicators else indicators.assign(forecast_text=None)  # a snapshot made before the column
-    out = out.set_index("indicator_id", drop=False)
-    for field in ENTRY_FIELDS:  # object columns holding None for blanks (pandas' str dtype would turn None into NaN)
-        out[field] = pd.Series([v if isinstance(v, str) else None for v in out[field]], index=out.index, dtype=object)
+    out = _entry_frame(indicators)
     problems = []
     for indicator_id, values in entries.items():
         if indicator_id not in out.index:
