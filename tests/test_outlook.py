@@ -27,7 +27,7 @@ HISTORY = pd.DataFrame(
 
 
 def _current(*rows: tuple[str, str, float, float]) -> pd.DataFrame:
-    return pd.DataFrame([(2024, d, p, b, paid, None) for d, p, b, paid in rows], columns=COLUMNS)
+    return pd.DataFrame([(2024, d, p, b, paid, None) for d, p, b, paid in rows], columns=COLUMNS).assign(name=lambda f: f["project_code"])
 
 
 def test_formula_by_hand():

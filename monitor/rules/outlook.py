@@ -134,8 +134,6 @@ def forecast(current: pd.DataFrame, history: pd.DataFrame, flag_below: float, el
     """The outlook of the projects `current` (year, dept_code, project_code, name, budget, paid_by) from
     the complete earlier years `history` (the same columns and paid_total)."""
     out = point_forecast(current, history, elapsed_share)
-    if "name" not in out:
-        out["name"] = out["project_code"]
     low_errors, high_errors = _calibration(history, elapsed_share)
     low_q = np.quantile(low_errors, QUANTILES[0]) if len(low_errors) else 0.0
     high_q = np.quantile(high_errors, QUANTILES[1]) if len(high_errors) else 0.0
