@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -55,23 +56,27 @@ def streamlit_server(db: Path, launcher: Sequence[str] = STREAMLIT) -> Iterator[
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            *launcher,
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "MONITOR_DB": str(db)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # the server's output goes to a file: a pipe nobody reads would stop the server once full
+    handle, name = tempfile.mkstemp(prefix=f"streamlit-{port}-", suffix=".log")
+    log = Path(name)
+    with os.fdopen(handle, "wb") as out:
+        process = subprocess.Popen(
+            [
+                *launcher,
+                "run",
+                "dashboard.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, "MONITOR_DB": str(db)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -82,7 +87,7 @@ def streamlit_server(db: Path, launcher: Sequence[str] = STREAMLIT) -> Iterator[
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stdout.read().decode(errors='replace')}") from None
+                    raise RuntimeError(f"streamlit did not start: {log.read_text(errors='replace')}") from None
                 time.sleep(0.3)
         yield url
     finally:
@@ -91,6 +96,7 @@ def streamlit_server(db: Path, launcher: Sequence[str] = STREAMLIT) -> Iterator[
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.unlink(missing_ok=True)
 
 
 SETTLED = """() => {

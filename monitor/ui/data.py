@@ -18,7 +18,7 @@ import streamlit as st
 from monitor.demo.build import ensure_database
 from monitor.errors import DatabaseBusy, Refused
 from monitor.fmt import plain
-from monitor.i18n import DEFAULT_LANG
+from monitor.i18n import DEFAULT_LANG, t
 from monitor.settings import settings
 from monitor.store import db, service
 
@@ -62,9 +62,15 @@ REFRESH_SECONDS = 3  # how often an open page looks for a newly published versio
 
 
 def follow_new_data() -> None:
-    """Rerun the page when a write of any process (an import on the command line, a scheduled feed,
-    another app process) is published, so an open page shows the new figures within seconds and
-    without a click."""
+    """Say on an open page, within seconds, that a write of any process (an import on the command
+    line, a scheduled feed, another app process) has been published; its next run (any click, or the
+    notice's button) shows the new figures, as every query asks for the current version.
+
+    Not a rerun of its own: a fragment that calls st.rerun() while a click is waiting to be run
+    replaces the click's page by its own (Streamlit merges the two requests and keeps the page the
+    fragment was started on), so a viewer who clicked a page link would get a blank page; and with
+    every session rerunning its page on every import, a review with dozens of open sessions spends
+    the server's cores redrawing pages nobody looks at."""
     st.session_state["drawn_version"] = data_version()
     _look_for_new_data()
 
@@ -72,7 +78,11 @@ def follow_new_data() -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def _look_for_new_data() -> None:
     if data_version() != st.session_state.get("drawn_version"):
-        st.rerun()
+        lang = st.session_state.get("lang", DEFAULT_LANG)
+        notice, button = st.columns([5, 1], vertical_alignment="center")
+        notice.info(t("new_data_published", lang), icon=":material/update:")
+        if button.button(t("new_data_show", lang), key="new_data_show"):
+            st.rerun()  # the viewer's own click: nothing else waits to run
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
