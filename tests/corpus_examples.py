@@ -383,3 +383,63 @@ NEW_LEVEL_CUT_BY_PAGE_BREAK = DocSpec(
         seed=6,
     ),
 )
+
+
+# A 依据 whose last line is full, followed by a 三级指标 wrapped in two (安全责任事 / 故满意度): the
+# 依据 took the name's first line, as both names share their characters with the description alike.
+BASIS_TAKES_NEXT_NAME = DocSpec(
+    dept_code="747371",
+    dept_name="示例县水利局本级",
+    money_unit="元",
+    year=2024,
+    overall_goal=None,
+    projects=[
+        ProjectSpec(
+            code="13050524P1077783617H02",
+            name="科普活动补助资金",
+            budget=Decimal("3083.61"),
+            fiscal=Decimal("3083.61"),
+            other=None,
+            purpose="用于体育健身设施日常运行和维护",
+            months=[1, 2, 8, 10, 12],
+            plan=[Decimal("4.48"), Decimal("7.24"), Decimal("20.00"), Decimal("82.98"), Decimal("100.00")],
+            percent=True,
+            goals=[
+                "加强安全培训工作，提升服务水平",
+                "加强通过科普进校园活动广大学生工作，提升服务水平",
+                "加强乡村医生培训工作，提升服务水平",
+                "加强农村公路养护工作，提升服务水平",
+            ],
+            rows=[
+                Row(
+                    level1="满意度指标",
+                    level2="服务对象满意度指标",
+                    level3="体育健身设施发生次数",
+                    description="本年度体育健身设施发生次数",
+                    value=Value(text="≤2287 元/人", op="<=", number=2287.0, unit="元/人"),
+                    basis="《动物防疫法》及省市工作要求",
+                ),
+                Row(
+                    level1="满意度指标",
+                    level2="服务对象满意度指标",
+                    level3="安全责任事故满意度",
+                    description="开展安全责任事故工作的满意度",
+                    value=Value(text="≥256场", op=">=", number=256.0, unit="场"),
+                    basis="统计年报",
+                ),
+            ],
+        )
+    ],
+    layout=Layout(
+        widths={"一级指标": 8, "二级指标": 9, "三级指标": 10, "绩效指标描述": 18, "指标值": 11, "指标值确定依据": 14},
+        blank_after=0.6,
+        page_lines=68,
+        page_number="—{n}—",
+        running_header=None,
+        repeat_header=True,
+        glue_tail=False,
+        lone_cells=0.2,
+        form_feed=False,
+        seed=15420,
+    ),
+)

@@ -4,7 +4,7 @@ printed as extracted text, read back field by field."""
 from __future__ import annotations
 
 import pytest
-from corpus_examples import BRACKET_TOKENS, NEW_LEVEL_CUT_BY_PAGE_BREAK
+from corpus_examples import BASIS_TAKES_NEXT_NAME, BRACKET_TOKENS, NEW_LEVEL_CUT_BY_PAGE_BREAK
 from corpus_round_trip import CORPUS, CORPUS_TIMEOUT, Tally
 from document_corpus import documents, render_text
 from hypothesis import example, given, settings
@@ -18,6 +18,7 @@ TALLY = Tally()
 @given(documents())
 @example(doc=BRACKET_TOKENS)
 @example(doc=NEW_LEVEL_CUT_BY_PAGE_BREAK)
+@example(doc=BASIS_TAKES_NEXT_NAME)
 def test_generated_text_documents_read_back_exactly(doc):
     TALLY.check("text", render_text(doc).encode("utf-8"), "generated.txt", doc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browser_helpers import needs_chromium
-from corpus_examples import BRACKET_TOKENS, NEW_LEVEL_CUT_BY_PAGE_BREAK
+from corpus_examples import BASIS_TAKES_NEXT_NAME, BRACKET_TOKENS, NEW_LEVEL_CUT_BY_PAGE_BREAK
 from corpus_round_trip import CORPUS, CORPUS_TIMEOUT, Tally
 from document_corpus import documents, render_html
 from hypothesis import example, given, settings
@@ -39,6 +39,7 @@ def _pdf(printer, doc) -> bytes:
 @given(documents(max_projects=2))
 @example(doc=BRACKET_TOKENS)
 @example(doc=NEW_LEVEL_CUT_BY_PAGE_BREAK)
+@example(doc=BASIS_TAKES_NEXT_NAME)
 def test_generated_pdf_documents_read_back_exactly(printer, doc):
     TALLY.check("pdf", _pdf(printer, doc), "generated.pdf", doc)
 

@@ -162,7 +162,9 @@ def _similarity_cost(level3: str, description: str) -> float:
     """The description usually repeats the 三级指标, or extends it at one end: nothing for the same
     text; for an extension, a little and more the less of the description the name is; more when
     one holds the other inside; else in proportion to how little of the name the description
-    holds. A name of one or two characters is rare."""
+    holds and how little of the description it accounts for (of two names the description holds
+    alike, the one that explains more of it: `安全责任事` + `故满意度` for 开展安全责任事故工作的满意度
+    rather than a 依据 taking `安全责任事`). A name of one or two characters is rare."""
     short = SHORT_NAME if len(level3) <= 2 else 0.0
     if not description or description == level3:
         return short
@@ -172,7 +174,7 @@ def _similarity_cost(level3: str, description: str) -> float:
     if level3 in description or description in level3:
         return short + 3 * EXTENDED_DESCRIPTION + (1 - share)
     matched = sum(block.size for block in SequenceMatcher(None, level3, description, autojunk=False).get_matching_blocks())
-    return short + 3 * EXTENDED_DESCRIPTION + UNRELATED_DESCRIPTION * (1 - matched / len(level3))
+    return short + 3 * EXTENDED_DESCRIPTION + UNRELATED_DESCRIPTION * (1 - matched / len(level3)) + (1 - matched / len(description))
 
 
 def _full(part_width: int, part_slack: int, unit: str, w: int) -> float | None:
