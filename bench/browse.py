@@ -78,7 +78,7 @@ class Session:
     def _frame(self, payload: bytes | str) -> None:
         if isinstance(payload, bytes):
             msg = ForwardMsg.FromString(payload)
-            # a full run's end; fragment runs (the 3 s look for new data) and runs cut short by a rerun do not count
+            # a full run's end; fragment runs (the 5 s look for new data) and runs cut short by a rerun do not count
             if msg.WhichOneof("type") == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self.finished += 1
 

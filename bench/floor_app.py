@@ -10,7 +10,7 @@ relative page paths resolve as in the app), and `monitor.ui.data.run_sql` — wh
 the explore builder imports — is replaced in this process before Streamlit imports any page.
 
 Left out of the replay (still read from the database in the floor, cheap): the published version's
-pointer (`data_version`, once per run and every 3 s for new data) and what goes through `cursor()`:
+pointer (`data_version`, once per run and every 5 s for new data) and what goes through `cursor()`:
 the saved-views list of 即席查询, the signed-in user, and the 监控任务 round being edited.
 """
 

@@ -58,7 +58,7 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
         st.stop()
 
 
-REFRESH_SECONDS = 3  # how often an open page looks for a newly published version
+REFRESH_SECONDS = 5  # how often an open page looks for a newly published version (each look is a short run on the server)
 
 
 def follow_new_data() -> None:
