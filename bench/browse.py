@@ -35,7 +35,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from browser_helpers import STREAMLIT, assert_no_exception, chromium, open_page, streamlit_server, wait_until_idle  # noqa: E402
+from browser_helpers import STREAMLIT, assert_no_exception, chromium, open_page, server_pid, streamlit_server, wait_until_idle  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page  # noqa: E402
 from run import QUICK, SCALES, database, peak_rss_mb  # noqa: E402  (bench/run.py)
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
@@ -167,19 +167,6 @@ def write_results(out: Path, rows: list[dict], repeat: int, db: Path) -> None:
     results["browser_run"] = {"db": db.name, "repeat": repeat}
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"written: {out}")
-
-
-def server_pid(url: str) -> int:
-    """The process serving `url` (streamlit run … --server.port PORT), found by its command line."""
-    port = url.rsplit(":", 1)[1]
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            args = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"streamlit" in b" ".join(args) and port.encode() in args:
-            return int(cmdline.parent.name)
-    raise RuntimeError(f"no streamlit process on port {port}")
 
 
 def province_walk(db: Path, out: Path) -> None:

@@ -99,6 +99,27 @@ def streamlit_server(db: Path, launcher: Sequence[str] = STREAMLIT) -> Iterator[
         log.unlink(missing_ok=True)
 
 
+def server_pid(url: str) -> int:
+    """The process serving `url` (streamlit run … --server.port PORT), found by its command line."""
+    port = url.rsplit(":", 1)[1]
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(args) and port.encode() in args:
+            return int(cmdline.parent.name)
+    raise RuntimeError(f"no streamlit process on port {port}")
+
+
+def cpu_seconds(pid: int | str = "") -> float:
+    """CPU time (user and system) used so far by a process, or by the whole machine when no pid."""
+    if pid == "":
+        return sum(int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:4]) / os.sysconf("SC_CLK_TCK")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 SETTLED = """() => {
     const q = (s) => document.querySelector(s);
     const ready = q('[data-testid="stSidebar"]') && q('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2')

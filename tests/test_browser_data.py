@@ -10,6 +10,7 @@ from payment_files import demo_codes, totals, write_csv
 
 from monitor import auth
 from monitor.store.db import connect
+from monitor.ui.data import REFRESH_SECONDS
 
 pytestmark = needs_chromium
 PASSWORD = "browser-test-password"
@@ -60,6 +61,8 @@ def test_sign_in_and_import_a_csv(browser, demo_db, tmp_path, artifacts):
         assert f"合计 {sum(amounts):,.2f} 元" in done.inner_text()
         assert_no_exception(page)
         page.screenshot(path=str(artifacts / "data-import.png"), full_page=True)
+        page.wait_for_timeout((REFRESH_SECONDS + 1) * 1000)  # a look for new data after the page's own import
+        assert page.get_by_role("button", name="显示新数据").count() == 0  # its own write (and the sign-in) is not news to it
         page.close()
 
     assert totals(db) == (before[0] + 2, before[1] + sum(amounts))

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from browser_helpers import assert_no_exception, needs_chromium, streamlit_server
+from browser_helpers import assert_no_exception, cpu_seconds, needs_chromium, server_pid, streamlit_server
 from cli_run import run_cli
 from payment_files import totals, write_csv
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -85,9 +85,11 @@ def test_two_app_processes_many_sessions_and_imports(browser, demo_copy, tmp_pat
         for i, page in enumerate(sessions):  # every session open, its figures drawn, before the clock starts
             page.goto(f"{servers[i % 2]}/?as_of=2023-09-30")
             page.get_by_test_id("stMetricValue").nth(5).wait_for(timeout=PATIENCE_MS)
+        pids = [server_pid(url) for url in servers]
         writer = threading.Thread(target=importer)
         writer.start()
         reads, latencies = 0, []
+        cpu = [cpu_seconds(), *map(cpu_seconds, pids)]  # what the machine and each server used: where the time goes
         started = time.monotonic()
         try:
             while time.monotonic() - started < SECONDS:  # rounds: every session clicks, then each page is awaited
@@ -101,6 +103,8 @@ def test_two_app_processes_many_sessions_and_imports(browser, demo_copy, tmp_pat
                     latencies.append(time.monotonic() - at)
                     reads += 1
         finally:
+            elapsed = time.monotonic() - started
+            cpu = [after - before for after, before in zip([cpu_seconds(), *map(cpu_seconds, pids)], cpu)]
             stop.set()
             writer.join(timeout=120)
             context.close()
@@ -110,5 +114,6 @@ def test_two_app_processes_many_sessions_and_imports(browser, demo_copy, tmp_pat
     assert (count, total) == (base[0] + len(states) - 1, states[-1])  # nothing lost, nothing doubled
     print(
         f"\n2 app processes, {SESSIONS} sessions, {reads} page reads, {len(states) - 1} imports in {SECONDS:.0f} s: no error; "
-        f"click to page drawn: median {statistics.median(latencies):.1f} s, slowest {max(latencies):.1f} s"
+        f"click to page drawn: median {statistics.median(latencies):.1f} s, slowest {max(latencies):.1f} s; "
+        f"in {elapsed:.0f} s the machine used {cpu[0]:.0f} CPU-s ({os.cpu_count()} cores), the two servers {cpu[1]:.0f} and {cpu[2]:.0f}"
     )

@@ -150,6 +150,13 @@ def fresh_version(db: Path) -> int:
     return current.version if current else 0
 
 
+def figures_version(db: Path) -> str:
+    """What changes when the figures may have: the data snapshot's name, new with every import batch
+    published, the same across small state writes (a sign-in counter, a note, a saved view)."""
+    current = None if settings().parquet is not None else published(db)
+    return current.data.name if current else str(version(db))
+
+
 def refresh_if_stale(db: Path) -> None:
     """Publish `db` when it changed since its last publish and nobody is writing it (the lock is
     free): a writer that died between its commit and its publish, a file written directly, or a

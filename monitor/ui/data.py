@@ -53,6 +53,7 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         with service.writing(db.db_path()) as con:
             yield con
+        st.session_state["drawn_figures"] = _figures_version()  # the page goes on to draw its own write
     except (DatabaseBusy, Refused) as refused:  # another process writes too long; a read-only source
         st.error(plain(refused.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
@@ -70,14 +71,20 @@ def follow_new_data() -> None:
     replaces the click's page by its own (Streamlit merges the two requests and keeps the page the
     fragment was started on), so a viewer who clicked a page link would get a blank page; and with
     every session rerunning its page on every import, a review with dozens of open sessions spends
-    the server's cores redrawing pages nobody looks at."""
-    st.session_state["drawn_version"] = data_version()
+    the server's cores redrawing pages nobody looks at. Small state writes (sign-ins, notes, saved
+    views) are not new data to a viewer: only a published import batch is."""
+    st.session_state["drawn_figures"] = _figures_version()
     _look_for_new_data()
+
+
+def _figures_version() -> str:
+    data_version()  # publishes first what another program wrote without publishing
+    return service.figures_version(db.db_path())
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _look_for_new_data() -> None:
-    if data_version() != st.session_state.get("drawn_version"):
+    if _figures_version() != st.session_state.get("drawn_figures"):
         lang = st.session_state.get("lang", DEFAULT_LANG)
         notice, button = st.columns([5, 1], vertical_alignment="center")
         notice.info(t("new_data_published", lang), icon=":material/update:")
