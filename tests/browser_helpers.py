@@ -112,9 +112,9 @@ def server_pid(url: str) -> int:
     raise RuntimeError(f"no streamlit process on port {port}")
 
 
-def cpu_seconds(pid: int | str = "") -> float:
+def cpu_seconds(pid: int | None = None) -> float:
     """CPU time (user and system) used so far by a process, or by the whole machine when no pid."""
-    if pid == "":
+    if pid is None:
         return sum(int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:4]) / os.sysconf("SC_CLK_TCK")
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

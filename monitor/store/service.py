@@ -143,18 +143,26 @@ def fresh_version(db: Path) -> int:
     page asks before every query, one read of the pointer when nothing changed."""
     if settings().parquet is not None:
         return version(db)
-    current = published(db)
-    if current is None or not current.current(db):
-        refresh_if_stale(db)
-        current = published(db)
+    current = _fresh(db)
     return current.version if current else 0
 
 
 def figures_version(db: Path) -> str:
-    """What changes when the figures may have: the data snapshot's name, new with every import batch
-    published, the same across small state writes (a sign-in counter, a note, a saved view)."""
-    current = None if settings().parquet is not None else published(db)
-    return current.data.name if current else str(version(db))
+    """What changes when the figures may have, published again first like `fresh_version`: the data
+    snapshot's name, new with every import batch published, the same across small state writes (a
+    sign-in counter, a note, a saved view)."""
+    if settings().parquet is not None:
+        return str(version(db))
+    current = _fresh(db)
+    return current.data.name if current else ""
+
+
+def _fresh(db: Path) -> Published | None:
+    current = published(db)
+    if current is None or not current.current(db):
+        refresh_if_stale(db)
+        current = published(db)
+    return current
 
 
 def refresh_if_stale(db: Path) -> None:

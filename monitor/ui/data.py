@@ -34,10 +34,15 @@ def _reader(path: str, version: int) -> duckdb.DuckDBPyConnection:
 def data_version() -> int:
     """The published version: read from its pointer (a small file) on every call, so a write of any
     process shows on the next script run; cached figures are keyed on it."""
+    return service.fresh_version(_database())
+
+
+def _database() -> Path:
+    """The database file, the demo built first when there is none yet (not over a Parquet folder)."""
     path = db.db_path()
     if settings().parquet is None:
         ensure_database(path)
-    return service.fresh_version(path)
+    return path
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -78,8 +83,7 @@ def follow_new_data() -> None:
 
 
 def _figures_version() -> str:
-    data_version()  # publishes first what another program wrote without publishing
-    return service.figures_version(db.db_path())
+    return service.figures_version(_database())
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
