@@ -3,12 +3,13 @@
 import streamlit as st
 
 from monitor.i18n import t
-from monitor.ui.data import follow_new_data
+from monitor.ui.data import follow_new_data, pin_version
 from monitor.ui.filters import sidebar_filters
 from monitor.ui.signin import account_box, current_user
 from monitor.ui.widgets import print_style
 
 st.set_page_config(page_title="绩效运行监控", page_icon="📊", layout="wide")
+pin_version()  # this run reads one published version, whatever another process publishes meanwhile
 print_style()  # printing a page from the browser leaves out the sidebar and keeps charts whole
 
 PAGES = [  # (file, url path, title key); the first is the home page

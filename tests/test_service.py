@@ -9,6 +9,7 @@ import shutil
 import time
 import urllib.request
 from contextlib import closing
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from browser_helpers import needs_chromium, open_page, streamlit_server, wait_un
 from cli_run import run_cli
 from db_state import fingerprint
 from payment_files import HEADER_YUAN, ledger_csv, totals, write_csv
+from streamlit.testing.v1 import AppTest
 
 from monitor.store import service
 from monitor.store.db import connect
@@ -82,6 +84,44 @@ def test_an_import_and_status_from_the_command_line_while_the_app_serves(demo_co
         assert status.returncode == 0, status.stderr
     paid = json.loads(status.stdout)["total"]["actual_cumulative"]
     assert paid == pytest.approx(float(totals(demo_copy)[1]))  # the status read what the import published
+
+
+def _paid_before_and_after_an_import() -> None:
+    """An app script (AppTest.from_function runs its body): the total paid, an import published by the
+    command line, and the total paid again, in one run."""
+    import os
+    import subprocess
+    import sys
+
+    import streamlit as st
+
+    from monitor.store.db import REPO_ROOT
+    from monitor.ui import data
+
+    data.pin_version()  # as dashboard.py does at the start of every run
+    before = data.run_sql("SELECT sum(amount) AS paid FROM payments", {})["paid"].iloc[0]
+    if os.environ.get("LEDGER"):
+        command = [sys.executable, "-m", "monitor", "import", "payments", os.environ["LEDGER"], "--db", os.environ["MONITOR_DB"]]
+        subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True)
+    after = data.run_sql("SELECT sum(amount) AS paid FROM payments", {})["paid"].iloc[0]
+    st.write(f"{before} {after}")
+
+
+def test_a_page_run_reads_one_version_and_the_next_run_the_new_one(demo_copy, tmp_path, monkeypatch):
+    """A run's figures come from one published version, even when an import is published while it
+    runs (its later queries would otherwise add up another state than its first ones); the next run
+    reads the new one."""
+    monkeypatch.setenv("MONITOR_DB", str(demo_copy))
+    monkeypatch.setenv("LEDGER", str(ledger_csv(tmp_path / "q4.csv")))
+    at = AppTest.from_function(_paid_before_and_after_an_import, default_timeout=120).run()
+    assert not at.exception, at.exception
+    before, after = at.markdown[0].value.split()
+    assert after == before  # the import published meanwhile is not read in the same run
+    monkeypatch.delenv("LEDGER")
+    at.run()
+    again, _ = at.markdown[0].value.split()
+    paid = totals(demo_copy)[1]
+    assert Decimal(again) == paid != Decimal(before)
 
 
 def _changes(value, before: str, seconds: float) -> None:

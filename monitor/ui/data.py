@@ -1,7 +1,7 @@
 """The app's database access: reads from the published snapshots (monitor.store.service), one
-read-only connection per process and published version, cached named queries keyed on that
-version; writes through `writing()`, which holds the file only for the write and publishes it.
-The app never keeps the database file open, so the command line, a scheduled import and other
+read-only connection per process and published version, the version read once per script run,
+cached named queries keyed on it; writes through `writing()`, which holds the file only for the
+write and publishes it. The app never keeps the database file open, so the command line, a scheduled import and other
 app processes write while it serves."""
 
 from __future__ import annotations
@@ -31,10 +31,22 @@ def _reader(path: str, version: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
+RUN_VERSION = "run_version"  # session state: the version this script run reads
+
+
+def pin_version() -> None:
+    """Read the published version once, at the start of a script run (dashboard.py): every figure the
+    run draws comes from that one version, however many queries it takes and whatever another
+    process publishes meanwhile, and the next run reads the pointer again. A fragment's own run (an
+    export) keeps the version of the page it belongs to."""
+    st.session_state[RUN_VERSION] = service.fresh_version(_database())
+
+
 def data_version() -> int:
-    """The published version: read from its pointer (a small file) on every call, so a write of any
-    process shows on the next script run; cached figures are keyed on it."""
-    return service.fresh_version(_database())
+    """The version this run reads (pinned by pin_version; read from its pointer, a small file, when a
+    script runs without dashboard.py); cached figures are keyed on it."""
+    pinned = st.session_state.get(RUN_VERSION)
+    return service.fresh_version(_database()) if pinned is None else pinned
 
 
 def _database() -> Path:
@@ -58,7 +70,8 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         with service.writing(db.db_path()) as con:
             yield con
-        st.session_state["drawn_figures"] = _figures_version()  # the page goes on to draw its own write
+        pin_version()  # the page goes on to draw its own write
+        st.session_state["drawn_figures"] = _figures_version()
     except (DatabaseBusy, Refused) as refused:  # another process writes too long; a read-only source
         st.error(plain(refused.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
@@ -70,7 +83,7 @@ REFRESH_SECONDS = 5  # how often an open page looks for a newly published versio
 def follow_new_data() -> None:
     """Say on an open page, within seconds, that a write of any process (an import on the command
     line, a scheduled feed, another app process) has been published; its next run (any click, or the
-    notice's button) shows the new figures, as every query asks for the current version.
+    notice's button) shows the new figures, as every run reads the current version (pin_version).
 
     Not a rerun of its own: a fragment that calls st.rerun() while a click is waiting to be run
     replaces the click's page by its own (Streamlit merges the two requests and keeps the page the
