@@ -124,6 +124,12 @@ def test_on_a_generated_county(county):
     scoped = outlook(partial(query_df, county), 2024, day, dept=unit)
     assert set(scoped["dept_code"]) == {unit}
     pd.testing.assert_frame_equal(scoped, out[out["dept_code"] == unit].reset_index(drop=True))
+    # a region's scope, as the pages pick it out of every unit's outlook (monitor.ui.outlook.projects_outlook)
+    region = county.execute("SELECT parent_code FROM departments WHERE parent_code IS NOT NULL ORDER BY 1 LIMIT 1").fetchone()[0]
+    units = query_df(county, "scope_units", dept=region)["dept_code"]
+    assert len(units) > 1
+    scoped = outlook(partial(query_df, county), 2024, day, dept=region)
+    pd.testing.assert_frame_equal(scoped, out[out["dept_code"].isin(units)].reset_index(drop=True))
 
 
 def test_the_scope_figures_from_the_raw_payments(county):

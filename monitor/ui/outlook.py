@@ -10,14 +10,19 @@ import streamlit as st
 from monitor.fmt import money, percent, plain
 from monitor.rules.outlook import outlook, scope_outlook
 from monitor.settings import settings
-from monitor.ui.data import cached_rule
+from monitor.ui.data import cached_rule, query
 from monitor.ui.filters import Filters
 
 
 def projects_outlook(f: Filters) -> pd.DataFrame:
-    """The outlook of every project under the sidebar's scope at its as-of date (its model, a quarter of a
-    second over a county's 1,000 projects, runs once per published version)."""
-    return cached_rule(outlook, f.year, f.as_of, f.dept)
+    """The outlook of every project under the sidebar's scope at its as-of date. The model learns from
+    every unit whatever the scope, so it runs once per published version and date, for all units, and
+    a change of 单位 only picks that unit's projects out of it."""
+    every = cached_rule(outlook, f.year, f.as_of, None)
+    if f.dept is None:
+        return every
+    units = query("scope_units", dept=f.dept)["dept_code"]
+    return every[every["dept_code"].isin(units)].reset_index(drop=True)
 
 
 def band_text(f: Filters, low: float, high: float) -> str:
