@@ -56,7 +56,7 @@ def replayer(folder: Path):
     def run_sql(text: str, params: dict[str, Any]) -> pd.DataFrame:
         k = key(text, params)
         if k not in recorded:  # the floor must draw what the app drew: a gap is the benchmark's error, shown on the page
-            raise KeyError(f"not recorded: {k[:300]}")
+            raise KeyError(f"not recorded: {text.splitlines()[0][:80]} with {sorted(params.items())}")
         return recorded[k].copy()  # as the cache does: a page may add columns to its frame
 
     return run_sql
