@@ -20,7 +20,7 @@ from payment_files import HEADER_YUAN, ledger_csv, totals, write_csv
 from streamlit.testing.v1 import AppTest
 
 from monitor.store import service
-from monitor.store.db import connect
+from monitor.store.db import connect, sql, tables_read
 from monitor.ui.data import REFRESH_SECONDS
 
 KEPU = "13052923P00584011181P"  # 科普专项经费
@@ -122,6 +122,36 @@ def test_a_page_run_reads_one_version_and_the_next_run_the_new_one(demo_copy, tm
     again, _ = at.markdown[0].value.split()
     paid = totals(demo_copy)[1]
     assert Decimal(again) == paid != Decimal(before)
+
+
+def _computed_figures() -> None:
+    """An app script: two results computed fresh (random()) unless cached, one reading data tables only,
+    one reading a state table too."""
+    import streamlit as st
+
+    from monitor.ui import data
+
+    data.pin_version()
+    paid = data.run_sql("SELECT random() AS r, (SELECT count(*) FROM payments) AS n", {})["r"].iloc[0]
+    noted = data.run_sql("SELECT random() AS r, (SELECT count(*) FROM project_notes) AS n", {})["r"].iloc[0]
+    st.write(f"{paid} {noted}")
+
+
+def test_a_state_write_keeps_the_figures_cached_and_an_import_does_not(demo_copy, tmp_path, monkeypatch):
+    """A sign-in, a note or a saved view publishes a new version of the state tables only: figures
+    computed from the data tables stay cached for every session, what reads a state table is computed
+    again; an import computes everything again."""
+    assert set(service.STATE_TABLES) <= tables_read(sql("schema"))  # every state table is one of the schema's
+    monkeypatch.setenv("MONITOR_DB", str(demo_copy))
+    at = AppTest.from_function(_computed_figures, default_timeout=60).run()
+    paid, noted = at.markdown[0].value.split()
+    with service.writing(demo_copy):
+        pass  # a write that changed no import batch: a state publish
+    paid_after_state, noted_after_state = at.run().markdown[0].value.split()
+    assert paid_after_state == paid and noted_after_state != noted
+    assert run_cli("import", "payments", str(ledger_csv(tmp_path / "q4.csv")), "--db", str(demo_copy)).returncode == 0
+    paid_after_import, _ = at.run().markdown[0].value.split()
+    assert paid_after_import != paid
 
 
 def _changes(value, before: str, seconds: float) -> None:

@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,38 @@ def sql(name: str) -> str:
 def rules_sql() -> str:
     """Every rule macro of queries/rules/, as one script."""
     return "\n".join(sql(name) for name in RULE_FILES)
+
+
+@cache
+def _tables() -> frozenset[str]:
+    return frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql("schema")))
+
+
+@cache
+def _macro_bodies() -> dict[str, str]:
+    names_and_bodies = re.split(r"CREATE OR REPLACE TEMP MACRO (\w+)\(", rules_sql())[1:]
+    return dict(zip(names_and_bodies[::2], names_and_bodies[1::2]))
+
+
+@lru_cache(maxsize=1024)
+def tables_read(text: str) -> frozenset[str]:
+    """The tables of queries/schema.sql that SQL `text` names, itself or through the rule macros it
+    calls: a superset (a column sharing a table's name counts too), which is what a cache key needs."""
+    macros = _macro_bodies()
+    words = _words(text)
+    found, seen, calls = words & _tables(), set(), list(words & macros.keys())
+    while calls:
+        macro = calls.pop()
+        if macro not in seen:
+            seen.add(macro)
+            words = _words(macros[macro])
+            found |= words & _tables()
+            calls += words & macros.keys()
+    return frozenset(found)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", re.sub(r"--[^\n]*", "", text)))  # comments left out
 
 
 @cache

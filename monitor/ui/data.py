@@ -31,7 +31,7 @@ def _reader(path: str, version: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
-RUN_VERSION = "run_version"  # session state: the version this script run reads
+RUN_VERSION = "run_version"  # session state: (version, data snapshot) this script run reads
 
 
 def pin_version() -> None:
@@ -39,14 +39,28 @@ def pin_version() -> None:
     run draws comes from that one version, however many queries it takes and whatever another
     process publishes meanwhile, and the next run reads the pointer again. A fragment's own run (an
     export) keeps the version of the page it belongs to."""
-    st.session_state[RUN_VERSION] = service.fresh_version(_database())
+    st.session_state[RUN_VERSION] = service.fresh_versions(_database())
+
+
+def _versions() -> tuple[int, str]:
+    """(version, data snapshot) of this run: pinned by pin_version, or read from the pointer (a small
+    file) when a script runs without dashboard.py."""
+    pinned = st.session_state.get(RUN_VERSION)
+    return service.fresh_versions(_database()) if pinned is None else pinned
 
 
 def data_version() -> int:
-    """The version this run reads (pinned by pin_version; read from its pointer, a small file, when a
-    script runs without dashboard.py); cached figures are keyed on it."""
-    pinned = st.session_state.get(RUN_VERSION)
-    return service.fresh_version(_database()) if pinned is None else pinned
+    """The version this run reads."""
+    return _versions()[0]
+
+
+def _result_key(text: str) -> str:
+    """What a cached result of SQL `text` depends on: the data snapshot, and the version too when the
+    text reads a state table (whether a score is an estimate depends on a round's 终审). So a sign-in,
+    a note or a saved view, which publish a new version of the state tables only, leave every
+    computed figure cached for every session."""
+    version, data = _versions()
+    return f"{data}#{version}" if db.tables_read(text) & set(service.STATE_TABLES) else data
 
 
 def _database() -> Path:
@@ -110,12 +124,12 @@ def _look_for_new_data() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_sql(path: str, version: int, text: str, params: tuple) -> pd.DataFrame:
-    return _reader(path, version).cursor().execute(text, dict(params)).df()
+def _cached_sql(path: str, key: str, text: str, params: tuple, _version: int) -> pd.DataFrame:
+    return _reader(path, _version).cursor().execute(text, dict(params)).df()
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """A named query's result, cached until a write is published."""
+    """A named query's result, cached until a write of what it reads is published (_result_key)."""
     return run_sql(db.sql(name), params)
 
 
@@ -132,4 +146,4 @@ def _cached_rule(path: str, version: int, name: str, _rule: Callable[..., Any], 
 
 def run_sql(text: str, params: dict[str, Any]) -> pd.DataFrame:
     """SQL composed by our own code (monitor.explore.builder) with bound `params`, cached like `query`."""
-    return _cached_sql(str(db.db_path()), data_version(), text, tuple(sorted(params.items())))
+    return _cached_sql(str(db.db_path()), _result_key(text), text, tuple(sorted(params.items())), data_version())
