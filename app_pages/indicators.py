@@ -62,8 +62,12 @@ selected = {
     "status": chosen("ind_status"),
     "off_only": st.session_state["ind_off"],
 }
-counts = query("indicator_counts", year=f.year, dept=f.dept, as_of=f.as_of, **selected).iloc[0]
 scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
+department = scores[scores["project_code"].isna()]
+if department.empty or any(selected.values()):
+    counts = query("indicator_counts", year=f.year, dept=f.dept, as_of=f.as_of, **selected).iloc[0]
+else:  # unfiltered, the score table's department row holds the cards' counts: one pass of the indicator rule fewer
+    counts = department.iloc[0]
 if selected["project"] is not None:  # that project's score only ('' = department-wide: no score)
     scores = scores[scores["project_code"] == selected["project"]]
 c = st.columns([2, 2, 2, 2, 3])  # the score's label is the longest

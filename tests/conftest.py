@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from monitor.demo.build import DEMO_DIR, build_demo
+from monitor.demo.scale import generate
 from monitor.ingest.target_set import write_targets
 from monitor.ingest.template import read_template
 from monitor.store.db import REPO_ROOT, connect
@@ -22,6 +23,18 @@ def demo_db(tmp_path_factory) -> Path:
     """A demo database built by the real builder; tests must not modify it."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_county(tmp_path_factory) -> Path:
+    """A generated county (monitor.demo.scale): 100 projects in its units, 2023 and 2024; tests must not modify it."""
+    path = tmp_path_factory.mktemp("small-county") / "county.duckdb"
+    con = connect(path)
+    try:
+        generate(con, 100, 5_000, year=2024, seed=11, years=2)
+    finally:
+        con.close()
     return path
 
 

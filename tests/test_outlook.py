@@ -12,7 +12,6 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from monitor.demo.scale import generate
 from monitor.rules.outlook import elapsed, forecast, outlook, scope_outlook, unit_outlook, year_delay
 from monitor.settings import settings
 from monitor.store.db import REPO_ROOT, connect, query_df
@@ -87,10 +86,8 @@ def test_flag_threshold_setting():
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    path = tmp_path_factory.mktemp("outlook") / "county.duckdb"
-    con = connect(path)
-    generate(con, 100, 5_000, year=2024, seed=11, years=2)
+def county(small_county):
+    con = connect(small_county, read_only=True)
     yield con
     con.close()
 

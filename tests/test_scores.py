@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from monitor.store.db import connect, query_df
@@ -113,3 +114,24 @@ def test_the_demo_at_q1_is_not_poor_for_lack_of_reports(demo_db):
     finally:
         con.close()
     assert row["grade"] is None and bool(row["estimate"]) and row["reporting_rate"] == 0
+
+
+@pytest.mark.parametrize(("source", "year"), [("demo_db", 2023), ("small_county", 2024)])
+@pytest.mark.parametrize("month_end", [(3, 31), (9, 30), (12, 31)])
+def test_the_department_row_counts_the_indicators_as_the_cards_do(source, year, month_end, request):
+    """绩效指标 shows its unfiltered cards from the score table's department row (app_pages/indicators.py):
+    the same counts as indicator_counts.sql without filters, department-wide indicators included, for
+    every region, department and unit and for all of them."""
+    con = connect(request.getfixturevalue(source), read_only=True)
+    day = dt.date(year, *month_end)
+    try:
+        units = [None, *query_df(con, "filter_departments", year=year)["dept_code"]]
+        for dept in units:
+            row = query_df(con, "lowest_scores", year=year, dept=dept, as_of=day, limit=10).iloc[0]
+            counts = query_df(con, "indicator_counts", year=year, dept=dept, as_of=day, project=None, level1=None, status=None,
+                              off_only=False).iloc[0]  # fmt: skip
+            assert pd.isna(row["project_code"])  # the department row comes first
+            for column in ("indicators", "met", "off_target", "missing"):
+                assert int(row[column]) == int(counts[column]), (dept, column)
+    finally:
+        con.close()
