@@ -119,8 +119,7 @@ def app_pages(con: duckdb.DuckDBPyConnection, c: dict) -> dict[str, Callable[[],
             run("s_curve", year=y, dept=d, project=p, as_of=a),
             run("project_payments", year=y, project=p, as_of=a),
         ),
-        "绩效指标": lambda: (
-            run("indicator_counts", year=y, dept=d, as_of=a, **FILTERS),
+        "绩效指标": lambda: (  # unfiltered: the cards' counts come from lowest_scores' department row
             run("lowest_scores", year=y, dept=d, as_of=a, limit=2000),
             run("indicator_status", year=y, dept=d, as_of=a, **FILTERS, limit=2001),
             run("indicator_heatmap", year=y, dept=d, as_of=a, **FILTERS, limit=30),
