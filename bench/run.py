@@ -54,7 +54,7 @@ QUICK = {"quick": (300, 30_000)}
 IMPORT_SHARE = 0.1  # the import file holds a tenth of the year's payments, all of one month,
 IMPORT_MAX_ROWS = 150_000  # up to about 15 MB, under the 20 MB upload limit (settings: upload_mb)
 
-OTHER_BENCHMARKS = ("browser", "outlook")  # keys of bench/results.json written by bench/browse.py and bench/outlook.py
+OTHER_BENCHMARKS = ("browser", "browser_run", "outlook")  # keys of bench/results.json written by bench/browse.py and bench/outlook.py
 FILTERS = {k: v for k, v in NO_FILTERS.items() if k != "limit"}  # 绩效指标 with its filters left at 全部
 
 # The pages' questions for 即席查询 (monitor.explore.builder's builder), and the same written directly in bench/floors.
