@@ -124,6 +124,38 @@ def test_a_page_run_reads_one_version_and_the_next_run_the_new_one(demo_copy, tm
     assert Decimal(again) == paid != Decimal(before)
 
 
+def _opened_after_a_publish() -> None:
+    """An app script: the version read from the pointer, an import published by the command line, then
+    the connection for that version opened."""
+    import os
+    import subprocess
+    import sys
+
+    import streamlit as st
+
+    from monitor.store import service
+    from monitor.store.db import REPO_ROOT, db_path
+    from monitor.ui import data
+
+    version, before = service.fresh_version(db_path()), service.figures_version(db_path())
+    command = [sys.executable, "-m", "monitor", "import", "payments", os.environ["LEDGER"], "--db", str(db_path())]
+    subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True)
+    _, opened = data._reader(str(db_path()), version)
+    st.write(f"{before} {opened} {service.figures_version(db_path())}")
+
+
+def test_results_are_keyed_on_the_snapshot_the_connection_holds(demo_copy, tmp_path, monkeypatch):
+    """A write published between a run reading the pointer and opening that version's connection: the
+    connection holds the newer snapshot, and the name the run's results are keyed on is the newer one,
+    never the one the pointer named (whose figures it does not hold)."""
+    monkeypatch.setenv("MONITOR_DB", str(demo_copy))
+    monkeypatch.setenv("LEDGER", str(ledger_csv(tmp_path / "q4.csv")))
+    at = AppTest.from_function(_opened_after_a_publish, default_timeout=120).run()
+    assert not at.exception, at.exception
+    before, opened, now = at.markdown[0].value.split()
+    assert opened == now != before
+
+
 def _computed_figures() -> None:
     """An app script: two results computed fresh (random()) unless cached, one reading data tables only,
     one reading a state table too."""

@@ -141,23 +141,26 @@ def replace(db: Path, build: Callable[[Path], None], on_wait: Callable[[], None]
 def fresh_version(db: Path) -> int:
     """The published version, published again first if `db` is stale (`refresh_if_stale`): one read
     of the pointer when nothing changed."""
-    return fresh_versions(db)[0]
+    if settings().parquet is not None:
+        return version(db)
+    current = _fresh(db)
+    return current.version if current else 0
 
 
 def figures_version(db: Path) -> str:
     """What changes when the figures may have, published again first like `fresh_version`: the data
     snapshot's name, new with every import batch published, the same across small state writes (a
     sign-in counter, a note, a saved view)."""
-    return fresh_versions(db)[1]
-
-
-def fresh_versions(db: Path) -> tuple[int, str]:
-    """The published version and the data snapshot's name, from one read of the pointer (what the
-    app reads once per script run). Over an exported Parquet folder, its modification time for both."""
     if settings().parquet is not None:
-        return version(db), str(version(db))
+        return str(version(db))
     current = _fresh(db)
-    return (current.version, current.data.name) if current else (0, "")
+    return current.data.name if current else ""
+
+
+def data_snapshot(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The name of the data snapshot a reader's connection holds (None over a Parquet folder)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'data'").fetchone()
+    return Path(row[0]).name if row else None
 
 
 def _fresh(db: Path) -> Published | None:

@@ -1,8 +1,8 @@
 """The app's database access: reads from the published snapshots (monitor.store.service), one
 read-only connection per process and published version, the version read once per script run,
-cached named queries keyed on it; writes through `writing()`, which holds the file only for the
-write and publishes it. The app never keeps the database file open, so the command line, a scheduled import and other
-app processes write while it serves."""
+cached named queries keyed on what they read of it; writes through `writing()`, which holds the
+file only for the write and publishes it. The app never keeps the database file open, so the
+command line, a scheduled import and other app processes write while it serves."""
 
 from __future__ import annotations
 
@@ -26,9 +26,12 @@ T = TypeVar("T")
 
 
 @st.cache_resource(max_entries=4)  # the current version and the few before, still read by running scripts
-def _reader(path: str, version: int) -> duckdb.DuckDBPyConnection:
+def _reader(path: str, version: int) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """The read-only connection for the published `version`, and the name of the data snapshot it
+    holds: the one published since, when a write was published between reading the pointer and
+    opening it, so results are keyed on what the connection really reads."""
     con, _ = service.reader(Path(path))
-    return con
+    return con, service.data_snapshot(con) or str(version)
 
 
 RUN_VERSION = "run_version"  # session state: (version, data snapshot) this script run reads
@@ -39,14 +42,19 @@ def pin_version() -> None:
     run draws comes from that one version, however many queries it takes and whatever another
     process publishes meanwhile, and the next run reads the pointer again. A fragment's own run (an
     export) keeps the version of the page it belongs to."""
-    st.session_state[RUN_VERSION] = service.fresh_versions(_database())
+    st.session_state[RUN_VERSION] = _current()
+
+
+def _current() -> tuple[int, str]:
+    version = service.fresh_version(_database())
+    return version, _reader(str(db.db_path()), version)[1]
 
 
 def _versions() -> tuple[int, str]:
-    """(version, data snapshot) of this run: pinned by pin_version, or read from the pointer (a small
-    file) when a script runs without dashboard.py."""
+    """(version, data snapshot) of this run: pinned by pin_version, or read now when a script runs
+    without dashboard.py."""
     pinned = st.session_state.get(RUN_VERSION)
-    return service.fresh_versions(_database()) if pinned is None else pinned
+    return _current() if pinned is None else pinned
 
 
 def data_version() -> int:
@@ -74,7 +82,7 @@ def _database() -> Path:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A read-only cursor on the current published version, for named queries; rules and views are
     part of the snapshot connection, so nothing is defined again."""
-    return _reader(str(db.db_path()), data_version()).cursor()
+    return _reader(str(db.db_path()), data_version())[0].cursor()
 
 
 @contextmanager
@@ -125,7 +133,8 @@ def _look_for_new_data() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_sql(path: str, key: str, text: str, params: tuple, _version: int) -> pd.DataFrame:
-    return _reader(path, _version).cursor().execute(text, dict(params)).df()
+    # `key` (_result_key) is what the result depends on; `_version` only says which connection runs it
+    return _reader(path, _version)[0].cursor().execute(text, dict(params)).df()
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
