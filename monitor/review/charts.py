@@ -110,6 +110,9 @@ def _forecast_fan(fig: go.Figure, days: pd.DataFrame, ahead: pd.Series, unit: st
     )
 
 
+HEATMAP_ROW, HEATMAP_MARGINS = 26, 200  # px per project row; title, axis labels and gaps
+
+
 def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """Projects × 二级指标, coloured by the worst state in each cell, labelled met/total.
 
@@ -147,9 +150,10 @@ def status_heatmap(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
         xaxis_title=t("axis_level2", lang),
         yaxis_title=t("axis_project", lang),
         margin={"t": 60, "l": 60, "r": 20, "b": 50},
+        height=HEATMAP_MARGINS + HEATMAP_ROW * len(z.index),  # a row per project, each named, its cell text readable
         font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True)  # long project names push the axis title out of view otherwise
     return fig
 
 
