@@ -6,6 +6,7 @@ from monitor.fmt import money, money_format, money_frame
 from monitor.review.charts import quarterly_chart, s_curve
 from monitor.rules.bulletin import last_year
 from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_counts, status_label, threshold_params
+from monitor.rules.headline import chart_scope
 from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
@@ -38,7 +39,7 @@ if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
     st.caption(earlier.text(float(total["execution_rate"]), f.lang))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
-st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
+st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=chart_scope(query, f.dept, f.lang))))
 
 st.subheader(f.t("projects_status"))
 if capped:

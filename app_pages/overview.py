@@ -7,7 +7,7 @@ from monitor.fmt import plain
 from monitor.review.charts import quarterly_chart
 from monitor.rounds.tasks import overdue_rounds
 from monitor.rules.bulletin import last_year
-from monitor.rules.headline import attention, headline, previous_quarter_end, review_figures
+from monitor.rules.headline import attention, chart_scope, headline, previous_quarter_end, review_figures
 from monitor.rules.indicators import STATUS_BACKGROUND
 from monitor.settings import settings
 from monitor.ui.data import query
@@ -47,7 +47,7 @@ if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
     st.caption(earlier.text(now.execution_rate, f.lang))
 
 quarters = query("quarterly_totals", year=f.year, dept=f.dept, as_of=f.as_of)
-st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=f.t("scope_all"))))
+st.plotly_chart(quarterly_chart(quarters, f.unit, f.lang, f.t("chart_quarterly", scope=chart_scope(query, f.dept, f.lang))))
 
 ATTENTION_ROWS = settings().limits.attention_rows  # the worst few of each kind; the counts say how many there are
 overview_outlook(f, ATTENTION_ROWS)

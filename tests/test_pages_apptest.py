@@ -83,6 +83,9 @@ def test_url_parameters_set_the_view(app):
     assert "Spent to date (yuan)" in metrics
     assert any("year=1999" in c.value for c in app.caption)  # an unknown year is ignored with a notice
     assert app.query_params["year"] == ["2023"] or app.query_params["year"] == "2023"
+    # the quarterly chart is titled by the unit chosen, its name as written (data/demo/departments.csv)
+    title = json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    assert title == "巨鹿县科学技术协会本级: planned vs actual spending by quarter"
 
 
 @pytest.mark.parametrize("as_of", ["2023-02-15", "2023-06-30", "2023-08-15", "2024-01-10"])

@@ -24,7 +24,7 @@ from monitor.review import browser
 from monitor.review.charts import quarterly_chart
 from monitor.review.forms import ProjectForm, actual_heading, project_forms, scope_name
 from monitor.rules.disbursement import reason_text, status_counts, status_label, threshold_params
-from monitor.rules.headline import attention, headline, previous_quarter_end, review_figures
+from monitor.rules.headline import attention, chart_scope, headline, previous_quarter_end, review_figures
 from monitor.rules.indicators import status_word
 from monitor.rules.words import likelihood_word
 from monitor.settings import settings
@@ -83,7 +83,7 @@ def build_html(run: Run, year: int, dept: str | None, as_of: dt.date, unit: str 
         (t("header_money", lang), unit_word(unit, lang)),
     ]
     head = "".join(f'<td class="label">{e(label)}</td><td>{e(value)}</td>' for label, value in header)
-    chart_title = t("chart_quarterly", lang, scope=t("scope_all", lang))
+    chart_title = t("chart_quarterly", lang, scope=chart_scope(run, dept, lang))
     chart = _chart(run, year, dept, as_of, unit, lang)
     pages = "".join(_project_page(form, year, as_of, unit, lang) for form in forms)
     if capped:

@@ -149,6 +149,13 @@ def headline(run: Run, year: int, dept: str | None, as_of: dt.date) -> Headline 
     )
 
 
+def chart_scope(run: Run, dept: str | None, lang: str) -> str:
+    """What a chart of `dept`'s figures is titled by: the unit's, department's or region's name as
+    written, or 全部项目 for all units."""
+    names = run("dept_name", dept=dept)["name"] if dept is not None else []
+    return names.iloc[0] if len(names) else t("scope_all", lang)
+
+
 def _number(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
