@@ -64,7 +64,8 @@ selected = {
 }
 scores = query("lowest_scores", year=f.year, dept=f.dept, as_of=f.as_of, limit=TABLE_ROWS)
 department = scores[scores["project_code"].isna()]
-if department.empty or any(selected.values()):
+filtered = any(v not in (None, False) for v in selected.values())  # "" (department-wide only) is a filter too
+if department.empty or filtered:
     counts = query("indicator_counts", year=f.year, dept=f.dept, as_of=f.as_of, **selected).iloc[0]
 else:  # unfiltered, the score table's department row holds the cards' counts: one pass of the indicator rule fewer
     counts = department.iloc[0]

@@ -138,6 +138,8 @@ def test_indicators_page_figures_and_filters(app, demo_db):
     app.selectbox(key="ind_project").set_value("13052923P00584011183Y").run()  # 巨鹿县研究院专项经费 alone
     assert _metrics(app)["指标数"] == "7" and _metrics(app)["项目自评得分（预估）"].endswith(" 良")
     assert app.get("plotly_chart")[0].proto.spec != cells  # the heatmap follows the filter
+    app.selectbox(key="ind_project").set_value("").run()  # the department-wide indicators alone
+    assert _metrics(app)["指标数"] == str(sum(i["project_code"] is None for i in indicators)) == "7"
     app.selectbox(key="ind_project").set_value("*").run()
     app.selectbox(key="ind_status").set_value("未填报").run()
     assert set(app.dataframe[0].value["status_word"]) == {"未填报"}
