@@ -18,6 +18,7 @@ import pandas as pd
 from monitor.fmt import percent
 from monitor.i18n import t
 from monitor.rules.disbursement import threshold_params
+from monitor.rules.headline import unit_name
 from monitor.rules.outlook import outlook, unit_outlook
 from monitor.settings import settings
 from monitor.store.db import Run
@@ -94,10 +95,8 @@ def bulletin(run: Run, year: int, dept: str | None, as_of: dt.date) -> Bulletin 
     budget = units["budget"].astype(float)
     for column in ("forecast_rate", "forecast_low", "forecast_high"):  # the units' sums of money, as a rate of the total budget
         total[column] = (units[column] * budget).sum(min_count=1) / budget.sum()
-    names = run("dept_name", dept=dept)["name"] if dept is not None else []
-    scope = names.iloc[0] if len(names) else None
     below = settings().outlook.flag_below
-    return Bulletin(year, dept, scope, as_of, prev, last_year, units, total, limits["amber_pp"], limits["red_pp"], below)
+    return Bulletin(year, dept, unit_name(run, dept), as_of, prev, last_year, units, total, limits["amber_pp"], limits["red_pp"], below)
 
 
 @dataclass(frozen=True)

@@ -149,11 +149,15 @@ def headline(run: Run, year: int, dept: str | None, as_of: dt.date) -> Headline 
     )
 
 
-def chart_scope(run: Run, dept: str | None, lang: str) -> str:
-    """What a chart of `dept`'s figures is titled by: the unit's, department's or region's name as
-    written, or 全部项目 for all units."""
+def unit_name(run: Run, dept: str | None) -> str | None:
+    """The name of unit, department or region `dept` as written; None for all units or an unknown code."""
     names = run("dept_name", dept=dept)["name"] if dept is not None else []
-    return names.iloc[0] if len(names) else t("scope_all", lang)
+    return names.iloc[0] if len(names) else None
+
+
+def chart_scope(run: Run, dept: str | None, lang: str) -> str:
+    """What a chart of `dept`'s figures is titled by: its name, or 全部项目 for all units."""
+    return unit_name(run, dept) or t("scope_all", lang)
 
 
 def _number(value) -> float | None:
