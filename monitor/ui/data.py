@@ -46,8 +46,9 @@ def pin_version() -> None:
 
 
 def _current() -> tuple[int, str]:
-    version = service.fresh_version(_database())
-    return version, _reader(str(db.db_path()), version)[1]
+    path = _database()
+    version = service.fresh_version(path)
+    return version, _reader(str(path), version)[1]
 
 
 def _versions() -> tuple[int, str]:
@@ -93,7 +94,6 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
         with service.writing(db.db_path()) as con:
             yield con
         pin_version()  # the page goes on to draw its own write
-        st.session_state["drawn_figures"] = _figures_version()
     except (DatabaseBusy, Refused) as refused:  # another process writes too long; a read-only source
         st.error(plain(refused.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
@@ -113,17 +113,13 @@ def follow_new_data() -> None:
     every session rerunning its page on every import, a review with dozens of open sessions spends
     the server's cores redrawing pages nobody looks at. Small state writes (sign-ins, notes, saved
     views) are not new data to a viewer: only a published import batch is."""
-    st.session_state["drawn_figures"] = _figures_version()
     _look_for_new_data()
-
-
-def _figures_version() -> str:
-    return service.figures_version(_database())
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def _look_for_new_data() -> None:
-    if _figures_version() != st.session_state.get("drawn_figures"):
+    # the data snapshot published now against the one the page was drawn from (pinned by its last full run)
+    if service.figures_version(_database()) != _versions()[1]:
         lang = st.session_state.get("lang", DEFAULT_LANG)
         notice, button = st.columns([5, 1], vertical_alignment="center")
         notice.info(t("new_data_published", lang), icon=":material/update:")
