@@ -9,6 +9,7 @@ import pytest
 
 from monitor.fmt import plain
 from monitor.rules.disbursement import threshold_params
+from monitor.rules.indicators import NO_FILTERS
 from monitor.store.db import connect, query_df
 
 
@@ -72,3 +73,63 @@ def test_a_department_or_region_filter_covers_the_units_below(targets_only):
     listed = query_df(targets_only, "filter_departments", year=2023)
     assert list(listed["dept_code"]) == ["130529", "7310", "731001"]
     assert list(listed["name"]) == ["巨鹿县（财政区划）", "巨鹿县科学技术协会（部门）", "巨鹿县科学技术协会本级"]
+
+
+@pytest.mark.parametrize(
+    ("database", "year", "day", "dept"),
+    [
+        ("demo_db", 2023, "2023-06-30", None),
+        ("demo_db", 2023, "2023-09-30", None),
+        ("demo_db", 2023, "2023-09-30", "731001"),
+        ("small_county", 2024, "2024-07-31", None),
+        ("small_county", 2024, "2024-09-30", None),
+    ],
+)
+def test_attention_lists_what_the_tables_of_the_other_pages_show(request, database, year, day, dept):
+    """需要关注 (queries/pages/attention.sql, one statement for its three kinds) picks from the same
+    figures as 预算执行's and 绩效指标's tables: the projects not 正常, red before amber, furthest
+    behind first; the off-target indicators, 未达标 first, the largest relative shortfall first,
+    with what was reported; the unreported ones per project once a reporting date has passed."""
+    limit, due = 10, dt.date(year, 6, 30)
+    with connect(request.getfixturevalue(database), read_only=True) as con:
+        rows = query_df(con, "attention", year=year, dept=dept, as_of=day, due=due, limit=limit, **threshold_params())
+        projects = query_df(con, "project_status", year=year, dept=dept, as_of=day, limit=None, **threshold_params())
+        indicators = query_df(con, "indicator_status", year=year, dept=dept, as_of=day, **NO_FILTERS)
+
+    behind = projects[projects["project_code"].notna() & (projects["status"] != "green")]
+    behind = behind.assign(amber=behind["status"] == "amber").sort_values(["amber", "gap_pp", "project_code"]).head(limit)
+    shown = rows[rows["kind"] == "project"]
+    assert shown["project_code"].tolist() == behind["project_code"].tolist()
+    assert shown["status_reason"].tolist() == behind["status_reason"].tolist()
+
+    off = indicators[indicators["off_target"]]
+    off = (
+        off.assign(met_first=off["status"] != "未达标", shortfall=off["gap"] / off["target_value"].abs().replace(0, float("nan")))
+        .sort_values(["met_first", "shortfall", "project_code", "seq"], na_position="last")
+        .head(limit)
+    )
+    shown = rows[rows["kind"] == "indicator"]
+    columns = [
+        "project_code",
+        "level3",
+        "target_text",
+        "status",
+        "actual_text",
+        "likelihood",
+        "reason",
+        "reason_detail",
+        "corrective_action",
+    ]
+    assert _values(shown, columns) == _values(off, columns)
+    assert shown["latest_actual"].tolist() == pytest.approx(off["latest_actual"].tolist(), nan_ok=True)
+
+    missing = indicators[indicators["status"] == "未填报"].groupby("project_code", dropna=False).size()
+    missing = missing.reset_index(name="n").sort_values(["n", "project_code"], ascending=[False, True], na_position="last").head(limit)
+    shown = rows[rows["kind"] == "missing"]
+    assert shown["missing"].tolist() == missing["n"].tolist()
+    assert [len(shown), len(rows[rows["kind"] == "indicator"])] == [min(limit, len(missing)), min(limit, len(off))]
+
+
+def _values(frame, columns: list[str]) -> list[list]:
+    """Rows as lists, every missing value None (pandas shows NULL text as None or NaN by column type)."""
+    return frame[columns].astype(object).where(frame[columns].notna(), None).values.tolist()

@@ -22,9 +22,7 @@ FILTERS = {k: v for k, v in NO_FILTERS.items() if k != "limit"}
 PAGE_QUERIES = [  # (name, parameters): what the pages ask
     ("overview_summary", {"dept": None, **threshold_params()}),
     ("quarterly_totals", {"dept": None}),
-    ("attention_projects", {"dept": None, "limit": 10, **threshold_params()}),
-    ("attention_indicators", {"dept": None, "limit": 10}),
-    ("attention_missing", {"dept": None, "limit": 10, "due": dt.date(2023, 6, 30)}),
+    ("attention", {"dept": None, "limit": 10, "due": dt.date(2023, 6, 30), **threshold_params()}),
     ("project_status", {"dept": None, "limit": None, **threshold_params()}),
     ("indicator_status", {"dept": None, **NO_FILTERS}),
     ("indicator_counts", {"dept": None, **FILTERS}),

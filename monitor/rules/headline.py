@@ -228,9 +228,11 @@ class Attention:
 def attention(run: Run, year: int, dept: str | None, as_of: dt.date, limit: int, lang: str) -> list[Attention]:
     """需要关注, in this order: projects 严重滞后 or 超预算 (then 滞后, 超预算风险), off-target indicators
     (未达标 before those only at risk), and indicators past their reporting date with no value,
-    grouped per project; at most `limit` of each."""
+    grouped per project; at most `limit` of each (one query: queries/pages/attention.sql)."""
+    due = reporting_due(run, year, as_of)
+    rows = run("attention", year=year, dept=dept, as_of=as_of, due=due, limit=limit, **threshold_params())
     items = []
-    for p in run("attention_projects", year=year, dept=dept, as_of=as_of, limit=limit, **threshold_params()).itertuples():
+    for p in rows[rows["kind"] == "project"].itertuples():
         over = (p.forecast if p.status_reason == "forecast_over_budget" else p.actual_cumulative) - p.budget
         items.append(
             Attention(
@@ -241,7 +243,7 @@ def attention(run: Run, year: int, dept: str | None, as_of: dt.date, limit: int,
                 reason_text(p.status_reason, p.gap_pp, over, lang),
             )
         )
-    for i in run("attention_indicators", year=year, dept=dept, as_of=as_of, limit=limit).itertuples():
+    for i in rows[rows["kind"] == "indicator"].itertuples():
         unmet = i.status == "未达标"
         actual = _actual_text(i.latest_actual, i.actual_text, lang)
         why = t("list_sep", lang).join(
@@ -251,17 +253,16 @@ def attention(run: Run, year: int, dept: str | None, as_of: dt.date, limit: int,
             t("in_brackets", lang, text=why) if why else ""
         )
         project = i.project_code if isinstance(i.project_code, str) else None
-        scope = i.project_name if project else t("dept_wide", lang)
+        scope = i.name if project else t("dept_wide", lang)
         items.append(
             Attention("red" if unmet else "amber", status_word(i.status, lang) if unmet else t("ind_at_risk", lang), project, scope, text)
         )
-    due = reporting_due(run, year, as_of)
-    for m in run("attention_missing", year=year, dept=dept, as_of=as_of, due=due, limit=limit).itertuples():
+    for m in rows[rows["kind"] == "missing"].itertuples():
         project = m.project_code if isinstance(m.project_code, str) else None
-        names = list(m.indicators)
+        names = list(m.names)
         shown = t("enum_sep", lang).join(names[:MISSING_NAMED]) + (t("and_more", lang, n=len(names)) if len(names) > MISSING_NAMED else "")
         text = t("missing_since", lang, n=int(m.missing), due=due.isoformat(), indicators=shown)
-        items.append(Attention("grey", t("ind_missing", lang), project, m.project_name if project else t("dept_wide", lang), text))
+        items.append(Attention("grey", t("ind_missing", lang), project, m.name if project else t("dept_wide", lang), text))
     return items
 
 
