@@ -54,6 +54,19 @@ CREATE TABLE IF NOT EXISTS plan_checkpoints (
     PRIMARY KEY (year, project_code, checkpoint_date)
 );
 
+-- The plan between checkpoints: from (d0, v0) to the next checkpoint (d1, v1), from 0 at the end of
+-- the year before; the last segment has d1 NULL. Built from plan_checkpoints in the same transaction
+-- by every write of them (monitor.store.plan_segments; queries/store/plan_segments_fill.sql).
+CREATE TABLE IF NOT EXISTS plan_segments (
+    year          INTEGER NOT NULL,
+    project_code  TEXT NOT NULL,
+    d0            DATE NOT NULL,
+    v0            DECIMAL(18,2) NOT NULL,   -- 元, planned cumulative at the end of d0
+    d1            DATE,
+    v1            DECIMAL(18,2),
+    PRIMARY KEY (year, project_code, d0)
+);
+
 -- indicator_id is a stable text identity ("<project_code>-<nn>") that actuals attach to.
 CREATE TABLE IF NOT EXISTS indicators (
     year          INTEGER NOT NULL,

@@ -17,7 +17,7 @@ WITH pay AS (
            sum(planned_value(make_date($year, 6, 30), d0, v0, d1, v1)) FILTER (WHERE in_segment(make_date($year, 6, 30), d0, d1)) AS p2,
            sum(planned_value(make_date($year, 9, 30), d0, v0, d1, v1)) FILTER (WHERE in_segment(make_date($year, 9, 30), d0, d1)) AS p3,
            sum(planned_value(make_date($year, 12, 31), d0, v0, d1, v1)) FILTER (WHERE in_segment(make_date($year, 12, 31), d0, d1)) AS p4
-    FROM plan_segments($year) GROUP BY project_code
+    FROM plan_of($year) GROUP BY project_code
 ), judged AS (
     SELECT TRUE AS now, * FROM indicator_latest($year, $as_of)
     UNION ALL

@@ -8,7 +8,7 @@ WITH pay AS (
 ), plan AS (
     SELECT project_code, max(v0) AS planned_total,
            sum(planned_value($as_of, d0, v0, d1, v1)) FILTER (WHERE in_segment($as_of, d0, d1)) AS planned
-    FROM plan_segments($year) GROUP BY project_code
+    FROM plan_of($year) GROUP BY project_code
 )
 SELECT p.project_code, p.name, p.budget, plan.planned, plan.planned_total, pay.*
 FROM projects p LEFT JOIN pay USING (project_code) LEFT JOIN plan USING (project_code)

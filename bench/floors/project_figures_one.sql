@@ -11,7 +11,7 @@ WITH pay AS (
            sum(planned_value(make_date($year, 6, 30), d0, v0, d1, v1)) FILTER (WHERE in_segment(make_date($year, 6, 30), d0, d1)) AS p2,
            sum(planned_value(make_date($year, 9, 30), d0, v0, d1, v1)) FILTER (WHERE in_segment(make_date($year, 9, 30), d0, d1)) AS p3,
            sum(planned_value(make_date($year, 12, 31), d0, v0, d1, v1)) FILTER (WHERE in_segment(make_date($year, 12, 31), d0, d1)) AS p4
-    FROM plan_segments($year, only_project := $project) WHERE project_code = $project
+    FROM plan_of($year, only_project := $project) WHERE project_code = $project
 ), ind AS (
     SELECT 90 * sum(attainment * CASE level1 WHEN '产出指标' THEN 50 WHEN '效益指标' THEN 30 ELSE 10 END / n)
               / sum(CASE level1 WHEN '产出指标' THEN 50 WHEN '效益指标' THEN 30 ELSE 10 END / n) AS ind_points

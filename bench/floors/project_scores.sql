@@ -2,7 +2,7 @@
 WITH pay AS (
     SELECT project_code, sum(amount) AS actual FROM payments WHERE year = $year AND paid_on <= $as_of GROUP BY project_code
 ), plan AS (
-    SELECT project_code, planned_value($as_of, d0, v0, d1, v1) AS planned FROM plan_segments($year) WHERE in_segment($as_of, d0, d1)
+    SELECT project_code, planned_value($as_of, d0, v0, d1, v1) AS planned FROM plan_of($year) WHERE in_segment($as_of, d0, d1)
 ), ind AS (
     SELECT project_code,
            90 * sum(attainment * CASE level1 WHEN '产出指标' THEN 50 WHEN '效益指标' THEN 30 ELSE 10 END / n)

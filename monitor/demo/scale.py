@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from monitor.store import payment_months
+from monitor.store import payment_months, plan_segments
 from monitor.store.batches import new_batch
 from monitor.store.db import sql
 
@@ -96,6 +96,7 @@ def generate(
             put = _Writer(con, year - back, units)
             budgets = _projects(put, year_rng, topic, budgets, season, seed)
             _plans(put, year_rng, budgets)
+            plan_segments.rebuild(con, year - back)
             shares = season.month_shares(tilt, year_rng.normal(0, season.year_noise_sd, 12))
             paid = _payments(put, year_rng, budgets, payments, seed, shares, season.spend_mean + unit_spend, season.spend_sd)
             indicators = _indicators(put, year_rng, budgets, seed)

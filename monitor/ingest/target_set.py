@@ -16,6 +16,7 @@ import duckdb
 from monitor.errors import InputProblem
 from monitor.i18n import Msg, msg
 from monitor.ingest.notation import OPS
+from monitor.store import plan_segments
 from monitor.store.batches import insert_rows, new_batch, transaction
 
 PLAN_TOLERANCE = Decimal("0.01")  # 元: the last checkpoint must equal the budget within this
@@ -184,6 +185,7 @@ def write_targets(
             _delete_department_year(con, y, d.dept_code)
         for p in targets.projects:
             _insert_project(con, y, p, batch_id, ids, reserved)
+        plan_segments.rebuild(con, y)
     return batch_id
 
 

@@ -124,6 +124,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET memory_limit = '{settings().memory_limit}'")
     if not read_only:
         con.execute(sql("schema"))
+        if con.execute("SELECT NOT EXISTS (FROM plan_segments) AND EXISTS (FROM plan_checkpoints)").fetchone()[0]:
+            con.execute(sql("plan_segments_fill"), {"year": None})  # a database written before plan_segments existed
     con.execute(rules_sql())
     return con
 

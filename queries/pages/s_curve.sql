@@ -13,7 +13,7 @@ WITH scope AS (
 ), planned AS (
     SELECT days.day, sum(planned_value(days.day, s.d0, s.v0, s.d1, s.v1)) AS planned_cumulative
     FROM days
-    JOIN plan_segments($year, only_project := $project::TEXT) s ON in_segment(days.day, s.d0, s.d1)
+    JOIN plan_of($year, only_project := $project::TEXT) s ON in_segment(days.day, s.d0, s.d1)
     WHERE s.project_code IN (SELECT project_code FROM scope)
     GROUP BY days.day
 ), paid AS (

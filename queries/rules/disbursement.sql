@@ -26,14 +26,13 @@ CREATE OR REPLACE TEMP MACRO disbursement_at(fy, as_of, only_project := NULL) AS
 WITH base AS (
     SELECT p.dept_code, p.project_code, p.name, p.budget,
            coalesce(pl.planned_cumulative, 0) AS planned_cumulative,
-           coalesce(t.planned_total, 0) AS planned_total,
+           coalesce(pl.planned_total, 0) AS planned_total,
            coalesce(a.actual_cumulative, 0) AS actual_cumulative
     FROM projects p
-    LEFT JOIN (SELECT project_code, planned_value(as_of, d0, v0, d1, v1) AS planned_cumulative
-               FROM plan_segments(fy, only_project := only_project) WHERE in_segment(as_of, d0, d1)) pl USING (project_code)
-    LEFT JOIN (SELECT project_code, max(planned_cumulative) AS planned_total
-               FROM plan_checkpoints WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
-               GROUP BY project_code) t USING (project_code)
+    LEFT JOIN (SELECT project_code,
+                      any_value(planned_value(as_of, d0, v0, d1, v1)) FILTER (WHERE in_segment(as_of, d0, d1)) AS planned_cumulative,
+                      any_value(v0) FILTER (WHERE d1 IS NULL) AS planned_total
+               FROM plan_of(fy, only_project := only_project) GROUP BY project_code) pl USING (project_code)
     LEFT JOIN (SELECT project_code, sum(amount) AS actual_cumulative
                FROM paid_by_month(fy, as_of, only_project := only_project) GROUP BY project_code) a USING (project_code)
     WHERE p.year = fy AND (only_project IS NULL OR p.project_code = only_project)
@@ -97,7 +96,7 @@ WITH scope AS (
            sum(coalesce(planned_value(q.q_end, s.d0, s.v0, s.d1, s.v1), 0)) AS planned_cumulative
     FROM scope sc
     CROSS JOIN fiscal_quarters(fy) q
-    LEFT JOIN plan_segments(fy, only_project := only_project) s ON s.project_code = sc.project_code AND in_segment(q.q_end, s.d0, s.d1)
+    LEFT JOIN plan_of(fy, only_project := only_project) s ON s.project_code = sc.project_code AND in_segment(q.q_end, s.d0, s.d1)
     GROUP BY ALL
 ), paid AS (
     -- quarter() as an equality key: a range join to the quarters costs seven times more

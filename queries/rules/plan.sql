@@ -1,24 +1,12 @@
 -- The plan 资金支出计划 by calendar day, 序时进度, and the fiscal quarters.
 -- Temporary macros defined on every connection by monitor.store.db (in the order of RULE_FILES).
 
--- Plan segments of each project of fiscal year fy: from one checkpoint (d0, v0) to the next
--- (d1, v1), starting from 0 at the end of 31 December of the previous year, so that every
--- segment counts days the same way (at the end of 15 February a plan of 217,500 at 3月底 stands
--- at 217,500 × 46/90); the last segment has d1 NULL (flat afterwards). only_project narrows it
--- to one project before the window runs over them all.
-CREATE OR REPLACE TEMP MACRO plan_segments(fy, only_project := NULL) AS TABLE
-WITH points AS (
-    SELECT project_code, checkpoint_date AS d, planned_cumulative AS v
-    FROM plan_checkpoints
-    WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
-    UNION ALL
-    SELECT project_code, make_date(fy - 1, 12, 31), 0
-    FROM projects
-    WHERE year = fy AND (only_project IS NULL OR project_code = only_project)
-)
-SELECT project_code, d AS d0, v AS v0, lead(d) OVER w AS d1, lead(v) OVER w AS v1
-FROM points
-WINDOW w AS (PARTITION BY project_code ORDER BY d);
+-- Plan segments of each project of fiscal year fy, as stored in plan_segments (d0, v0 to the
+-- next checkpoint d1, v1; d1 NULL for the last). only_project narrows it to one project.
+CREATE OR REPLACE TEMP MACRO plan_of(fy, only_project := NULL) AS TABLE
+SELECT project_code, d0, v0, d1, v1
+FROM plan_segments
+WHERE year = fy AND (only_project IS NULL OR project_code = only_project);
 
 
 -- Whether day d falls in the segment starting at d0 (and ending before d1).
