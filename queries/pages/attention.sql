@@ -6,8 +6,8 @@
 --   'missing': indicators without any value although their reporting date $due has passed (NULL:
 --     none has yet), per project (department-wide ones under a NULL project), the most first.
 -- One statement, so the indicator rule runs once for both indicator kinds; the texts of the actuals
--- (what was reported, why, what is being done) are read for the rows picked only, which halves the
--- time over 10^6 indicators.
+-- (what was reported, why, what is being done) are read for the rows picked only, from the actual
+-- each names (indicator, period, batch), which halves the time over 10^6 indicators.
 WITH behind AS (
     SELECT project_code, name, budget, actual_cumulative, forecast,
            (actual_cumulative - planned_cumulative) / budget * 100 AS gap_pp,
@@ -16,7 +16,8 @@ WITH behind AS (
     FROM disbursement_at($year, $as_of::DATE)
     WHERE in_scope(dept_code, $dept::TEXT)
 ), flagged AS (  -- the indicators either kind can show
-    SELECT l.indicator_id, l.project_code, p.name, l.seq, l.level3, l.target_text, l.status, l.off_target, l.gap, l.target_value
+    SELECT l.indicator_id, l.period_end, l.actual_batch, l.actual_value, l.project_code, p.name, l.seq, l.level3, l.target_text,
+           l.status, l.off_target, l.gap, l.target_value
     FROM indicator_latest($year, $as_of::DATE) l
     LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
     WHERE (l.off_target OR (l.status = '未填报' AND $due::DATE <= $as_of::DATE)) AND in_scope(l.dept_code, $dept::TEXT)
@@ -44,9 +45,10 @@ SELECT 'project' AS kind, n, project_code, name, status, status_reason, gap_pp, 
 FROM project_rows
 UNION ALL
 SELECT 'indicator', r.n, r.project_code, r.name, r.status, NULL, NULL, NULL, NULL, NULL,
-       r.level3, r.target_text, t.actual_value, t.actual_text, t.likelihood, t.reason, t.reason_detail, t.corrective_action, NULL, NULL
+       r.level3, r.target_text, r.actual_value, a.actual_text, a.likelihood, a.reason, a.reason_detail, a.corrective_action, NULL, NULL
 FROM indicator_rows r
-JOIN indicator_latest($year, $as_of::DATE, only_indicators := (SELECT list(indicator_id) FROM indicator_rows)) t USING (indicator_id)
+LEFT JOIN indicator_actuals a
+  ON a.year = $year AND a.indicator_id = r.indicator_id AND a.period_end = r.period_end AND a.batch_id = r.actual_batch
 UNION ALL
 SELECT 'missing', n, project_code, name, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, missing, names

@@ -26,11 +26,12 @@ CREATE OR REPLACE TEMP MACRO attainment(op, actual, target) AS
 -- Every indicator of fiscal year fy (project indicators and department-wide ones, the latter
 -- with project_code NULL and level1 部门整体指标) with its latest actual up to the end of day
 -- as_of (latest period, then latest batch; only_project narrows it to one project, '' to the
--- department-wide ones; only_indicators to a list of indicator_id, as when a page has picked the
--- rows it shows and reads their texts), its status (达标 / 未达标 / 未填报 / 定性待评),
+-- department-wide ones) and the batch it came in (actual_batch: with the indicator and period it names the
+-- row of indicator_actuals, so a query can pick its rows first and read their texts after), its status
+-- (达标 / 未达标 / 未填报 / 定性待评),
 -- whether it is off target (fails its target, or reported 有可能 / 完全不可能 to be completed),
 -- the signed gap and the attainment used for scoring.
-CREATE OR REPLACE TEMP MACRO indicator_latest(fy, as_of, only_project := NULL, only_indicators := NULL) AS TABLE
+CREATE OR REPLACE TEMP MACRO indicator_latest(fy, as_of, only_project := NULL) AS TABLE
 WITH targets AS (
     SELECT p.dept_code, i.project_code, i.indicator_id, i.seq, i.level1, i.level2, i.level3, i.description,
            i.target_text, i.op, i.target_value, i.unit, i.weight
@@ -49,16 +50,15 @@ WITH targets AS (
     SELECT *, (date_diff('day', DATE '1970-01-01', period_end)::BIGINT << 32) + batch_id AS k
     FROM indicator_actuals
     WHERE year = fy AND period_end <= as_of AND (only_project IS NULL OR coalesce(project_code, '') = only_project)
-      AND (only_indicators IS NULL OR indicator_id IN (SELECT unnest(only_indicators)))
 ), latest AS (
-    SELECT indicator_id, max_by(period_end, k) AS period_end, max_by(actual_value, k) AS actual_value,
+    SELECT indicator_id, max_by(period_end, k) AS period_end, max_by(batch_id, k) AS actual_batch, max_by(actual_value, k) AS actual_value,
            max_by(actual_text, k) AS actual_text, max_by(likelihood, k) AS likelihood, max_by(reason, k) AS reason,
            max_by(reason_detail, k) AS reason_detail, max_by(corrective_action, k) AS corrective_action,
            max_by(forecast_text, k) AS forecast_text
     FROM reported
     GROUP BY indicator_id
 ), judged AS (
-    SELECT t.*, l.period_end, l.actual_value, l.actual_text, l.likelihood, l.reason, l.reason_detail, l.corrective_action,
+    SELECT t.*, l.period_end, l.actual_batch, l.actual_value, l.actual_text, l.likelihood, l.reason, l.reason_detail, l.corrective_action,
            l.forecast_text,
            CASE WHEN t.op = 'qual' AND (l.actual_text IS NOT NULL OR l.actual_value IS NOT NULL) THEN '定性待评'
                 WHEN l.actual_value IS NULL THEN '未填报'
@@ -72,5 +72,4 @@ SELECT *,
        CASE WHEN status IN ('达标', '未达标') THEN target_gap(op, actual_value, target_value) END AS gap,
        CASE status WHEN '达标' THEN 1.0 WHEN '定性待评' THEN 1.0 WHEN '未填报' THEN 0.0
                    ELSE attainment(op, actual_value, target_value) END AS attainment
-FROM judged
-WHERE only_indicators IS NULL OR indicator_id IN (SELECT unnest(only_indicators));
+FROM judged;
