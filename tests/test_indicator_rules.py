@@ -84,6 +84,23 @@ def test_latest_period_and_latest_batch_win(targets_only):
     assert status(targets_only, YJY, "研究院利用率")["latest_actual"] == 93.0
 
 
+def test_every_field_comes_from_the_latest_actual_a_blank_included(targets_only):
+    """A report supersedes the earlier one whole: a reason or 完成可能性 given in June does not stay on
+    an indicator reported on target without one in September, nor on a correction that clears it."""
+    report(targets_only, YJY, "研究院利用率", 80.0, likelihood="有可能", reason="经费保障", period="2023-06-30")
+
+    def fields(project: str, level3: str, as_of: str) -> tuple:
+        row = status(targets_only, project, level3, as_of=as_of)
+        return tuple(None if pd.isna(row[k]) else row[k] for k in ("status", "off_target", "latest_actual", "likelihood", "reason"))
+
+    assert fields(YJY, "研究院利用率", "2023-06-30") == ("未达标", True, 80.0, "有可能", "经费保障")
+    report(targets_only, YJY, "研究院利用率", 96.0, period="2023-09-30")
+    assert fields(YJY, "研究院利用率", "2023-09-30") == ("达标", False, 96.0, None, None)
+    report(targets_only, KEPU, "满意度", 90.0, likelihood="有可能", reason="其他")
+    report(targets_only, KEPU, "满意度", 96.0)  # a correction of the same period, without a reason
+    assert fields(KEPU, "满意度", "2023-06-30") == ("达标", False, 96.0, None, None)
+
+
 def test_at_risk_is_off_target_even_when_met(targets_only):
     report(targets_only, KEPU, "满意度", 96.0, likelihood="有可能", reason="其他")
     row = status(targets_only, KEPU, "满意度")

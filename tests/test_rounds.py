@@ -75,6 +75,7 @@ def test_a_whole_round(con):
     )
     listed = query_df(con, "round_status", year=2023, dept=UNIT, today=dt.date(2023, 10, 20)).set_index("task_id").loc[task_id]
     assert (listed["state"], pd.isna(listed["days_left"])) == ("submit", True)  # no countdown once submitted
+    assert pd.isna(listed["reason"])  # the return's reason went with the return: the new submission has none
     rounds.approve(con, ADMIN, task_id, UNIT)
     history = con.execute("SELECT action, reason, snapshot_id, by_user FROM round_transitions WHERE task_id = ? ORDER BY 1", [task_id])
     assert sorted(history.fetchall()) == sorted(

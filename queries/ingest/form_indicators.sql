@@ -2,10 +2,10 @@
 -- $period_end (the latest batch's; NULLs and reported = FALSE when none): what a filled 监控表
 -- (monitor.ingest.form) places its rows on and compares them with, so that a row left as it was adds nothing.
 WITH current AS (
-    SELECT indicator_id, max_by(actual_value, batch_id) AS actual_value, max_by(actual_text, batch_id) AS actual_text,
-           max_by(likelihood, batch_id) AS likelihood, max_by(reason, batch_id) AS reason,
-           max_by(reason_detail, batch_id) AS reason_detail, max_by(corrective_action, batch_id) AS corrective_action,
-           max_by(forecast_text, batch_id) AS forecast_text
+    SELECT indicator_id, arg_max_null(actual_value, batch_id) AS actual_value, arg_max_null(actual_text, batch_id) AS actual_text,
+           arg_max_null(likelihood, batch_id) AS likelihood, arg_max_null(reason, batch_id) AS reason,
+           arg_max_null(reason_detail, batch_id) AS reason_detail, arg_max_null(corrective_action, batch_id) AS corrective_action,
+           arg_max_null(forecast_text, batch_id) AS forecast_text
     FROM indicator_actuals
     WHERE year = $year AND period_end = $period_end::DATE
     GROUP BY indicator_id

@@ -9,9 +9,9 @@ WITH batches AS (
       AND ($since::TIMESTAMP IS NULL OR b.imported_at > $since::TIMESTAMP)
 )
 SELECT a.indicator_id,
-       max_by(a.forecast_text, a.batch_id) AS forecast_text, max_by(a.reason, a.batch_id) AS reason,
-       max_by(a.likelihood, a.batch_id) AS likelihood, max_by(a.reason_detail, a.batch_id) AS reason_detail,
-       max_by(a.corrective_action, a.batch_id) AS corrective_action
+       arg_max_null(a.forecast_text, a.batch_id) AS forecast_text, arg_max_null(a.reason, a.batch_id) AS reason,
+       arg_max_null(a.likelihood, a.batch_id) AS likelihood, arg_max_null(a.reason_detail, a.batch_id) AS reason_detail,
+       arg_max_null(a.corrective_action, a.batch_id) AS corrective_action
 FROM indicator_actuals a
 WHERE a.batch_id IN (SELECT batch_id FROM batches) AND a.period_end = $period_end::DATE
 GROUP BY a.indicator_id

@@ -4,9 +4,9 @@
 -- a countdown of a finished step means nothing), and whether it is overdue (not submitted in time).
 WITH latest AS (
     SELECT task_id, dept_code,
-           arg_max(action, transition_id) AS state,
-           arg_max(reason, transition_id) AS reason,
-           arg_max(by_user, transition_id) AS by_user,
+           arg_max_null(action, transition_id) AS state,
+           arg_max_null(reason, transition_id) AS reason,
+           arg_max_null(by_user, transition_id) AS by_user,
            max(acted_at) AS acted_at
     FROM round_transitions
     GROUP BY task_id, dept_code

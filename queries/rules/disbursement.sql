@@ -37,8 +37,8 @@ WITH base AS (
                FROM paid_by_month(fy, as_of, only_project := only_project) GROUP BY project_code) a USING (project_code)
     WHERE p.year = fy AND (only_project IS NULL OR p.project_code = only_project)
 ), entered AS (
-    SELECT project_code, arg_max(forecast, (entered_on, batch_id)) AS forecast,
-           arg_max(reason, (entered_on, batch_id)) AS reason, arg_max(reason_detail, (entered_on, batch_id)) AS reason_detail
+    SELECT project_code, arg_max_null(forecast, (entered_on, batch_id)) AS forecast,  -- the latest entry whole (arg_max skips NULLs)
+           arg_max_null(reason, (entered_on, batch_id)) AS reason, arg_max_null(reason_detail, (entered_on, batch_id)) AS reason_detail
     FROM forecasts
     WHERE year = fy AND entered_on <= as_of AND (only_project IS NULL OR project_code = only_project)
     GROUP BY project_code

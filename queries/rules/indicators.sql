@@ -45,16 +45,19 @@ WITH targets AS (
     WHERE year = fy AND (only_project IS NULL OR only_project = '')
 ), reported AS (
     -- (period, batch) packed into one integer: unique per indicator, as a batch holds one value per
-    -- indicator and period. One max_by per column (not of a struct) lets a query that reads only
-    -- the status skip the text columns: a third less time over 10^6 indicators.
+    -- indicator and period. One aggregate per column (not of a struct) lets a query that reads only
+    -- the status skip the text columns: a third less time over 10^6 indicators. arg_max_null, not
+    -- max_by: every column comes from the latest actual, a NULL included (max_by skips NULLs, so a
+    -- reason given in June stayed on an indicator reported without one in September).
     SELECT *, (date_diff('day', DATE '1970-01-01', period_end)::BIGINT << 32) + batch_id AS k
     FROM indicator_actuals
     WHERE year = fy AND period_end <= as_of AND (only_project IS NULL OR coalesce(project_code, '') = only_project)
 ), latest AS (
-    SELECT indicator_id, max_by(period_end, k) AS period_end, max_by(batch_id, k) AS actual_batch, max_by(actual_value, k) AS actual_value,
-           max_by(actual_text, k) AS actual_text, max_by(likelihood, k) AS likelihood, max_by(reason, k) AS reason,
-           max_by(reason_detail, k) AS reason_detail, max_by(corrective_action, k) AS corrective_action,
-           max_by(forecast_text, k) AS forecast_text
+    SELECT indicator_id, arg_max_null(period_end, k) AS period_end, arg_max_null(batch_id, k) AS actual_batch,
+           arg_max_null(actual_value, k) AS actual_value, arg_max_null(actual_text, k) AS actual_text,
+           arg_max_null(likelihood, k) AS likelihood, arg_max_null(reason, k) AS reason,
+           arg_max_null(reason_detail, k) AS reason_detail, arg_max_null(corrective_action, k) AS corrective_action,
+           arg_max_null(forecast_text, k) AS forecast_text
     FROM reported
     GROUP BY indicator_id
 ), judged AS (
