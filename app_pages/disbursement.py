@@ -5,7 +5,7 @@ import streamlit as st
 from monitor.fmt import money, money_format, money_frame
 from monitor.review.charts import quarterly_chart, s_curve
 from monitor.rules.bulletin import last_year
-from monitor.rules.disbursement import STATUS_BACKGROUND, reason_text, status_counts, status_label, threshold_params
+from monitor.rules.disbursement import STATUS_BACKGROUND, needing_attention, reason_text, status_counts, status_label, threshold_params
 from monitor.rules.headline import chart_scope
 from monitor.settings import settings
 from monitor.ui.data import query
@@ -34,7 +34,9 @@ c[0].metric(f.t("total_budget", unit=f.unit_word), money(total["budget"], f.unit
 c[1].metric(f.t("planned_to_date", unit=f.unit_word), money(total["planned_cumulative"], f.unit), border=True)
 c[2].metric(f.t("actual_to_date", unit=f.unit_word), money(total["actual_cumulative"], f.unit), border=True)
 execution_metrics(c[3:5], f, total)
-c[5].metric(f.t("projects_by_status"), status_counts(total, f.lang), help=f.t("projects_by_status_help"), border=True)
+# the counts per status below the card: on one line in the card's large type they were cut off
+c[5].metric(f.t("projects_behind"), needing_attention(total), help=f.t("projects_behind_help"), border=True)
+c[5].caption(f.t("projects_by_status", counts=status_counts(total, f.lang)))
 if (earlier := last_year(query, f.year, f.dept, f.as_of)) is not None:
     st.caption(earlier.text(float(total["execution_rate"]), f.lang))
 

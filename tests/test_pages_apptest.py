@@ -108,6 +108,10 @@ def test_disbursement_page_agrees_with_the_cli(app, demo_copy, demo_db, as_of):
     assert metrics["预算执行率"] == f"{total['execution_rate'] * 100:.2f}%"
     table = app.dataframe[0].value
     assert len(table) == 5 and set(table["status"]) <= {"正常", "滞后", "严重滞后", "超预算"}
+    shown = table["status"].value_counts()
+    assert metrics["需关注项目"] == f"{5 - shown.get('正常', 0)} / 5"  # the counts per status under it, in full
+    counts = " · ".join(f"{w} {shown[w]}" for w in ("正常", "滞后", "严重滞后") if w in shown)
+    assert f"各状态项目数：{counts}" in [c.value for c in app.caption]
     assert app.selectbox(key="project").value == "13052923P00584011183Y"
     assert len(app.get("plotly_chart")) == 2
 

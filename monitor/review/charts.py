@@ -244,6 +244,8 @@ def bulletin_chart(units: pd.DataFrame, time_progress: float, lang: str, title: 
         margin={"t": 80, "l": 60, "r": 20, "b": 50},
         font={"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(names)[::-1])
-    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+    # automargin: long unit names pushed the 单位 title into them; the range keeps the 序时进度 line in view
+    fig.update_yaxes(categoryorder="array", categoryarray=list(names)[::-1], automargin=True)
+    rates = pd.concat([units[c].astype(float) for c in ("execution_rate", "planned_rate", "forecast_rate")]).dropna()
+    fig.update_xaxes(ticksuffix="%", range=[0, max([time_progress, *rates]) * 100 * 1.05])
     return fig

@@ -47,6 +47,12 @@ def status_counts(total: Any, lang: str = "zh") -> str:
     return " · ".join(f"{t(key, lang)} {int(total[column])}" for column, key in COUNTS.items() if total[column])
 
 
+def needing_attention(total: Any) -> str:
+    """A total row's projects not 正常 out of all of them (3 / 5), as 总览's 需关注项目 card shows them."""
+    projects = sum(int(total[column]) for column in COUNTS)
+    return f"{projects - int(total['count_on_plan'])} / {projects}"
+
+
 def status_badge(status: str, reason: str, lang: str = "zh") -> str:
     """The status as a coloured Streamlit markdown badge (our own words only, no data)."""
     return f":{STATUS_BADGE[status]}-badge[{status_label(status, reason, lang)}]"
