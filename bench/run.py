@@ -5,7 +5,8 @@ pandas baseline, payment import vs DuckDB's read_csv, and the peak memory of an 
     .venv/bin/python bench/run.py --quick --out X # a tiny database, one repetition (the suite's smoke test)
 
 Databases are generated once with monitor.demo.scale into bench/ (gitignored) and reused. Every
-figure is the median of warm runs in this one process, so the ratios compare like with like:
+figure is the median of warm runs in this one process, the page, its floor and its pandas baseline
+taking turns, so the ratios compare like with like:
   vs_floor    = page ms / floor ms: the page's named queries (as the app runs them, results as
                 DataFrames) against bench/floors/*.sql, the same figures written directly;
   vs_pandas   = pandas ms / page ms: the same figures from DataFrames loaded with SELECT *
@@ -286,15 +287,21 @@ def pandas_pages(frames: Frames, c: dict) -> dict[str, Callable[[], object]]:
     return {"总览": overview, "预算执行": disbursement, "绩效指标": indicators, "即席查询": ad_hoc, "项目详情": project_page}
 
 
-def median_ms(work: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `repeat` runs after one warm-up run."""
-    work()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+def median_ms(works: dict[str, Callable[[], object]], runs: dict[str, int]) -> dict[str, float]:
+    """Median wall time (ms) of `runs[name]` runs of each work after one warm-up run of each. The works
+    take turns, their order rotated every round, so that the machine slowing down or speeding up
+    during the measurement weighs on all of them alike and their ratios stay comparable."""
+    names = list(works)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for name in names:
+        works[name]()
+    for round_ in range(max(runs.values())):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            if len(times[name]) < runs[name]:
+                started = time.perf_counter()
+                works[name]()
+                times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(t) * 1000 for name, t in times.items()}
 
 
 def measure_pages(con: duckdb.DuckDBPyConnection, repeat: int) -> tuple[list[dict], float]:
@@ -304,11 +311,11 @@ def measure_pages(con: duckdb.DuckDBPyConnection, repeat: int) -> tuple[list[dic
     pandas = pandas_pages(frames, c)
     rows = []
     for page in FLOORS:
-        ms, floor_ms = median_ms(app[page], repeat), median_ms(floor[page], repeat)
-        pandas_ms = median_ms(pandas[page], max(1, repeat // 2))
-        rows.append(
-            {"page": page, "ms": ms, "floor_ms": floor_ms, "pandas_ms": pandas_ms, "vs_floor": ms / floor_ms, "vs_pandas": pandas_ms / ms}
+        ms = median_ms(
+            {"ms": app[page], "floor_ms": floor[page], "pandas_ms": pandas[page]},
+            {"ms": repeat, "floor_ms": repeat, "pandas_ms": max(1, repeat // 2)},  # the pandas baseline takes seconds at province
         )
+        rows.append({"page": page, **ms, "vs_floor": ms["ms"] / ms["floor_ms"], "vs_pandas": ms["pandas_ms"] / ms["ms"]})
     return rows, frames.load_s
 
 

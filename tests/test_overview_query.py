@@ -1,4 +1,5 @@
-"""The total row of queries/pages/project_status.sql (总览 headline) against Python sums of raw rows."""
+"""The total row of queries/pages/project_status.sql (总览 headline) against Python sums of raw rows,
+and 需要关注 (queries/pages/attention.sql) against the tables of 预算执行 and 绩效指标."""
 
 from __future__ import annotations
 
