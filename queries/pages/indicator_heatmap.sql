@@ -1,5 +1,6 @@
 -- Projects × 二级指标 of $year (unit $dept, NULL = all) at $as_of for the 绩效指标 heatmap, over the
--- indicators passing the page's filters ($project, $level1, $status, $off_only, as in indicator_status.sql):
+-- indicators passing the page's filters ($project, $level1, $status, $off_only; indicator_passes,
+-- as in indicator_status.sql):
 -- indicators per cell, how many are met, and the worst state in the cell (2 = off target,
 -- 1 = not reported or qualitative, 0 = all met). Only the $limit projects with the most
 -- off-target indicators are kept: a heatmap of a whole province would be unreadable.
@@ -13,10 +14,7 @@ WITH cells AS (
     FROM indicator_latest($year, $as_of::DATE, only_project := $project::TEXT) l
     LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
     WHERE l.project_code IS NOT NULL AND in_scope(l.dept_code, $dept::TEXT)
-      AND ($project::TEXT IS NULL OR l.project_code = $project::TEXT)
-      AND ($level1::TEXT IS NULL OR l.level1 = $level1::TEXT)
-      AND ($status::TEXT IS NULL OR l.status = $status::TEXT)
-      AND (NOT $off_only::BOOLEAN OR l.off_target)
+      AND indicator_passes(l.project_code, l.level1, l.status, l.off_target, $project::TEXT, $level1::TEXT, $status::TEXT, $off_only::BOOLEAN)
     GROUP BY ALL
 ), shown AS (
     SELECT project_code FROM cells GROUP BY project_code ORDER BY sum(off_target) DESC, project_code LIMIT $limit

@@ -11,10 +11,7 @@ WITH picked AS (
            l.likelihood
     FROM indicator_latest($year, $as_of::DATE, only_project := $project::TEXT) l
     WHERE in_scope(l.dept_code, $dept::TEXT)
-      AND ($project::TEXT IS NULL OR coalesce(l.project_code, '') = $project::TEXT)
-      AND ($level1::TEXT IS NULL OR l.level1 = $level1::TEXT)
-      AND ($status::TEXT IS NULL OR l.status = $status::TEXT)
-      AND (NOT $off_only::BOOLEAN OR l.off_target)
+      AND indicator_passes(l.project_code, l.level1, l.status, l.off_target, $project::TEXT, $level1::TEXT, $status::TEXT, $off_only::BOOLEAN)
     ORDER BY NOT l.off_target, l.project_code NULLS LAST, l.seq
     LIMIT $limit
 )

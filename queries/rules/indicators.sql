@@ -23,6 +23,16 @@ CREATE OR REPLACE TEMP MACRO attainment(op, actual, target) AS
          WHEN op = '=' THEN greatest(0.0, 1.0 - abs(actual - target) / nullif(abs(target), 0)) END;
 
 
+-- Whether an indicator (its project, level1, status and off-target flag) passes 绩效指标's filters,
+-- each NULL for 全部: the project ('' = the department-wide indicators only), the level-1, the
+-- status, and off_only for the off-target ones only. The page's table, cards and heatmap filter alike.
+CREATE OR REPLACE TEMP MACRO indicator_passes(project_code, level1, status, off_target, f_project, f_level1, f_status, f_off_only) AS
+    (f_project IS NULL OR coalesce(project_code, '') = f_project)
+    AND (f_level1 IS NULL OR level1 = f_level1)
+    AND (f_status IS NULL OR status = f_status)
+    AND (NOT f_off_only OR off_target);
+
+
 -- Every indicator of fiscal year fy (project indicators and department-wide ones, the latter
 -- with project_code NULL and level1 部门整体指标) with its latest actual up to the end of day
 -- as_of (latest period, then latest batch; only_project narrows it to one project, '' to the
