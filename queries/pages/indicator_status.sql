@@ -23,5 +23,5 @@ FROM picked l
 LEFT JOIN projects p ON p.year = $year AND p.project_code = l.project_code
 LEFT JOIN indicator_actuals a
   ON a.year = $year AND a.indicator_id = l.indicator_id AND a.period_end = l.period_end AND a.batch_id = l.actual_batch
- AND ($project::TEXT IS NULL OR coalesce(a.project_code, '') = $project::TEXT)
+ AND ($project::TEXT IS NULL OR coalesce(a.project_code, '') = $project::TEXT)  -- the key names the row; this narrows the scan
 ORDER BY NOT l.off_target, l.project_code NULLS LAST, l.seq
