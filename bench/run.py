@@ -6,7 +6,8 @@ pandas baseline, payment import vs DuckDB's read_csv, and the peak memory of an 
 
 Databases are generated once with monitor.demo.scale into bench/ (gitignored) and reused. Every
 figure is the median of warm runs in this one process, the page, its floor and its pandas baseline
-taking turns, so the ratios compare like with like:
+taking turns, so the ratios compare like with like (and before any timing, check_alike makes sure
+the three compute the same figures: a baseline that leaves work out would flatter its side):
   vs_floor    = page ms / floor ms: the page's named queries (as the app runs them, results as
                 DataFrames) against bench/floors/*.sql, the same figures written directly;
   vs_pandas   = pandas ms / page ms: the same figures from DataFrames loaded with SELECT *
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import statistics
@@ -281,10 +283,77 @@ def pandas_pages(frames: Frames, c: dict) -> dict[str, Callable[[], object]]:
         curve = frames.s_curve(project, as_of)  # its status, score and quarters are read off the curve
         info = frames.projects[frames.projects["project_code"] == project].set_index("project_code")
         figures = info.assign(actual=float(curve.loc[as_of, "actual"]), planned=float(curve.loc[as_of, "planned"]))
-        quarters = curve.loc[[pd.Timestamp(YEAR, 3 * q, 1) + pd.offsets.MonthEnd(0) for q in range(1, 5)]].diff()
+        ends = curve.loc[[pd.Timestamp(YEAR, 3 * q, 1) + pd.offsets.MonthEnd(0) for q in range(1, 5)]]
+        quarters = ends - ends.shift(fill_value=0)  # the first quarter from 0 (diff() would leave it out)
         return figures, frames.scores(figures, mine), quarters, mine, history, frames.payments_of(project, as_of)
 
     return {"总览": overview, "预算执行": disbursement, "绩效指标": indicators, "即席查询": ad_hoc, "项目详情": project_page}
+
+
+def _total_row(table: pd.DataFrame) -> pd.Series:
+    return table[table["project_code"].isna()].iloc[0]
+
+
+def shared_figures(page: str, app: tuple, floor: list, pandas: tuple) -> dict[str, tuple]:
+    """Figures each page shows, as the page, its floor and its pandas baseline compute them
+    (None where one of them does not compute that figure): the ratios compare like with like only
+    while these agree (check_alike)."""
+    if page == "总览":
+        now, f, (actual, planned, behind, off, score) = app[0], floor[0].iloc[0], pandas[0]
+        return {
+            "actual": (now.actual, f["total_actual"], actual),
+            "planned": (now.planned, f["total_planned"], planned),
+            "projects behind": (now.behind, f["behind"], behind),
+            "indicators off target": (now.off_target, f["total_off"], off),
+            "score": (now.score.value, f["dept_score"], score),
+        }
+    if page == "预算执行":
+        total, curve = _total_row(app[0]), app[2]
+        return {
+            "actual": (total["actual_cumulative"], floor[0]["actual"].sum(), pandas[0]["actual"].sum()),
+            "planned": (total["planned_cumulative"], floor[0]["planned"].sum(), pandas[0]["planned"].sum()),
+            "projects red": (total["count_far_behind"] + total["count_over_budget"], None, (pandas[0]["status"] == "red").sum()),
+            "quarterly actual": (app[1]["actual"].sum(), None, pandas[1]["actual"].sum()),
+            "S-curve actual": (curve["actual_cumulative"].max(), floor[1]["actual"].max(), pandas[2]["actual"].max()),
+            "S-curve planned": (curve["planned_cumulative"].sum(), floor[1]["planned"].sum(), pandas[2]["planned"].sum()),
+            "payments listed": (len(app[3]), len(floor[2]), len(pandas[3])),
+        }
+    if page == "绩效指标":
+        department, floor_scores = _total_row(app[0]), floor[2].iloc[:, -1]  # the page lists the lowest scores only
+        return {
+            "indicators off target": (department["off_target"], floor[0]["off_target"].sum(), pandas[0]["off_target"].sum()),
+            "mean score": (department["mean_score"], floor_scores.mean(), pandas[2].mean()),
+            "lowest score": (department["lowest_score"], floor_scores.min(), pandas[2].min()),
+        }
+    if page == "即席查询":
+        return {
+            "red projects": (app[0]["value"].sum(), floor[0].iloc[:, 1].sum(), pandas[0].sum()),
+            "财政拨款 paid": (app[1]["value"].sum(), floor[1].iloc[:, 1].sum(), pandas[1].sum()),
+            **{f"满意度 {status}": (n, floor[2].set_index("status").iloc[:, 0].get(status), pandas[2].get(status))
+               for status, n in app[2].set_index("status")["value"].items()},
+        }  # fmt: skip
+    figures = app[1].iloc[0]
+    return {
+        "actual": (figures["actual_cumulative"], floor[1]["actual"].iloc[0], pandas[0]["actual"].iloc[0]),
+        "planned": (figures["planned_cumulative"], floor[1]["planned"].iloc[0], pandas[0]["planned"].iloc[0]),
+        "score": (figures["score"], None, pandas[1].iloc[0]),
+        "quarterly actual": (app[2]["actual"].sum(), floor[1][["a1", "a2", "a3", "a4"]].sum(axis=1).iloc[0], pandas[2]["actual"].sum()),
+        "indicators": (len(app[3]), len(floor[2]), len(pandas[3])),
+        "reports in the history": (len(app[4]), len(floor[3]), len(pandas[4])),
+        "payments listed": (len(app[6]), len(floor[4]), len(pandas[5])),
+    }
+
+
+def check_alike(page: str, app: tuple, floor: list, pandas: tuple) -> None:
+    """Raise unless the page, its floor and its pandas baseline give the same figures (to a part in
+    10^6: the baseline sums plans rounded in binary floating point)."""
+    wrong = [
+        f"{name}: page {a}, floor {f}, pandas {p}"
+        for name, (a, f, p) in shared_figures(page, app, floor, pandas).items()
+        if not all(math.isclose(float(a), float(v), rel_tol=1e-6, abs_tol=0.01) for v in (f, p) if v is not None)
+    ]
+    if wrong:
+        raise RuntimeError(f"{page}: the page, its floor and its pandas baseline disagree, their times do not compare: {'; '.join(wrong)}")
 
 
 def median_ms(works: dict[str, Callable[[], object]], runs: dict[str, int]) -> dict[str, float]:
@@ -311,6 +380,7 @@ def measure_pages(con: duckdb.DuckDBPyConnection, repeat: int) -> tuple[list[dic
     pandas = pandas_pages(frames, c)
     rows = []
     for page in FLOORS:
+        check_alike(page, app[page](), floor[page](), pandas[page]())
         ms = median_ms(
             {"ms": app[page], "floor_ms": floor[page], "pandas_ms": pandas[page]},
             {"ms": repeat, "floor_ms": repeat, "pandas_ms": max(1, repeat // 2)},  # the pandas baseline takes seconds at province
