@@ -15,12 +15,14 @@ CREATE OR REPLACE TEMP MACRO target_gap(op, actual, target) AS
          WHEN op = '=' THEN -abs(actual - target) END;
 
 
--- Share of a quantitative target reached, 0..1, for the proportional credit of the score.
+-- Share of a quantitative target reached, 0..1, for the proportional credit of the score. An unmet
+-- target whose share has no measure (> 0 reported as 0, < 0 reported as 0, = 0 missed) earns 0: the
+-- coalesce is needed because least and greatest skip a NULL, which gave such an indicator full credit.
 CREATE OR REPLACE TEMP MACRO attainment(op, actual, target) AS
     CASE WHEN target_met(op, actual, target) THEN 1.0
-         WHEN op IN ('>=', '>') THEN greatest(0.0, least(1.0, actual / nullif(target, 0)))
-         WHEN op IN ('<=', '<') THEN greatest(0.0, least(1.0, target / nullif(actual, 0)))
-         WHEN op = '=' THEN greatest(0.0, 1.0 - abs(actual - target) / nullif(abs(target), 0)) END;
+         WHEN op IN ('>=', '>') THEN greatest(0.0, least(1.0, coalesce(actual / nullif(target, 0), 0.0)))
+         WHEN op IN ('<=', '<') THEN greatest(0.0, least(1.0, coalesce(target / nullif(actual, 0), 0.0)))
+         WHEN op = '=' THEN greatest(0.0, 1.0 - coalesce(abs(actual - target) / nullif(abs(target), 0), 1.0)) END;
 
 
 -- Whether an indicator (its project, level1, status and off-target flag) passes 绩效指标's filters,

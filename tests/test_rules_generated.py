@@ -1,0 +1,371 @@
+"""The rules against an independent reference on generated fiscal years.
+
+Hypothesis draws small years the seed does not hold: plans of one to six checkpoints that may stop
+short of the budget, payments with refunds (on checkpoint days and 29 February too), indicators of
+every operator and score group (成本指标 as a level-1 of the newer scheme included) with and
+without weights and with zero targets, reports over several periods and batches with blanks and
+likelihoods, department-wide indicators, entered year-end forecasts, and an as-of date (31
+December among them). Each year is written to a database in one transaction, read through the rule
+macros the pages use (project_status_at, indicator_latest, scores_at), compared with the plain
+Python below, which follows the README's statement of the rules and nothing of the SQL, and rolled
+back. The seed-based tests pin the rules to worked examples; this one looks for the cases between
+them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from monitor.rules.disbursement import threshold_params
+from monitor.store import payment_months, plan_segments
+from monitor.store.batches import insert_rows, new_batch
+from monitor.store.db import connect
+
+YEAR = 2024  # a leap year: 29 February is a day of the plan like any other
+START = dt.date(YEAR - 1, 12, 31)  # the plan is 0 at the end of 31 December before the year
+YEAR_END = dt.date(YEAR, 12, 31)
+DEPT = "900001"
+PERIODS = [dt.date(YEAR, 3, 31), dt.date(YEAR, 6, 30), dt.date(YEAR, 9, 30), YEAR_END]
+POINTS = {"产出指标": ("output", 50.0), "成本指标": ("output", 50.0), "效益指标": ("effect", 30.0), "满意度指标": ("satisfaction", 10.0)}
+AT_RISK = ("有可能", "完全不可能")
+
+
+@dataclass
+class Report:
+    period: dt.date
+    value: float | None
+    text: str | None
+    likelihood: str | None
+
+
+@dataclass
+class Indicator:
+    level1: str
+    op: str
+    target: float | None
+    weight: float | None
+    reports: list[Report]  # in batch order: a later one of the same period corrects an earlier
+
+
+@dataclass
+class Project:
+    budget: int  # 元
+    plan: list[tuple[dt.date, int]]  # checkpoints, cumulative 元
+    payments: list[tuple[dt.date, int]]
+    forecasts: list[tuple[dt.date, int]]  # entered year-end forecasts (date it is as of, 元), in entry order
+    indicators: list[Indicator]
+
+
+def day_of_year(n: int) -> dt.date:
+    return dt.date(YEAR, 1, 1) + dt.timedelta(days=n - 1)
+
+
+days = st.integers(1, 366).map(day_of_year)
+reports = st.builds(
+    Report,
+    st.sampled_from(PERIODS),
+    st.one_of(
+        st.none(), st.sampled_from([0.0, 1.0, 2.0, 9.5, 10.0, 95.0, 100.0]), st.floats(0, 200, allow_nan=False).map(lambda v: round(v, 2))
+    ),
+    st.sampled_from([None, None, "已完成"]),
+    st.sampled_from([None, "确定能", *AT_RISK]),
+)
+indicators = st.builds(
+    Indicator,
+    st.sampled_from(list(POINTS)),
+    st.sampled_from([">=", ">", "<=", "<", "=", "qual"]),
+    st.sampled_from([0.0, 1.0, 2.0, 10.0, 95.0, 100.0]),
+    st.sampled_from([None, None, 1.0, 2.0, 3.5]),
+    st.lists(reports, max_size=3),
+)
+
+
+@st.composite
+def projects(draw) -> Project:
+    budget = draw(st.integers(1, 500)) * 1000
+    checkpoint_days = sorted(draw(st.sets(days, min_size=1, max_size=6)))
+    shares = sorted(draw(st.lists(st.integers(0, 100), min_size=len(checkpoint_days), max_size=len(checkpoint_days))))
+    if draw(st.booleans()):
+        shares[-1] = 100  # most plans end at the budget; some stop short of it
+    plan = [(d, budget * s // 100) for d, s in zip(checkpoint_days, shares)]
+    on_a_checkpoint = st.sampled_from(checkpoint_days)
+    payment = st.tuples(st.one_of(days, on_a_checkpoint), st.integers(-budget // 4, budget // 2).filter(bool))
+    return Project(
+        budget,
+        plan,
+        draw(st.lists(payment, max_size=8)),
+        draw(st.lists(st.tuples(days, st.integers(0, 2 * budget)), max_size=2)),
+        draw(st.lists(indicators, max_size=6)),
+    )
+
+
+years = st.tuples(st.lists(projects(), min_size=1, max_size=3), st.lists(indicators, max_size=2), st.one_of(days, st.just(YEAR_END)))
+
+
+# --- the reference: the rules as the README states them ---------------------------------------
+
+
+def planned_at(day: dt.date, plan: list[tuple[dt.date, int]]) -> float:
+    """Linear by calendar day between checkpoints from 0 at the end of 31 December, flat after the last; to the fen."""
+    previous = (START, 0)
+    for point in plan:
+        if day < point[0]:
+            value = previous[1] + (point[1] - previous[1]) * (day - previous[0]).days / (point[0] - previous[0]).days
+            return round(value, 2)
+        previous = point
+    return float(previous[1])
+
+
+def disbursement(p: Project, day: dt.date, amber: float, red: float) -> dict:
+    planned = planned_at(day, p.plan)
+    actual = float(sum(a for d, a in p.payments if d <= day))
+    entered = sorted((d, n, f) for n, (d, f) in enumerate(p.forecasts) if d <= day)  # the latest date, then the latest entry
+    if entered:
+        forecast = float(entered[-1][2])
+    elif actual > p.budget:
+        forecast = actual
+    else:
+        forecast = min(p.budget, actual + max(p.plan[-1][1] - planned, 0))
+    gap_pp = (actual - planned) / p.budget * 100
+    if actual > p.budget:
+        reason = "over_budget"
+    elif gap_pp < -red:
+        reason = "far_behind"
+    elif actual <= 0 and planned > 0:
+        reason = "not_started"
+    elif gap_pp < -amber:
+        reason = "behind"
+    elif forecast > p.budget:
+        reason = "forecast_over_budget"
+    else:
+        reason = "ahead" if actual > planned else "on_plan"
+    status = (
+        "red"
+        if reason in ("over_budget", "far_behind")
+        else "amber"
+        if reason in ("not_started", "behind", "forecast_over_budget")
+        else "green"
+    )
+    # within a fen of a boundary, the two sides' rounding of the plan (half away from zero in SQL, to
+    # the nearest binary float here) may fall either way
+    near_a_threshold = min(abs(gap_pp + amber), abs(gap_pp + red)) < 0.01 or abs(actual - planned) < 0.02 or 0 < planned < 0.02
+    return {"planned": planned, "actual": actual, "forecast": forecast, "status": status, "reason": reason, "near": near_a_threshold}
+
+
+def by_quarter(p: Project, day: dt.date) -> list[tuple[float, float | None]]:
+    """Planned (the difference of planned cumulative at the quarter ends) and actual (payments of the
+    quarter up to `day`; None for a quarter not begun) of each quarter."""
+    found = []
+    for begin, end in itertools.pairwise([START, *PERIODS]):  # the reporting periods are the quarter ends
+        planned = planned_at(end, p.plan) - (planned_at(begin, p.plan) if begin > START else 0.0)
+        started = begin + dt.timedelta(days=1) <= day
+        found.append((planned, float(sum(a for d, a in p.payments if begin < d <= min(end, day))) if started else None))
+    return found
+
+
+def met(op: str, actual: float, target: float) -> bool:
+    return {">=": actual >= target, ">": actual > target, "<=": actual <= target, "<": actual < target, "=": actual == target}[op]
+
+
+def judged(i: Indicator, day: dt.date) -> dict:
+    """Status, off-target flag and attainment (the share of the target reached, for the score) at `day`."""
+    latest = None
+    for r in i.reports:  # the latest period wins; within a period, the latest batch
+        if r.period <= day and (latest is None or r.period >= latest.period):
+            latest = r
+    value = latest.value if latest else None
+    if i.op == "qual" and latest and (latest.text is not None or value is not None):
+        status, attainment = "定性待评", 1.0
+    elif value is None:
+        status, attainment = "未填报", 0.0
+    elif met(i.op, value, i.target):
+        status, attainment = "达标", 1.0
+    else:
+        status = "未达标"
+        if i.op in (">=", ">"):
+            share = value / i.target if i.target else 0.0
+        elif i.op in ("<=", "<"):
+            share = i.target / value if value else 0.0
+        else:
+            share = 1 - abs(value - i.target) / abs(i.target) if i.target else 0.0
+        attainment = max(0.0, min(1.0, share))  # an unmet target earns nothing more than its share, never less than 0
+    off = status == "未达标" or (latest is not None and latest.likelihood in AT_RISK)
+    return {"status": status, "off_target": off, "attainment": attainment}
+
+
+def score(p: Project, day: dt.date, figures: dict) -> float | None:
+    """预算执行 10 points (actual / planned, capped at 1; full when nothing is planned yet) and the
+    indicators' 90: each score group's points shared by weight over its indicators, a group without
+    any counted indicator left out and the others scaled up to 90; before the year end (an estimate)
+    the unreported ones are not counted, and nothing reported at all leaves no score."""
+    estimate = day < YEAR_END
+    execution = 10 * (min(1.0, figures["actual"] / figures["planned"]) if figures["planned"] > 0 else 1.0)
+    groups: dict[str, tuple[float, list[tuple[float, float]]]] = {}
+    for i in p.indicators:
+        j = judged(i, day)
+        if estimate and j["status"] == "未填报":
+            continue
+        group, points = POINTS[i.level1]
+        groups.setdefault(group, (points, []))[1].append((j["attainment"], 1.0 if i.weight is None else i.weight))
+    if not groups:
+        return None if estimate else execution
+    earned = sum(points * sum(a * w for a, w in shares) / sum(w for _, w in shares) for points, shares in groups.values())
+    return execution + earned * 90 / sum(points for points, _ in groups.values())
+
+
+# --- writing a drawn year ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    con = connect(tmp_path_factory.mktemp("generated") / "rules.duckdb")
+    con.execute("INSERT INTO departments (dept_code, name) VALUES (?, '生成单位')", [DEPT])
+    yield con
+    con.close()
+
+
+def write(con, drawn: list[Project], dept_wide: list[Indicator]) -> None:
+    def insert(table: str, columns: str, rows: list[tuple]) -> None:
+        insert_rows(con, table, columns.split(), rows)
+
+    def batch(kind: str, name: str) -> int:
+        return new_batch(con, kind, "generated", name, 1, "test")
+
+    targets = batch("targets", "targets")
+    codes = [f"P{n}" for n in range(len(drawn))]
+    insert(
+        "projects",
+        "year dept_code project_code name budget fiscal_funds batch_id",
+        [(YEAR, DEPT, code, f"项目{code}", p.budget, p.budget, targets) for code, p in zip(codes, drawn)],
+    )
+    insert(
+        "plan_checkpoints",
+        "year project_code checkpoint_date planned_cumulative",
+        [(YEAR, code, d, v) for code, p in zip(codes, drawn) for d, v in p.plan],
+    )
+    insert(
+        "indicators",
+        "year project_code indicator_id seq level1 level2 level3 description target_text op target_value weight",
+        [
+            (YEAR, code, f"{code}-{k}", k, i.level1, "二级", f"指标{k}", "", "", i.op, i.target, i.weight)
+            for code, p in zip(codes, drawn)
+            for k, i in enumerate(p.indicators)
+        ],
+    )
+    insert(
+        "dept_indicators",
+        "year dept_code indicator_id seq description target_text op target_value",
+        [(YEAR, DEPT, f"D-{k}", k, f"整体{k}", "", i.op, i.target) for k, i in enumerate(dept_wide)],
+    )
+    plan_segments.rebuild(con, YEAR)
+    paid = batch("payments", "payments")
+    payment_months.insert(
+        con,
+        ("year", "project_code", "paid_on", "amount", "batch_id"),
+        [(YEAR, code, d, a, paid) for code, p in zip(codes, drawn) for d, a in p.payments],
+        paid,
+    )
+    for code, p in zip(codes, drawn):
+        for n, (d, f) in enumerate(p.forecasts):  # a batch each, in order
+            insert("forecasts", "year project_code entered_on forecast batch_id", [(YEAR, code, d, f, batch("forecasts", f"{code}-{n}"))])
+    reported = [(code, f"{code}-{k}", i) for code, p in zip(codes, drawn) for k, i in enumerate(p.indicators)]
+    for project, iid, i in reported + [(None, f"D-{k}", i) for k, i in enumerate(dept_wide)]:
+        for n, r in enumerate(i.reports):  # a batch each, in order
+            insert(
+                "indicator_actuals",
+                "year project_code indicator_id period_end actual_value actual_text likelihood batch_id",
+                [(YEAR, project, iid, r.period, r.value, r.text, r.likelihood, batch("indicator_actuals", f"{iid}-{n}"))],
+            )
+
+
+def rows(con, key: str, rule: str, day: dt.date, **params) -> dict:
+    """The rows of table macro call `rule` by `key` (an expression of its columns)."""
+    found = con.execute(f"SELECT {key} AS key, * FROM {rule}", {"year": YEAR, "day": day, **params}).df()
+    return {r["key"]: r for r in found.to_dict("records")}
+
+
+def close(a: float | None, b: float | None, tolerance: float = 1e-6) -> bool:
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
+        return (a is None or a != a) and (b is None or b != b)
+    return math.isclose(float(a), float(b), rel_tol=tolerance, abs_tol=0.011)
+
+
+# Found by this test: an unmet > 0 target reported as 0 had no share (0 / 0), and least() and
+# greatest() skip a NULL, so it earned full credit: 100 points where 10 are due.
+ZERO_TARGET_MISSED = (
+    [Project(1000, [(day_of_year(1), 0)], [], [], [Indicator("产出指标", ">", 0.0, None, [Report(PERIODS[0], 0.0, None, None)])])],
+    [],
+    YEAR_END,
+)
+
+
+# derandomized: the same 200 years in every run, so a CI run fails only on a change (1,500 random ones passed when written)
+@settings(
+    max_examples=200,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(years)
+@example(ZERO_TARGET_MISSED)
+def test_the_rules_agree_with_the_reference_on_generated_years(con, year):
+    drawn, dept_wide, day = year
+    limits = threshold_params()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        write(con, drawn, dept_wide)
+        statuses = rows(con, "project_code", "project_status_at($year, $day, NULL, $amber_pp, $red_pp)", day, **limits)
+        latest = rows(con, "indicator_id", "indicator_latest($year, $day)", day)
+        scores = rows(con, "coalesce(project_code, 'department')", "scores_at($year, $day, NULL)", day)
+        quarters = rows(con, "project_code || '-' || quarter", "quarterly_at($year, $day, NULL)", day)
+    finally:
+        con.execute("ROLLBACK")
+
+    expected_scores = {}
+    for n, p in enumerate(drawn):
+        code, want = f"P{n}", disbursement(p, day, limits["amber_pp"], limits["red_pp"])
+        got = statuses[code]
+        for name, column in (("planned", "planned_cumulative"), ("actual", "actual_cumulative"), ("forecast", "forecast")):
+            assert close(got[column], want[name]), (code, name, got[column], want[name], p, day)
+        if not want["near"]:
+            assert (got["status"], got["status_reason"]) == (want["status"], want["reason"]), (code, got["status_reason"], want, p, day)
+        for q, (planned, actual) in enumerate(by_quarter(p, day), start=1):
+            g = quarters[f"{code}-{q}"]
+            assert close(g["planned"], planned) and close(g["actual"], actual), (
+                code,
+                q,
+                g["planned"],
+                planned,
+                g["actual"],
+                actual,
+                p,
+                day,
+            )
+        for k, i in enumerate(p.indicators):
+            j, g = judged(i, day), latest[f"{code}-{k}"]
+            assert (g["status"], bool(g["off_target"])) == (j["status"], j["off_target"]), (code, k, g["status"], j, i, day)
+        expected_scores[code] = score(p, day, want)
+        assert close(scores[code]["score"], expected_scores[code]), (code, scores[code]["score"], expected_scores[code], p, day)
+        assert bool(scores[code]["estimate"]) == (day < YEAR_END)
+    for k, i in enumerate(dept_wide):
+        j, g = judged(i, day), latest[f"D-{k}"]
+        assert (g["status"], bool(g["off_target"])) == (j["status"], j["off_target"]), ("dept", k, g["status"], j, i, day)
+
+    department = scores["department"]
+    scored = {code: s for code, s in expected_scores.items() if s is not None}
+    budgets = {f"P{n}": p.budget for n, p in enumerate(drawn)}
+    weighted = sum(s * budgets[c] for c, s in scored.items()) / sum(budgets[c] for c in scored) if scored else None
+    assert close(department["score"], weighted), (department["score"], weighted)
+    assert close(department["mean_score"], sum(scored.values()) / len(scored) if scored else None)
+    assert close(department["lowest_score"], min(scored.values()) if scored else None)
+    every = [judged(i, day) for p in drawn for i in p.indicators] + [judged(i, day) for i in dept_wide]
+    assert department["indicators"] == len(every)
+    assert department["off_target"] == sum(j["off_target"] for j in every)
+    assert department["missing"] == sum(j["status"] == "未填报" for j in every)
