@@ -5,11 +5,12 @@ short of the budget, payments with refunds (on checkpoint days and 29 February t
 every operator and score group (成本指标 as a level-1 of the newer scheme included) with and
 without weights and with zero targets, reports over several periods and batches with blanks and
 likelihoods, department-wide indicators, entered year-end forecasts, and an as-of date (31
-December among them). Each year is written to a database in one transaction, read through the rule
-macros the pages use (project_status_at, indicator_latest, scores_at), compared with the plain
-Python below, which follows the README's statement of the rules and nothing of the SQL, and rolled
-back. The seed-based tests pin the rules to worked examples; this one looks for the cases between
-them."""
+December among them), with the projects in two units under one department. Each year is written
+to a database in one transaction, read through the rule macros the pages use (project_status_at,
+quarterly_at, indicator_latest, scores_at, under every 单位 filter) and 通报's bulletin_units.sql,
+compared with the plain Python below, which follows the README's statement of the rules and
+nothing of the SQL, and rolled back. The seed-based tests pin the rules to worked examples; this
+one looks for the cases between them."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from monitor.rules.bulletin import previous_month_end, same_day_last_year
 from monitor.rules.disbursement import threshold_params
 from monitor.store import payment_months, plan_segments
 from monitor.store.batches import insert_rows, new_batch
-from monitor.store.db import connect
+from monitor.store.db import connect, sql
 
 YEAR = 2024  # a leap year: 29 February is a day of the plan like any other
 START = dt.date(YEAR - 1, 12, 31)  # the plan is 0 at the end of 31 December before the year
@@ -134,8 +136,15 @@ def disbursement(p: Project, day: dt.date, amber: float, red: float) -> dict:
         forecast = actual
     else:
         forecast = min(p.budget, actual + max(p.plan[-1][1] - planned, 0))
-    gap_pp = (actual - planned) / p.budget * 100
-    if actual > p.budget:
+    return {"planned": planned, "actual": actual, "forecast": forecast, **judge(actual, planned, p.budget, forecast, amber, red)}
+
+
+def judge(actual: float, planned: float, budget: float, forecast: float, amber: float, red: float) -> dict:
+    """The status rule over a project's figures, or a unit's summed ones: status, reason, and whether
+    the figures lie within a fen of a boundary (where the two sides' rounding of the plan, half away
+    from zero in SQL and to the nearest binary float here, may fall either way)."""
+    gap_pp = (actual - planned) / budget * 100
+    if actual > budget:
         reason = "over_budget"
     elif gap_pp < -red:
         reason = "far_behind"
@@ -143,21 +152,13 @@ def disbursement(p: Project, day: dt.date, amber: float, red: float) -> dict:
         reason = "not_started"
     elif gap_pp < -amber:
         reason = "behind"
-    elif forecast > p.budget:
+    elif forecast > budget:
         reason = "forecast_over_budget"
     else:
         reason = "ahead" if actual > planned else "on_plan"
-    status = (
-        "red"
-        if reason in ("over_budget", "far_behind")
-        else "amber"
-        if reason in ("not_started", "behind", "forecast_over_budget")
-        else "green"
-    )
-    # within a fen of a boundary, the two sides' rounding of the plan (half away from zero in SQL, to
-    # the nearest binary float here) may fall either way
-    near_a_threshold = min(abs(gap_pp + amber), abs(gap_pp + red)) < 0.01 or abs(actual - planned) < 0.02 or 0 < planned < 0.02
-    return {"planned": planned, "actual": actual, "forecast": forecast, "status": status, "reason": reason, "near": near_a_threshold}
+    status = {"over_budget": "red", "far_behind": "red", "not_started": "amber", "behind": "amber", "forecast_over_budget": "amber"}
+    near = min(abs(gap_pp + amber), abs(gap_pp + red)) < 0.01 or abs(actual - planned) < 0.02 or 0 < planned < 0.02
+    return {"status": status.get(reason, "green"), "reason": reason, "near": near}
 
 
 def by_quarter(p: Project, day: dt.date) -> list[tuple[float, float | None]]:
@@ -340,6 +341,10 @@ def test_the_rules_agree_with_the_reference_on_generated_years(con, year):
         scores = {u: rows(con, TOTAL, "scores_at($year, $day, $unit)", day, unit=u) for u in scopes}
         latest = rows(con, "indicator_id", "indicator_latest($year, $day)", day)
         quarters = rows(con, "project_code || '-' || quarter", "quarterly_at($year, $day, NULL)", day)
+        units = con.execute(
+            sql("bulletin_units"), {"year": YEAR, "dept": None, "as_of": day, "prev_as_of": previous_month_end(day),
+                                    "last_year_as_of": same_day_last_year(day), **limits},
+        ).df()  # fmt: skip
     finally:
         con.execute("ROLLBACK")
 
@@ -373,6 +378,7 @@ def test_the_rules_agree_with_the_reference_on_generated_years(con, year):
         j, g = judged(i, day), latest[f"D-{k}"]
         assert (g["status"], bool(g["off_target"])) == (j["status"], j["off_target"]), ("dept", k, g["status"], j, i, day)
 
+    check_bulletin(units, drawn, day, limits)
     for scope in scopes:  # the 单位 filter: all, the 部门 (both units below it), each unit
         check_department_row(scope, scores[scope].get("total"), statuses[scope].get("total"), drawn, dept_wide, expected_scores, day)
 
@@ -395,3 +401,39 @@ def check_department_row(scope, row, total, drawn: list[Project], dept_wide: lis
     ), scope  # fmt: skip
     assert close(total["budget"], sum(p.budget for p in mine.values())), scope
     assert close(total["actual_cumulative"], sum(a for p in mine.values() for d, a in p.payments if d <= day)), scope
+
+
+def check_bulletin(table, drawn: list[Project], day: dt.date, limits: dict) -> None:
+    """支出进度通报: each unit's summed figures, its 执行率 and rank (equal rates share one), its status by
+    the rule over its sums, its red and amber projects, its rate at the previous month end; and the
+    total row's counts of units by status."""
+    found = {r["dept_code"]: r for r in table.to_dict("records") if isinstance(r["dept_code"], str)}
+    figures = {u: [(p, disbursement(p, day, limits["amber_pp"], limits["red_pp"])) for p in drawn if p.unit == u] for u in UNITS}
+    figures = {u: f for u, f in figures.items() if f}
+    assert set(found) == set(figures)
+    rates = {u: sum(f["actual"] for _, f in mine) / sum(p.budget for p, _ in mine) for u, mine in figures.items()}
+    prev = previous_month_end(day)
+    statuses, near = [], False
+    for u, mine in figures.items():
+        got, budget = found[u], sum(p.budget for p, _ in mine)
+        planned, actual, forecast = (sum(f[k] for _, f in mine) for k in ("planned", "actual", "forecast"))
+        assert close(got["budget"], budget) and close(got["actual"], actual) and close(got["planned"], planned), (u, got, mine)
+        assert close(got["execution_rate"], rates[u]), u
+        if not any(abs(rates[u] - r) < 1e-9 for v, r in rates.items() if v != u):  # a tie within rounding may rank either way
+            assert got["rank"] == 1 + sum(r > rates[u] for r in rates.values()), (u, got["rank"], rates)
+        assert any(f["near"] for _, f in mine) or (got["red_projects"], got["amber_projects"]) == (
+            sum(f["status"] == "red" for _, f in mine), sum(f["status"] == "amber" for _, f in mine)
+        ), u  # fmt: skip
+        want = judge(actual, planned, budget, forecast, limits["amber_pp"], limits["red_pp"])
+        if not want["near"]:
+            assert (got["status"], got["status_reason"]) == (want["status"], want["reason"]), (u, got["status_reason"], want)
+        statuses.append(want["status"])
+        near = near or want["near"]
+        prev_rate = sum(a for p, _ in mine for d, a in p.payments if d <= prev) / budget if prev.year == YEAR else None
+        assert close(got["prev_rate"], prev_rate, 1e-9), (u, got["prev_rate"], prev_rate)
+        assert got["last_year_rate"] is None or got["last_year_rate"] != got["last_year_rate"]  # no earlier year is held
+    total = table[table["dept_code"].isna()].iloc[0]
+    if not near:
+        assert (total["red_units"], total["amber_units"], total["green_units"]) == tuple(
+            statuses.count(s) for s in ("red", "amber", "green")
+        )
