@@ -5,7 +5,6 @@ workbook the command line writes, against figures recomputed here from the raw t
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import re
 import shutil
@@ -18,6 +17,7 @@ from app_helpers import app_on
 from browser_helpers import assert_no_exception, needs_chromium, streamlit_server, wait_until_idle
 from cli_run import run_cli
 from docx import Document
+from reference_rules import planned_at
 
 from monitor.demo.scale import generate
 from monitor.explore.builder import Query
@@ -52,17 +52,6 @@ def raw(county) -> dict[str, pd.DataFrame]:
         con.close()
 
 
-def _planned(checkpoints: pd.DataFrame, year: int, day: dt.date) -> float:
-    """The plan at the end of `day`: linear by calendar day from 0 at the end of 31 December before."""
-    points = [(dt.date(year - 1, 12, 31), 0.0)] + [
-        (d.date(), float(v)) for d, v in checkpoints[["checkpoint_date", "planned_cumulative"]].values
-    ]
-    for (d0, v0), (d1, v1) in itertools.pairwise(points):
-        if d0 <= day < d1:
-            return round(v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days, 2)
-    return points[-1][1]
-
-
 def expected(raw: dict[str, pd.DataFrame], year: int, day: dt.date) -> pd.DataFrame:
     """Per unit holding projects of `year`: budget, planned, actual, forecast (元) at the end of `day`."""
     projects = raw["projects"][raw["projects"]["year"] == year]
@@ -73,7 +62,8 @@ def expected(raw: dict[str, pd.DataFrame], year: int, day: dt.date) -> pd.DataFr
     rows = []
     for p in projects.itertuples():
         mine = by_project[p.project_code]
-        planned, budget, spent = _planned(mine, year, day), float(p.budget), float(actual.get(p.project_code, 0.0))
+        plan = [(d.date(), float(v)) for d, v in mine[["checkpoint_date", "planned_cumulative"]].values]
+        planned, budget, spent = planned_at(day, plan), float(p.budget), float(actual.get(p.project_code, 0.0))
         total = float(mine["planned_cumulative"].max())
         forecast = spent if spent > budget else min(budget, spent + max(total - planned, 0))
         rows.append((p.dept_code, budget, planned, spent, forecast))

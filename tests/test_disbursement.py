@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from reference_rules import planned_at
 
 from monitor.rules.disbursement import status_report, threshold_params
 from monitor.rules.indicators import indicator_report
@@ -20,20 +21,6 @@ from monitor.store.db import REPO_ROOT, connect, query_df
 
 KEPU = "13052923P00584011181P"  # 科普专项经费, budget 870000: 217500 / 430000 / 652500 / 870000 at 3-31, 6-30, 10-31, 12-31
 YJY = "13052923P00584011183Y"  # 巨鹿县研究院专项经费, budget 20000: 5000 / 10000 / 15000 / 20000
-
-
-def hand_planned(day: dt.date, points: list[tuple[dt.date, float]]) -> float:
-    """The interpolation rule written out independently of the SQL: 0 at the end of 31 December of
-    the previous year, linear by calendar day between checkpoints, flat after the last."""
-    previous = (dt.date(2022, 12, 31), 0.0)
-    if day < previous[0]:
-        return 0.0
-    for point in points:
-        if day < point[0]:
-            share = (day - previous[0]).days / (point[0] - previous[0]).days
-            return round(previous[1] + (point[1] - previous[1]) * share, 2)
-        previous = point
-    return previous[1]
 
 
 KEPU_PLAN = [
@@ -115,7 +102,7 @@ def test_figures_against_hand_computation(targets_only, as_of):
     pay(targets_only, KEPU, ("2023-01-15", "200000.00"), ("2023-07-01", "250000.00"), ("2023-10-10", "-10000.00"))
     day = dt.date.fromisoformat(as_of)
     actual = sum(a for d, a in [(dt.date(2023, 1, 15), 200000), (dt.date(2023, 7, 1), 250000), (dt.date(2023, 10, 10), -10000)] if d <= day)
-    planned = hand_planned(day, KEPU_PLAN)
+    planned = planned_at(day, KEPU_PLAN)
     row = project_row(targets_only, KEPU, as_of)
     assert row["planned_cumulative"] == pytest.approx(planned)
     assert row["actual_cumulative"] == pytest.approx(actual)
@@ -192,7 +179,7 @@ def test_cli_json_agrees_with_the_queries(demo_db, as_of):
         paid = con.execute("SELECT sum(amount) FROM payments WHERE project_code = ? AND paid_on <= ?", [KEPU, as_of]).fetchone()[0]
     finally:
         con.close()
-    assert kepu["planned_cumulative"] == hand_planned(dt.date.fromisoformat(as_of), KEPU_PLAN)
+    assert kepu["planned_cumulative"] == planned_at(dt.date.fromisoformat(as_of), KEPU_PLAN)
     assert kepu["actual_cumulative"] == float(paid)
     assert {p["status"] for p in report["projects"]} <= {"green", "amber", "red"}
     assert len(report["quarters"]) == 5 * 4

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from reference_rules import attainment, planned_at, target_met
 
 from monitor.rules.bulletin import previous_month_end, same_day_last_year
 from monitor.rules.disbursement import threshold_params
@@ -115,17 +116,6 @@ years = st.tuples(st.lists(projects(), min_size=1, max_size=3), st.lists(indicat
 # --- the reference: the rules as the README states them ---------------------------------------
 
 
-def planned_at(day: dt.date, plan: list[tuple[dt.date, int]]) -> float:
-    """Linear by calendar day between checkpoints from 0 at the end of 31 December, flat after the last; to the fen."""
-    previous = (START, 0)
-    for point in plan:
-        if day < point[0]:
-            value = previous[1] + (point[1] - previous[1]) * (day - previous[0]).days / (point[0] - previous[0]).days
-            return round(value, 2)
-        previous = point
-    return float(previous[1])
-
-
 def disbursement(p: Project, day: dt.date, amber: float, red: float) -> dict:
     planned = planned_at(day, p.plan)
     actual = float(sum(a for d, a in p.payments if d <= day))
@@ -166,14 +156,10 @@ def by_quarter(p: Project, day: dt.date) -> list[tuple[float, float | None]]:
     quarter up to `day`; None for a quarter not begun) of each quarter."""
     found = []
     for begin, end in itertools.pairwise([START, *PERIODS]):  # the reporting periods are the quarter ends
-        planned = planned_at(end, p.plan) - (planned_at(begin, p.plan) if begin > START else 0.0)
+        planned = planned_at(end, p.plan) - planned_at(begin, p.plan)
         started = begin + dt.timedelta(days=1) <= day
         found.append((planned, float(sum(a for d, a in p.payments if begin < d <= min(end, day))) if started else None))
     return found
-
-
-def met(op: str, actual: float, target: float) -> bool:
-    return {">=": actual >= target, ">": actual > target, "<=": actual <= target, "<": actual < target, "=": actual == target}[op]
 
 
 def judged(i: Indicator, day: dt.date) -> dict:
@@ -184,22 +170,15 @@ def judged(i: Indicator, day: dt.date) -> dict:
             latest = r
     value = latest.value if latest else None
     if i.op == "qual" and latest and (latest.text is not None or value is not None):
-        status, attainment = "定性待评", 1.0
+        status, share = "定性待评", 1.0
     elif value is None:
-        status, attainment = "未填报", 0.0
-    elif met(i.op, value, i.target):
-        status, attainment = "达标", 1.0
+        status, share = "未填报", 0.0
+    elif target_met(i.op, value, i.target):
+        status, share = "达标", 1.0
     else:
-        status = "未达标"
-        if i.op in (">=", ">"):
-            share = value / i.target if i.target else 0.0
-        elif i.op in ("<=", "<"):
-            share = i.target / value if value else 0.0
-        else:
-            share = 1 - abs(value - i.target) / abs(i.target) if i.target else 0.0
-        attainment = max(0.0, min(1.0, share))  # an unmet target earns nothing more than its share, never less than 0
+        status, share = "未达标", attainment(i.op, value, i.target)
     off = status == "未达标" or (latest is not None and latest.likelihood in AT_RISK)
-    return {"status": status, "off_target": off, "attainment": attainment}
+    return {"status": status, "off_target": off, "attainment": share}
 
 
 def score(p: Project, day: dt.date, figures: dict) -> float | None:

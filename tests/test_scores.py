@@ -9,31 +9,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from reference_rules import attainment, planned_at
 
 from monitor.store.db import connect, query_df
 
 POINTS = {"产出指标": 50, "成本指标": 50, "效益指标": 30, "满意度指标": 10}
 GROUP = {"产出指标": "output", "成本指标": "output", "效益指标": "effect", "满意度指标": "satisfaction"}
-
-
-def _planned(day: dt.date, plan: list[tuple[dt.date, float]]) -> float:
-    previous = (dt.date(2022, 12, 31), 0.0)  # 0 at the end of 31 December before the fiscal year
-    for point in plan:
-        if day < point[0]:
-            return previous[1] + (point[1] - previous[1]) * (day - previous[0]).days / (point[0] - previous[0]).days
-        previous = point
-    return previous[1]
-
-
-def _attainment(op: str, actual: float, target: float) -> float:
-    met = {">=": actual >= target, ">": actual > target, "<=": actual <= target, "<": actual < target, "=": actual == target}[op]
-    if met:
-        return 1.0
-    if op in (">=", ">"):
-        return max(0.0, min(1.0, actual / target)) if target else 0.0
-    if op in ("<=", "<"):
-        return max(0.0, min(1.0, target / actual)) if actual else 0.0
-    return max(0.0, 1.0 - abs(actual - target) / abs(target))
 
 
 def _hand_scores(con, day: dt.date) -> dict[str, dict]:
@@ -44,7 +25,7 @@ def _hand_scores(con, day: dt.date) -> dict[str, dict]:
         plan = con.execute(
             "SELECT checkpoint_date, planned_cumulative FROM plan_checkpoints WHERE project_code = ? ORDER BY 1", [code]
         ).fetchall()
-        planned = _planned(day, [(d, float(v)) for d, v in plan])
+        planned = planned_at(day, [(d, float(v)) for d, v in plan])
         paid = float(
             con.execute("SELECT coalesce(sum(amount), 0) FROM payments WHERE project_code = ? AND paid_on <= ?", [code, day]).fetchone()[0]
         )
@@ -65,7 +46,7 @@ def _hand_scores(con, day: dt.date) -> dict[str, dict]:
                     groups.setdefault(level1, []).append(0.0)
                 continue
             reported += 1
-            groups.setdefault(level1, []).append(1.0 if op == "qual" else _attainment(op, latest[0], target))
+            groups.setdefault(level1, []).append(1.0 if op == "qual" else attainment(op, latest[0], target))
         earned = {g: POINTS[g] * sum(v) / len(v) for g, v in groups.items()}
         score = execution + sum(earned.values()) * 90 / sum(POINTS[g] for g in earned) if earned else None
         found[code] = {"name": name, "budget": float(budget), "score": score, "reporting_rate": reported / total}
