@@ -218,7 +218,7 @@ class Frames:
         points = rows["level1"].map({"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0})
         share = points / rows.groupby(["project_code", "level1"])["indicator_id"].transform("size")
         earned = (rows["attainment"] * share).groupby(rows["project_code"]).sum() * 90 / share.groupby(rows["project_code"]).sum()
-        execution = 10 * (figures["actual"] / figures["planned"]).clip(upper=1).where(figures["planned"] > 0, 1.0)
+        execution = 10 * (figures["actual"] / figures["planned"]).clip(0, 1).where(figures["planned"] > 0, 1.0)
         return execution + earned.reindex(figures.index, fill_value=0.0)
 
     def s_curve(self, project: str, as_of: pd.Timestamp) -> pd.DataFrame:

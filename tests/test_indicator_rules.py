@@ -175,6 +175,23 @@ def test_an_estimate_without_any_report_has_no_score(targets_only):
     assert row["execution_points"] == pytest.approx(0.0)  # nothing paid against the plan to date
 
 
+def test_net_refunds_earn_no_execution_points_never_minus(targets_only):
+    """A refund larger than what was paid (7500 paid, 9000 returned: −1500 net) against 10000 planned
+    at 06-30 earns 0 of the 10 points, not −1.5: the official 自评表 scores 预算执行 from 0 to 10."""
+    batch = new_batch(targets_only, "payments", "constructed", "refund", 2, "test")
+    payment_months.insert(
+        targets_only,
+        ("year", "project_code", "paid_on", "amount", "batch_id"),
+        [(2023, YJY, dt.date(2023, 5, 1), Decimal("7500.00"), batch), (2023, YJY, dt.date(2023, 6, 2), Decimal("-9000.00"), batch)],
+        batch,
+    )
+    report(targets_only, YJY, "研究院数量", 1.0)
+    row = scores(targets_only, "2023-06-30")[YJY]
+    assert row["actual_cumulative"] == Decimal("-1500.00")
+    assert row["execution_points"] == pytest.approx(0.0)
+    assert row["score"] == pytest.approx(0.0 + 90.0)  # the one reported indicator is met: all of an estimate's 90
+
+
 def test_weights_split_a_level_and_grades(targets_only):
     targets_only.execute("UPDATE indicators SET weight = 3 WHERE project_code = ? AND level3 = '研究院利用率'", [YJY])
     for level3 in ("研究院数量", "研究院任务完成率", "项目资金金额", "工作完成率", "长期使用性", "满意度"):

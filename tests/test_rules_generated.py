@@ -182,12 +182,12 @@ def judged(i: Indicator, day: dt.date) -> dict:
 
 
 def score(p: Project, day: dt.date, figures: dict) -> float | None:
-    """预算执行 10 points (actual / planned, capped at 1; full when nothing is planned yet) and the
+    """预算执行 10 points (actual / planned, within 0..1; full when nothing is planned yet) and the
     indicators' 90: each score group's points shared by weight over its indicators, a group without
     any counted indicator left out and the others scaled up to 90; before the year end (an estimate)
     the unreported ones are not counted, and nothing reported at all leaves no score."""
     estimate = day < YEAR_END
-    execution = 10 * (min(1.0, figures["actual"] / figures["planned"]) if figures["planned"] > 0 else 1.0)
+    execution = 10 * (max(0.0, min(1.0, figures["actual"] / figures["planned"])) if figures["planned"] > 0 else 1.0)
     groups: dict[str, tuple[float, list[tuple[float, float]]]] = {}
     for i in p.indicators:
         j = judged(i, day)

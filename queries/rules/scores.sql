@@ -20,7 +20,7 @@ CREATE OR REPLACE TEMP MACRO score_is_estimate(fy, day, dept) AS
 
 -- Self-evaluation score (自评) of each project of fiscal year fy (unit unit_code, NULL = all) at day,
 -- as the official 项目支出绩效自评表, with its breakdown, and a department row (project_code NULL):
---   budget execution 10 points: actual / planned to date, capped at 1 (at year end, when the
+--   budget execution 10 points: actual / planned to date, within 0..1 (at year end, when the
 --     plan has reached the budget, this is 执行率 × 10; nothing planned yet counts as full);
 --   indicators 90 points: the score groups of score_levels() (产出 50 with 成本指标 inside it,
 --     效益 30, 满意度 10), each split over its indicators by weight (equal when none is given); an
@@ -65,8 +65,9 @@ WITH units AS (  -- whether each unit's scores are estimates, decided once per u
     GROUP BY project_code
 ), projects_scored AS (
     SELECT d.dept_code, d.project_code, d.name, d.budget, d.planned_cumulative, d.actual_cumulative, d.forecast,
-           10 * CASE WHEN d.planned_cumulative > 0 THEN least(1.0, d.actual_cumulative / d.planned_cumulative) ELSE 1.0 END
-               AS execution_points,
+           -- within 0..1: refunds beyond the payments (a negative actual) earn nothing, never minus points
+           10 * CASE WHEN d.planned_cumulative > 0 THEN greatest(0.0, least(1.0, d.actual_cumulative / d.planned_cumulative))
+                     ELSE 1.0 END AS execution_points,
            p.output_points, p.effect_points, p.satisfaction_points,
            u.estimate,
            CASE WHEN u.estimate THEN p.indicator_points ELSE coalesce(p.indicator_points, 0) END AS indicator_points,
