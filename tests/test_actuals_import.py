@@ -86,6 +86,19 @@ def test_bad_rows_name_row_and_column_and_write_nothing(targets_only, row, colum
     assert any(p.row == 3 and p.column == column and expected in str(p.expected) for p in check.problems), [str(p) for p in check.problems]
 
 
+
+def test_english_words_of_reason_and_likelihood_are_stored_as_the_codes(targets_only):
+    """The English UI names 人员保障 "Staffing" and 有可能 "At risk": a file written with those words
+    stores the Chinese codes, and a refusal read in English lists the words with their codes."""
+    check = import_file(targets_only, csv(f"{YJY},,研究院利用率,2023-09-30,88%,Staffing,设备调试延后,At risk,"), "en.csv", "tester")
+    assert check.problems == [] and stored(targets_only)[0][4:] == ("有可能", "人员保障")
+    bad = check_file(targets_only, csv(f"{YJY},,研究院利用率,2023-12-31,88%,Weather,,Maybe,"), "bad.csv")
+    assert [p.column for p in bad.problems] == ["偏差原因", "完成目标可能性"]
+    english = [p.expected.text("en") for p in bad.problems]
+    assert "Funding (经费保障) / Rules and procedures (制度保障)" in english[0]
+    assert english[1].endswith("Certain (确定能) / At risk (有可能) / Impossible (完全不可能)")
+    assert "经费保障 / 制度保障 / 人员保障 / 硬件条件保障 / 其他" in bad.problems[0].expected.text("zh")
+
 def test_same_indicator_and_period_twice_is_an_error(targets_only):
     check = check_file(targets_only, csv(f"{YJY},,研究院利用率,2023-09-30,88%,,,,", f"{YJY},,研究院利用率,2023-09-30,90%,,,,"), "dup.csv")
     assert [p.row for p in check.problems] == [3] and "第 2 行" in str(check.problems[0].expected)

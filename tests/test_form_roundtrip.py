@@ -252,3 +252,21 @@ def test_an_english_form_reads_back(demo_copy):
         book.save(out)
         check = check_form(con, out.getvalue(), "en.xlsx")
     assert check.problems == [] and [(a.actual_value, a.reason, a.likelihood) for a in check.actuals] == [(90.0, "人员保障", "有可能")]
+
+
+def test_an_english_form_is_refused_in_english(demo_copy):
+    """A reason typed past the English drop-down is refused with the English column heading and the
+    English choices (each with the code it stands for), not the stored Chinese list alone."""
+    with closing(connect(demo_copy)) as con:
+        data = build_fill_form(lambda name, **p: query_df(con, name, **p), 2023, UNIT, dt.date(2023, 9, 30), "en")
+        book = load_workbook(io.BytesIO(data))
+        yjy = sheet_of(book, YJY)
+        r = row_of(yjy, "研究院利用率")
+        yjy.cell(r, 5).value, yjy.cell(r, 7).value, yjy.cell(r, 8).value = "90", "Bad weather", "At risk"
+        out = io.BytesIO()
+        book.save(out)
+        check = check_form(con, out.getvalue(), "en.xlsx")
+    assert [p.expected.key for p in check.problems] == ["err_reason"] and check.batch_id is None
+    text = check.problems[0].text("en")
+    assert "G (Reason for deviation)" in text and "Bad weather" in text
+    assert "Funding (经费保障) / Rules and procedures (制度保障) / Staffing (人员保障)" in text

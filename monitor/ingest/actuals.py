@@ -4,7 +4,7 @@
 Each row names an indicator (by 指标编号, or by 项目编码 + 三级指标 with 二级指标 when the name
 is ambiguous; department-wide ones by 指标编号), the period end it reports on, the value
 reached, and optionally 偏差原因 (one of five categories) with its explanation, 完成目标可能性
-and 纠偏措施. A number is stored in the indicator's own unit: 万元 and 元 are converted, `%`
+and 纠偏措施 (the categories and likelihoods as stored, or their English words). A number is stored in the indicator's own unit: 万元 and 元 are converted, `%`
 and counts must match the target's unit, anything else is refused rather than compared blindly.
 Qualitative indicators keep the text. Nothing is written unless every row passes.
 """
@@ -26,7 +26,7 @@ from monitor.ingest.notation import cn_number
 from monitor.ingest.payments import parse_date
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.store.db import query_rows, rules_sql
-from monitor.store.vocabulary import AT_RISK_LIKELIHOODS, LIKELIHOODS, REASONS
+from monitor.store.vocabulary import AT_RISK_LIKELIHOODS, LIKELIHOOD_KEYS, LIKELIHOODS, REASON_KEYS, REASONS, choices, stored_value
 
 KIND = "indicator_actuals"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -221,12 +221,12 @@ def check_cells(
         seen[key] = number
         actual = cells.get("actual", "")
         value, text = _value(target, actual, lambda expected, n=number, a=actual: bad(n, "actual", a, expected))
-        reason = cells.get("reason", "").strip() or None
+        reason = stored_value(cells.get("reason", "").strip(), REASON_KEYS) or None
         if reason and reason not in REASONS:
-            bad(number, "reason", reason, msg("err_reason", allowed=" / ".join(REASONS)))
-        likelihood = cells.get("likelihood", "").strip() or None
+            bad(number, "reason", reason, msg("err_reason", allowed=choices(REASONS, REASON_KEYS)))
+        likelihood = stored_value(cells.get("likelihood", "").strip(), LIKELIHOOD_KEYS) or None
         if likelihood and likelihood not in LIKELIHOODS:
-            bad(number, "likelihood", likelihood, msg("err_likelihood", allowed=" / ".join(LIKELIHOODS)))
+            bad(number, "likelihood", likelihood, msg("err_likelihood", allowed=choices(LIKELIHOODS, LIKELIHOOD_KEYS)))
         check.actuals.append(
             Actual(
                 number,

@@ -4,7 +4,8 @@ table to fill on the first sheet (the importers read the first sheet) and a 说�
 column (required or not, its unit and the forms accepted) and an example row. Filled with its
 example rows, each imports cleanly (tests/test_templates.py). The headers are those the importers
 read (the COLUMNS of monitor.ingest.payments, actuals and forecasts): Chinese in zh, the data
-model's names in en; the values of 偏差原因 and 完成目标可能性 are the stored Chinese codes in both.
+model's names in en; the examples of 偏差原因 and 完成目标可能性 are the stored Chinese codes in both (the
+importers read their English words as well, and the 说明 sheet lists both in en).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from monitor.i18n import t
 from monitor.ingest import actuals, forecasts, payments
-from monitor.store.vocabulary import LIKELIHOODS, REASONS
+from monitor.store.vocabulary import LIKELIHOOD_KEYS, LIKELIHOODS, REASON_KEYS, REASONS, choices
 
 EXAMPLE_PROJECT = "13052923P00584011181P"  # 科普专项经费 of the published seed document (the demo's targets)
 
@@ -88,16 +89,17 @@ def blank_workbook(kind: str, lang: str = "zh") -> bytes:
             sheet.cell(row=row, column=n).number_format = "0.00" if column.name.endswith("(元)") else "@"
     sheet.freeze_panes = "A2"
 
+    likelihoods, reasons = choices(LIKELIHOODS, LIKELIHOOD_KEYS), choices(REASONS, REASON_KEYS)
     notes = book.create_sheet(t("tpl_notes_sheet", lang))
     notes.append([t(f"tpl_title_{kind}", lang)])
     notes["A1"].font = Font(bold=True, size=14)
     for line in ("tpl_how", "tpl_dates", f"tpl_extra_{kind}"):
-        notes.append([t(line, lang, likelihoods=" / ".join(LIKELIHOODS), reasons=" / ".join(REASONS))])
+        notes.append([t(line, lang, likelihoods=likelihoods, reasons=reasons)])
     notes.append([])
     notes.append([t("tpl_col_column", lang), t("tpl_col_required", lang), t("tpl_col_note", lang)])
     heading = notes.max_row
     for column, header in zip(columns, headers(kind, lang)):
-        note = t(column.note, lang, likelihoods=" / ".join(LIKELIHOODS), reasons=" / ".join(REASONS))
+        note = t(column.note, lang, likelihoods=likelihoods, reasons=reasons)
         notes.append([header, t("tpl_required" if column.required else "tpl_optional", lang), note])
     notes.append([])
     notes.append([t("tpl_example", lang)])

@@ -21,7 +21,7 @@ from monitor.i18n import msg
 from monitor.ingest.files import read_mapped
 from monitor.ingest.payments import FEN, UNIT_IN_HEADER, UNITS, parse_amount, parse_date, without_unit
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
-from monitor.store.vocabulary import REASONS
+from monitor.store.vocabulary import REASON_KEYS, REASONS, choices, stored_value
 
 KIND = "forecasts"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -131,7 +131,7 @@ def check_cells(
         code = cells.get("project_code", "").strip()
         entered_on = parse_date(cells.get("entered_on", ""))
         amount = parse_amount(cells.get("forecast", ""))
-        reason = cells.get("reason", "").strip() or None
+        reason = stored_value(cells.get("reason", "").strip(), REASON_KEYS) or None
         if code not in known:
             bad(number, "project_code", code, "err_unknown_code" if code else "err_code_empty", year=check.year)
         if entered_on is None or entered_on.year != check.year:
@@ -139,7 +139,7 @@ def check_cells(
         if amount is None or amount < 0 or (amount * factor) != (amount * factor).quantize(FEN):
             bad(number, "forecast", cells.get("forecast", ""), "err_forecast_amount")
         if reason and reason not in REASONS:
-            bad(number, "reason", reason, "err_reason", allowed=" / ".join(REASONS))
+            bad(number, "reason", reason, "err_reason", allowed=choices(REASONS, REASON_KEYS))
         if code in known and entered_on is not None and (code, entered_on) in seen:
             bad(number, "entered_on", cells["entered_on"], "err_period_repeated", row=seen[(code, entered_on)])
         if len(check.problems) > found:

@@ -34,7 +34,7 @@ from monitor.ingest.payments import UNITS
 from monitor.store import form_layout as layout
 from monitor.store.batches import already_imported, insert_rows, new_batch, sha256_of_bytes, transaction
 from monitor.store.db import query_df
-from monitor.store.vocabulary import LIKELIHOOD_KEYS, LIKELIHOODS, OPEN_ROUND_STATES, REASON_KEYS, REASONS
+from monitor.store.vocabulary import OPEN_ROUND_STATES
 
 KIND = "monitor_form"
 CLOSED_STATES = {"submit": "round_submitted", "approve": "round_approved"}
@@ -185,11 +185,6 @@ def _read_info(
     return True
 
 
-def _words(values: tuple[str, ...], key_of: dict[str, str]) -> dict[str, str]:
-    """A drop-down's entries in every language → the stored value."""
-    return {t(key_of[v], lang): v for v in values for lang in LANGUAGES} | {v: v for v in values}
-
-
 def _text(cell) -> str:
     """A cell as a person typed it: a number formatted as a percentage (95% typed into a number cell)
     keeps its %, a whole number has no .0, float noise is rounded away."""
@@ -248,7 +243,6 @@ def _read_sheets(
 ) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, dict[str, str]]]]:
     """The filled rows of every project sheet, numbered across the form (`check.places` says where
     each came from), and the filled forecast lines; problems of the layout in `check.problems`."""
-    reasons, likelihoods = _words(REASONS, REASON_KEYS), _words(LIKELIHOODS, LIKELIHOOD_KEYS)
     period = check.period_end.isoformat()
     rows: list[tuple[int, dict[str, str]]] = []
     forecasts: list[tuple[int, dict[str, str]]] = []
@@ -294,8 +288,6 @@ def _read_sheets(
                 check.problems.append(problem(where, number, shown, indicator_id, "err_form_id_repeated", sheet=other_sheet, row=other_row))
                 continue
             seen[indicator_id] = (sheet.title, number)
-            cells["reason"] = reasons.get(cells.get("reason", ""), cells.get("reason", ""))
-            cells["likelihood"] = likelihoods.get(cells.get("likelihood", ""), cells.get("likelihood", ""))
             key = len(rows) + len(forecasts) + 1
             check.places[key] = Place(sheet.title, number, columns)
             rows.append((key, {"indicator_id": indicator_id, "period_end": period, **cells}))
@@ -305,7 +297,6 @@ def _read_sheets(
             cells = {name: _text(sheet.cell(row=line, column=column)) for name, (column, _) in fund_columns.items()}
             fund_columns |= {"project_code": id_column, "entered_on": id_column}
             if "forecast" in cells and any(cells.values()):
-                cells["reason"] = reasons.get(cells.get("reason", ""), cells.get("reason", ""))
                 key = len(rows) + len(forecasts) + 1
                 check.places[key] = Place(sheet.title, line, fund_columns)
                 forecasts.append((key, {"project_code": code, "entered_on": period, **cells}))

@@ -29,7 +29,7 @@ from monitor.rules.disbursement import threshold_params
 from monitor.rules.indicators import NO_FILTERS
 from monitor.store.batches import insert_rows, transaction
 from monitor.store.db import Run, query_df, query_rows
-from monitor.store.vocabulary import LIKELIHOODS, OPEN_ROUND_STATES, REASONS
+from monitor.store.vocabulary import LIKELIHOOD_KEYS, LIKELIHOODS, OPEN_ROUND_STATES, REASON_KEYS, REASONS, choices
 
 STATES = ("none", "submit", "return", "approve")  # 未填报 / 已提交 / 已退回 / 已终审
 # What staff fill in per indicator; the rest of a submission is computed from the data.
@@ -287,9 +287,9 @@ def _merge_entries(indicators: pd.DataFrame, entries: dict[str, dict[str, Any]])
         for field in [f for f in ENTRY_FIELDS if f in values]:  # fields left out keep their prefilled value
             value = values[field]
             value = value.strip() or None if isinstance(value, str) else None
-            allowed = {"reason": REASONS, "likelihood": LIKELIHOODS}.get(field)
-            if value is not None and (len(value) > MAX_TEXT or (allowed and value not in allowed)):
-                expected = msg("err_one_of", allowed=" / ".join(allowed)) if allowed else msg("err_max_chars", chars=MAX_TEXT)
+            allowed = {"reason": (REASONS, REASON_KEYS), "likelihood": (LIKELIHOODS, LIKELIHOOD_KEYS)}.get(field)
+            if value is not None and (len(value) > MAX_TEXT or (allowed and value not in allowed[0])):
+                expected = msg("err_one_of", allowed=choices(*allowed)) if allowed else msg("err_max_chars", chars=MAX_TEXT)
                 problems.append(
                     problem(msg("form_entry"), None, field, value[:40], "err_for_indicator", indicator=indicator_id, problem=expected)
                 )

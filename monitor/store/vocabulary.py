@@ -8,6 +8,7 @@ from functools import cache
 
 import duckdb
 
+from monitor.i18n import LANGUAGES, Choices, t
 from monitor.store.db import sql
 
 
@@ -40,3 +41,15 @@ REASON_KEYS: dict[str, str] = {
     "硬件条件保障": "deviation_hardware",
     "其他": "deviation_other",
 }
+
+
+def stored_value(entered: str, keys: dict[str, str]) -> str:
+    """A cell's word for one of the values of `keys` (stored value → message key), in any language, as
+    the stored value; anything else as entered, for the check to refuse."""
+    words = {t(key, lang): value for value, key in keys.items() for lang in LANGUAGES}
+    return words.get(entered, entered)
+
+
+def choices(values: tuple[str, ...], keys: dict[str, str]) -> Choices:
+    """The stored `values` as a refusal lists them, in the reader's language (their words: `keys`)."""
+    return Choices(tuple((value, keys[value]) for value in values))
