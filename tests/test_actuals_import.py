@@ -86,7 +86,6 @@ def test_bad_rows_name_row_and_column_and_write_nothing(targets_only, row, colum
     assert any(p.row == 3 and p.column == column and expected in str(p.expected) for p in check.problems), [str(p) for p in check.problems]
 
 
-
 def test_english_words_of_reason_and_likelihood_are_stored_as_the_codes(targets_only):
     """The English UI names 人员保障 "Staffing" and 有可能 "At risk": a file written with those words
     stores the Chinese codes, and a refusal read in English lists the words with their codes."""
@@ -98,6 +97,7 @@ def test_english_words_of_reason_and_likelihood_are_stored_as_the_codes(targets_
     assert "Funding (经费保障) / Rules and procedures (制度保障)" in english[0]
     assert english[1].endswith("Certain (确定能) / At risk (有可能) / Impossible (完全不可能)")
     assert "经费保障 / 制度保障 / 人员保障 / 硬件条件保障 / 其他" in bad.problems[0].expected.text("zh")
+
 
 def test_same_indicator_and_period_twice_is_an_error(targets_only):
     check = check_file(targets_only, csv(f"{YJY},,研究院利用率,2023-09-30,88%,,,,", f"{YJY},,研究院利用率,2023-09-30,90%,,,,"), "dup.csv")

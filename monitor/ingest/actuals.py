@@ -4,9 +4,10 @@
 Each row names an indicator (by 指标编号, or by 项目编码 + 三级指标 with 二级指标 when the name
 is ambiguous; department-wide ones by 指标编号), the period end it reports on, the value
 reached, and optionally 偏差原因 (one of five categories) with its explanation, 完成目标可能性
-and 纠偏措施 (the categories and likelihoods as stored, or their English words). A number is stored in the indicator's own unit: 万元 and 元 are converted, `%`
-and counts must match the target's unit, anything else is refused rather than compared blindly.
-Qualitative indicators keep the text. Nothing is written unless every row passes.
+and 纠偏措施 (a category or likelihood as stored, or in its English words). A number is stored
+in the indicator's own unit: 万元 and 元 are converted, `%` and counts must match the target's
+unit, anything else is refused rather than compared blindly. Qualitative indicators keep the text.
+Nothing is written unless every row passes.
 """
 
 from __future__ import annotations

@@ -105,10 +105,18 @@ def execution_metrics(columns: list, f: Filters, row: Any) -> None:
         )
 
 
+BULLETIN_PINNED = ("rank", "name")  # the 通报's 15 or more columns scroll: its rank and unit stay in view
+
+
 def column_formats(columns: list[Column]) -> dict[str, Any]:
     """Streamlit column settings for the columns of a 支出进度通报 table (monitor.review.bulletin)."""
     formats = {"money": "%,.2f", "rate": "%.2f%%", "pp": "%+.2f", "rank": "%d", "count": "%d"}
-    return {c.key: st.column_config.NumberColumn(c.label, format=formats[c.kind]) if c.kind in formats else c.label for c in columns}
+    return {
+        c.key: st.column_config.NumberColumn(c.label, format=formats[c.kind], pinned=c.key in BULLETIN_PINNED)
+        if c.kind in formats
+        else st.column_config.TextColumn(c.label, pinned=c.key in BULLETIN_PINNED)
+        for c in columns
+    }
 
 
 _PRINTF = re.compile(r"%(\+?)(,?)\.(\d+)f(%%)?")
@@ -140,12 +148,14 @@ def readable(frame: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame,
             fmt = (spec.get("type_config") or {}).get("format") or "%,.2f"
             out[column] = [("" if pd.isna(v) else _printf(fmt, v)) for v in values]
             config[column] = st.column_config.TextColumn(
-                spec.get("label"), help=spec.get("help"), width=spec.get("width"), alignment="right"
+                spec.get("label"), help=spec.get("help"), width=spec.get("width"), pinned=spec.get("pinned"), alignment="right"
             )
         elif pd.api.types.is_datetime64_any_dtype(values) or kind in ("date", "datetime"):
             shape = "%Y-%m-%d %H:%M" if kind == "datetime" else "%Y-%m-%d"
             out[column] = ["" if pd.isna(v) else pd.Timestamp(v).strftime(shape) for v in values]
-            config[column] = st.column_config.TextColumn(spec.get("label"), help=spec.get("help"), width=spec.get("width"))
+            config[column] = st.column_config.TextColumn(
+                spec.get("label"), help=spec.get("help"), width=spec.get("width"), pinned=spec.get("pinned")
+            )
         else:
             out[column] = values.astype(object).where(values.notna(), "")
     return out, config
