@@ -11,14 +11,14 @@ from monitor.rounds.notes import MAX_LENGTH, add_note
 from monitor.rules.disbursement import reason_text, status_badge, threshold_params
 from monitor.rules.headline import Score
 from monitor.rules.indicators import CHANGE_FIELDS
-from monitor.ui.data import query, writing
+from monitor.ui.data import query
 from monitor.ui.errors import show_error
 from monitor.ui.filters import filters
 from monitor.ui.import_forecasts import forecast_form
 from monitor.ui.indicator_table import actual_text, indicator_rows, indicator_table
 from monitor.ui.links import keep_in_url, url_param
 from monitor.ui.outlook import project_outlook, project_outlook_line
-from monitor.ui.signin import require_role
+from monitor.ui.signin import require_role, within_scope, writing_as
 from monitor.ui.widgets import download_buttons, payments_table, project_choices, show_table
 
 f = filters()
@@ -171,7 +171,7 @@ with right:
     if notes.empty:
         st.caption(f.t("no_notes"))
     user = require_role("editor")
-    if user:
+    if user and within_scope(user, f.year, projects=[code]):
         with st.form("note_form", clear_on_submit=True):
             quarter = st.selectbox(
                 f.t("note_quarter"),
@@ -182,7 +182,7 @@ with right:
             text = st.text_area(f.t("note_text"), max_chars=MAX_LENGTH)
             if st.form_submit_button(f.t("note_save"), key="note_save"):
                 try:
-                    with writing() as con:
+                    with writing_as(user, f.year, projects=[code]) as con:
                         add_note(con, f.year, code, quarter, text, user.name)
                     st.rerun()
                 except InputError as error:

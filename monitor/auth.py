@@ -8,12 +8,17 @@ There is no default user or password: a database without users offers to create 
 once (`create_first_admin`); after that admins add users, reset passwords (the user must choose a
 new one at the next sign-in), change roles and unlock names. Every such change is a row of
 `user_changes` (who, when, what), and the rights are checked here, whatever calls these functions.
+
+A viewer or editor may be given a scope: the unit (or the department or region, with every unit
+below it) whose data they may change; `refuse_outside` is asked before each write of project data
+in the app. Reading is not limited by it, and admins have none: they administer every unit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from monitor.errors import NotAllowed, Refused
 from monitor.i18n import msg
 from monitor.store.batches import transaction
+from monitor.store.db import query_rows
 
 ROLES = ("viewer", "editor", "admin")  # each role has the rights of those before it
 MIN_PASSWORD_LENGTH = 8
@@ -39,10 +45,15 @@ _hasher = PasswordHasher()  # the library's defaults: argon2id, RFC 9106 low-mem
 class User:
     name: str
     role: str
+    scope: str | None = None  # the dept_code whose units' data the user may change; None: every unit
 
     def can(self, role: str) -> bool:
         """Whether this user has at least `role`."""
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    def rights(self) -> str:
+        """The role and scope as user_changes records them: "editor", or "editor@731001"."""
+        return self.role if self.scope is None else f"{self.role}@{self.scope}"
 
 
 @dataclass(frozen=True)
@@ -81,18 +92,28 @@ def _check_role(role: str) -> None:
         raise Refused("err_user_role", roles=" / ".join(ROLES))
 
 
-def _insert(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, must_change: bool) -> User:
+def _check_scope(con: duckdb.DuckDBPyConnection, role: str, scope: str | None) -> None:
+    if scope is None:
+        return
+    if role == "admin":
+        raise Refused("err_admin_scope")
+    if con.execute("SELECT count(*) FROM departments WHERE dept_code = ?", [scope]).fetchone()[0] == 0:
+        raise Refused("err_scope_unknown", code=scope)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, must_change: bool, scope: str | None = None) -> User:
     if not USER_NAME.fullmatch(name):
         raise Refused("err_user_name")
     _check_role(role)
+    _check_scope(con, role, scope)
     _check_password(password)
     if get_user(con, name) is not None:
         raise Refused("err_user_exists", name=name)
     con.execute(
-        "INSERT INTO users (user_name, role, password_hash, created_at, must_change) VALUES (?, ?, ?, ?, ?)",
-        [name, role, hash_password(password), _now(), must_change],
+        "INSERT INTO users (user_name, role, password_hash, created_at, must_change, scope_code) VALUES (?, ?, ?, ?, ?, ?)",
+        [name, role, hash_password(password), _now(), must_change, scope],
     )
-    return User(name, role)
+    return User(name, role, scope)
 
 
 def _record(con: duckdb.DuckDBPyConnection, name: str, action: str, by: str, detail: str | None = None) -> None:
@@ -102,12 +123,22 @@ def _record(con: duckdb.DuckDBPyConnection, name: str, action: str, by: str, det
     )
 
 
-def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, by: str = "cli", *, must_change: bool = False) -> User:
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    role: str,
+    password: str,
+    by: str = "cli",
+    *,
+    must_change: bool = False,
+    scope: str | None = None,
+) -> User:
     """Create a user (recorded as done `by` someone); `Refused` (with a message for the person at
-    the keyboard) when not possible. `must_change`: the password is a temporary one."""
+    the keyboard) when not possible. `must_change`: the password is a temporary one; `scope`: the
+    unit whose data the user may change (None: every unit)."""
     with transaction(con):
-        user = _insert(con, name, role, password, must_change)
-        _record(con, name, "add", by, role)
+        user = _insert(con, name, role, password, must_change, scope)
+        _record(con, name, "add", by, user.rights())
     return user
 
 
@@ -133,9 +164,11 @@ def create_first_admin(con: duckdb.DuckDBPyConnection, name: str, password: str)
     return user
 
 
-def admin_add_user(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, role: str, password: str) -> User:
+def admin_add_user(
+    con: duckdb.DuckDBPyConnection, admin: User | None, name: str, role: str, password: str, scope: str | None = None
+) -> User:
     """An admin adds a user with a temporary password, to be changed at the first sign-in."""
-    return add_user(con, name, role, password, _require_admin(admin).name, must_change=True)
+    return add_user(con, name, role, password, _require_admin(admin).name, must_change=True, scope=scope)
 
 
 def reset_password(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, password: str) -> None:
@@ -152,19 +185,42 @@ def reset_password(con: duckdb.DuckDBPyConnection, admin: User | None, name: str
         _record(con, name, "reset", by)
 
 
-def change_role(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, role: str) -> None:
-    """An admin changes a user's role; the last admin keeps theirs (someone must be able to administer)."""
+def change_role(con: duckdb.DuckDBPyConnection, admin: User | None, name: str, role: str, scope: str | None = None) -> None:
+    """An admin changes a user's role and scope (recorded as one change of rights); the last admin
+    keeps theirs (someone must be able to administer)."""
     by = _require_admin(admin).name
     _check_role(role)
     with transaction(con):
-        old = _existing(con, name).role
-        if old == role:
+        _check_scope(con, role, scope)
+        old, new = _existing(con, name), User(name, role, scope)
+        if old == new:
             return
         admins = con.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()[0]
-        if old == "admin" and admins == 1:
+        if old.role == "admin" and role != "admin" and admins == 1:
             raise Refused("err_last_admin", name=name)
-        con.execute("UPDATE users SET role = ? WHERE user_name = ?", [role, name])
-        _record(con, name, "role", by, f"{old}→{role}")
+        con.execute("UPDATE users SET role = ?, scope_code = ? WHERE user_name = ?", [role, scope, name])
+        _record(con, name, "role", by, f"{old.rights()}→{new.rights()}")
+
+
+def refuse_outside(
+    con: duckdb.DuckDBPyConnection,
+    user: User,
+    year: int | None,
+    *,
+    projects: Iterable[str] = (),
+    indicators: Iterable[str] = (),
+    units: Iterable[str] = (),
+) -> None:
+    """`NotAllowed` when `user` has a scope and any unit a write touches lies outside it: the units
+    of the `projects` and `indicators` of fiscal year `year`, and the `units` named. A unit's staff
+    change their unit's data only, whatever a file holds."""
+    if user.scope is None:
+        return
+    touched = {"projects": projects, "indicators": indicators, "units": units}
+    outside = query_rows(con, "units_outside_scope", year=year, scope=user.scope, **{k: sorted(set(v)) for k, v in touched.items()})
+    if outside:
+        shown = "、".join(code for (code,) in outside[:5]) + ("…" if len(outside) > 5 else "")
+        raise NotAllowed("err_scope_outside", name=user.name, scope=user.scope, units=shown)
 
 
 def unlock(con: duckdb.DuckDBPyConnection, admin: User | None, name: str) -> None:
@@ -182,12 +238,12 @@ def change_password(con: duckdb.DuckDBPyConnection, name: str, current: str, new
     if new == current:
         raise Refused("err_password_same")
     with transaction(con):
-        row = con.execute("SELECT role, password_hash FROM users WHERE user_name = ?", [name]).fetchone()
+        row = con.execute("SELECT role, password_hash, scope_code FROM users WHERE user_name = ?", [name]).fetchone()
         if row is None or not verify_password(row[1], current):
             raise NotAllowed("err_password_wrong")
         con.execute("UPDATE users SET password_hash = ?, must_change = FALSE WHERE user_name = ?", [hash_password(new), name])
         _record(con, name, "password", name)
-    return User(name, row[0])
+    return User(name, row[0], row[2])
 
 
 def _existing(con: duckdb.DuckDBPyConnection, name: str) -> User:
@@ -198,7 +254,7 @@ def _existing(con: duckdb.DuckDBPyConnection, name: str) -> User:
 
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
-    row = con.execute("SELECT user_name, role FROM users WHERE user_name = ?", [name]).fetchone()
+    row = con.execute("SELECT user_name, role, scope_code FROM users WHERE user_name = ?", [name]).fetchone()
     return User(*row) if row else None
 
 
@@ -213,12 +269,14 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.da
     """Check a password. While the name is locked the password is not even tried."""
     now = now or _now()
     row = con.execute(
-        "SELECT role, password_hash, failed_attempts, last_failed_at, coalesce(must_change, FALSE) FROM users WHERE user_name = ?", [name]
+        "SELECT role, password_hash, failed_attempts, last_failed_at, coalesce(must_change, FALSE), scope_code"
+        " FROM users WHERE user_name = ?",
+        [name],
     ).fetchone()
     if row is None:
         verify_password(_unknown_user_hash(), password)  # take as long as for a real user
         return SignIn(None)
-    role, stored_hash, failures, last_failed_at, must_change = row
+    role, stored_hash, failures, last_failed_at, must_change, scope = row
     if last_failed_at is not None:
         wait = last_failed_at + lockout(failures) - now
         if wait > dt.timedelta(0):
@@ -231,7 +289,7 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.da
         "UPDATE users SET failed_attempts = 0, last_failed_at = NULL, password_hash = ? WHERE user_name = ?",
         [new_hash, name],
     )
-    return SignIn(User(name, role), must_change=bool(must_change))
+    return SignIn(User(name, role, scope), must_change=bool(must_change))
 
 
 @cache

@@ -580,6 +580,7 @@ def _add_add_user(commands) -> None:
     parser = commands.add_parser("add-user", help=_("cli_help_add_user"))
     parser.add_argument("name")
     parser.add_argument("--role", choices=ROLES, required=True)
+    parser.add_argument("--unit", help=_("cli_help_user_unit"))
     parser.add_argument("--password-stdin", action="store_true", help=_("cli_help_password_stdin"))
     _db_option(parser)
     parser.set_defaults(run=_add_user)
@@ -595,6 +596,6 @@ def _add_user(args: argparse.Namespace) -> int:
         if getpass.getpass(_("cli_password_again") + ": ") != password:
             raise Refused("cli_passwords_differ")
     with _writing(args) as con:
-        user = add_user(con, args.name, args.role, password, _cli_user())
+        user = add_user(con, args.name, args.role, password, _cli_user(), scope=args.unit)
     say("cli_user_created", name=user.name, role=_(f"role_{user.role}"))
     return 0

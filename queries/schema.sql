@@ -203,6 +203,9 @@ CREATE TABLE IF NOT EXISTS users (
 );
 
 ALTER TABLE users ADD COLUMN IF NOT EXISTS must_change BOOLEAN DEFAULT FALSE;  -- a reset password is changed at the next sign-in
+-- The unit (or department, with its units) whose data a user may change; NULL: every unit (the bureau).
+-- Reading is not limited by it. Admins have no scope: they administer every unit.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS scope_code TEXT;
 
 -- Every change to the users (issue 19): who did what to whom, and when; shown on the users page.
 CREATE SEQUENCE IF NOT EXISTS user_change_seq START 1;
@@ -210,7 +213,7 @@ CREATE TABLE IF NOT EXISTS user_changes (
     change_id   INTEGER PRIMARY KEY DEFAULT nextval('user_change_seq'),
     user_name   TEXT NOT NULL,          -- the user changed
     action      TEXT NOT NULL CHECK (action IN ('first_admin', 'add', 'reset', 'role', 'unlock', 'password')),
-    detail      TEXT,                   -- a role change: "old→new"; an added user: the role
+    detail      TEXT,                   -- a role change: "old→new"; an added user: the role (each "role@unit" when scoped)
     by_user     TEXT NOT NULL,
     changed_at  TIMESTAMP NOT NULL
 );

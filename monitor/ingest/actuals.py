@@ -91,6 +91,10 @@ class ActualsCheck:
     def records(self) -> list[Actual]:
         return self.actuals
 
+    def touches(self) -> dict[str, set[str]]:
+        """What a write of this check changes, for monitor.auth.refuse_outside."""
+        return {"indicators": {a.indicator_id for a in self.actuals}}
+
 
 def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year: int | None = None) -> ActualsCheck:
     """Read and validate an actuals file against the targets in the database; writes nothing."""

@@ -58,6 +58,10 @@ class ForecastCheck:
     def records(self) -> list[Forecast]:
         return self.forecasts
 
+    def touches(self) -> dict[str, set[str]]:
+        """What a write of this check changes, for monitor.auth.refuse_outside."""
+        return {"projects": {f.project_code for f in self.forecasts}}
+
 
 def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, year: int, unit: str | None = None) -> ForecastCheck:
     """Read and validate a forecasts file for fiscal `year`; writes nothing. `unit` (元 or 万元) is

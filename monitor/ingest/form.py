@@ -75,6 +75,14 @@ class FormCheck:
     def records(self) -> list:
         return [*self.actuals, *self.forecasts]
 
+    def touches(self) -> dict[str, set[str]]:
+        """What a write of this check changes (its unit's rounds too), for monitor.auth.refuse_outside."""
+        return {
+            "indicators": {a.indicator_id for a in self.actuals},
+            "projects": {f.project_code for f in self.forecasts},
+            "units": {self.dept} if self.dept else set(),
+        }
+
     def summary(self) -> dict[str, object]:
         """The values of the messages that sum a check up (form_ok, cli_form_summary)."""
         period = self.period_end.isoformat() if self.period_end else ""

@@ -107,6 +107,10 @@ class PaymentCheck:
         total = pc.sum(self.payments["amount"]).as_py()
         return Decimal(0) if total is None else total
 
+    def touches(self) -> dict[str, set[str]]:
+        """What a write of this check changes, for monitor.auth.refuse_outside."""
+        return {"projects": set(pc.unique(self.payments["project_code"]).to_pylist())}
+
     def can_import(self, accept_duplicates: bool) -> bool:
         return self.imported_as is None and not self.problems and self.payments.num_rows > 0 and (accept_duplicates or not self.duplicates)
 

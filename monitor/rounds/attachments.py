@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from monitor import auth
 from monitor.auth import User
 from monitor.errors import InputError, NotFound, problem
 from monitor.i18n import msg
@@ -81,6 +82,11 @@ def add(
 ) -> Attachment:
     """Check and store one uploaded file (editor); InputError says what is wrong, storing nothing."""
     require(user, "editor")
+    touched = {"project": "projects", "indicator": "indicators"}
+    if target_kind in touched:
+        auth.refuse_outside(con, user, year, **{touched[target_kind]: [target_key]})
+    elif target_kind == "round":  # the key is task_id/dept_code
+        auth.refuse_outside(con, user, year, units=[target_key.partition("/")[2]])
     problems = []
     kind = detect(data)
     limit = settings().limits.attachment_mb

@@ -9,6 +9,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from monitor import auth
 from monitor.auth import User
 from monitor.errors import InputError, NotAllowed, problem
 from monitor.fmt import number
@@ -99,6 +100,8 @@ def record(
 def close(con: duckdb.DuckDBPyConnection, user: User | None, rect_id: int, result: str) -> None:
     """Record 整改结果和结论 (editor), closing an open rectification."""
     require(user, "editor")
+    unit = con.execute("SELECT dept_code FROM rectifications WHERE rect_id = ?", [rect_id]).fetchone()
+    auth.refuse_outside(con, user, None, units=[unit[0]] if unit else [])
     result = result.strip()
     if not result or len(result) > MAX_TEXT:
         raise InputError([problem(msg("form_rectification"), None, msg("field_result"), None, "err_rect_result", chars=MAX_TEXT)])

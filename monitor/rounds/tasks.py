@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from monitor import auth
 from monitor.auth import User
 from monitor.errors import InputError, NotAllowed, NotFound, problem
 from monitor.i18n import msg
@@ -172,6 +173,7 @@ def submit(con: duckdb.DuckDBPyConnection, user: User | None, task_id: int, dept
     a snapshot and record the submission (editor); returns the snapshot id."""
     require(user, "editor")
     year, _, period_end, _ = task(con, task_id)
+    auth.refuse_outside(con, user, year, units=[dept])
     with transaction(con):
         current = state(con, task_id, dept)
         if current not in OPEN_ROUND_STATES:

@@ -18,6 +18,7 @@ from monitor.errors import Refused
 from monitor.i18n import msg
 from monitor.store import payment_months
 from monitor.store.batches import new_batch, transaction
+from monitor.store.db import query_rows
 
 # batch kind → the tables holding its rows (a filled 监控表 writes indicator actuals and a forecast as one batch)
 UNDOABLE = {
@@ -54,6 +55,11 @@ def refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoRefused | None
     if kind not in UNDOABLE:
         return UndoRefused("undo_kind", kind=kind)
     return None
+
+
+def batch_units(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str]:
+    """The units whose data the batch holds (for monitor.auth.refuse_outside before an undo)."""
+    return [code for (code,) in query_rows(con, "batch_units", batch=batch_id)]
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Undone:

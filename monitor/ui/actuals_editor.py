@@ -13,7 +13,7 @@ from monitor.store.vocabulary import LIKELIHOODS, REASONS
 from monitor.ui.data import cursor, query, writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
-from monitor.ui.signin import require_role
+from monitor.ui.signin import require_role, within_scope
 
 EDITABLE = ["actual", "likelihood", "reason", "reason_detail", "corrective_action"]
 
@@ -29,6 +29,8 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
     left, right = st.columns([3, 1])
     code = left.selectbox(f.t("filter_project"), list(projects), format_func=projects.get, key="editor_project")
     period = right.date_input(f.t("col_period"), value=f.as_of, key="editor_period")
+    if not within_scope(user, f.year, projects=[code]):
+        return
     rows = query(
         "indicator_status", year=f.year, dept=None, as_of=period, project=code, level1=None, status=None, off_only=False, limit=None
     )

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.demo.build import ensure_database
-from monitor.errors import DatabaseBusy, Refused
+from monitor.errors import DatabaseBusy, NotAllowed, Refused
 from monitor.fmt import plain
 from monitor.i18n import DEFAULT_LANG, t
 from monitor.settings import settings
@@ -94,7 +94,7 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
         with service.writing(db.db_path()) as con:
             yield con
         pin_version()  # the page goes on to draw its own write
-    except (DatabaseBusy, Refused) as refused:  # another process writes too long; a read-only source
+    except (DatabaseBusy, Refused, NotAllowed) as refused:  # another process writes too long; a read-only source; not the user's units
         st.error(plain(refused.message(st.session_state.get("lang", DEFAULT_LANG))))
         st.stop()
 

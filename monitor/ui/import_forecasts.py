@@ -9,10 +9,9 @@ from monitor.fmt import money
 from monitor.ingest.forecasts import check_file, check_rows, save
 from monitor.rules.words import reason_word
 from monitor.store.vocabulary import REASONS
-from monitor.ui.data import writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
-from monitor.ui.signin import require_role
+from monitor.ui.signin import require_role, within_scope, writing_as
 from monitor.ui.uploads import checked_import, show_done, table_uploader, template_button
 
 
@@ -52,7 +51,7 @@ def forecast_form(f: Filters, code: str, row) -> None:
     else:
         st.caption(rule)
     user = require_role("editor")
-    if user is None:
+    if user is None or not within_scope(user, f.year, projects=[code]):
         return
     with st.form("forecast_form", clear_on_submit=True):
         amount = st.number_input(f.t("forecast_amount", unit=f.unit_word), min_value=0.0, step=0.01, format="%.2f", key="forecast_amount")
@@ -69,7 +68,7 @@ def forecast_form(f: Filters, code: str, row) -> None:
         "reason": reason or "",
         "reason_detail": detail,
     }
-    with writing() as con:
+    with writing_as(user, f.year, projects=[code]) as con:
         check = check_rows(con, f.t("forecast_source", name=user.name), [entry], f.year, f.unit)
         save(con, check, user.name)
     if check.problems:

@@ -15,11 +15,11 @@ from monitor.review.export import csv_bytes
 from monitor.rules.indicators import change_text
 from monitor.rules.words import kind_word
 from monitor.store.batches import note_text
-from monitor.store.undo import UndoRefused, refusal, undo_batch
-from monitor.ui.data import cursor, query, writing
+from monitor.store.undo import UndoRefused, batch_units, refusal, undo_batch
+from monitor.ui.data import cursor, query
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
-from monitor.ui.signin import require_role
+from monitor.ui.signin import require_role, within_scope, writing_as
 from monitor.ui.uploads import finish, show_done, table_uploader, template_button
 from monitor.ui.widgets import show_table
 
@@ -60,12 +60,12 @@ def payments_section(f: Filters) -> None:
     if check.problems:
         return
     user = require_role("editor")
-    if user is None:
+    if user is None or not within_scope(user, check.year, **check.touches()):
         return
     accept = bool(check.duplicates) and st.checkbox(f.t("confirm_duplicates"), key="payments_accept_duplicates")
     if st.button(f.t("confirm_import"), type="primary", disabled=not check.can_import(accept), key="payments_confirm"):
         # Checked again inside the import's transaction: what is written is what passes then.
-        with writing() as con:
+        with writing_as(user, check.year, **check.touches()) as con:  # the same bytes: the same projects
             result = import_payments(con, data, upload.name, user.name, accept_duplicates=accept, **options)
         if result.batch_id is not None:
             total = money(result.total, LEDGER_UNIT)
@@ -129,13 +129,13 @@ def history_section(f: Filters) -> None:
         st.warning(plain(refused.message(f.lang)))
         return
     user = require_role("editor")
-    if user is None:
+    if user is None or not within_scope(user, None, units=batch_units(cursor(), batch_id)):
         return
     rows = int(open_batches.loc[open_batches["batch_id"] == batch_id, "row_count"].iloc[0])
     sure = st.checkbox(f.t("undo_confirm", batch=batch_id, rows=rows), key=f"undo_sure_{batch_id}")
     if st.button(f.t("undo_button"), disabled=not sure, key="undo_run"):
         try:
-            with writing() as con:
+            with writing_as(user, None, units=batch_units(cursor(), batch_id)) as con:
                 undone = undo_batch(con, batch_id, user.name)
         except UndoRefused as refused:  # undone meanwhile in another session
             show_error(refused, f.lang)

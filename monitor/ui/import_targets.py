@@ -17,10 +17,10 @@ from monitor.ingest.actuals import check_file, save
 from monitor.ingest.document.pages import page_png
 from monitor.ingest.targets import Preview, blank_template_xlsx, commit, preview, removed_indicators
 from monitor.settings import settings
-from monitor.ui.data import cursor, writing
+from monitor.ui.data import cursor
 from monitor.ui.errors import show_error
 from monitor.ui.filters import Filters
-from monitor.ui.signin import require_role
+from monitor.ui.signin import require_role, within_scope, writing_as
 from monitor.ui.uploads import checked_import, finish, show_done, table_uploader, template_button
 from monitor.ui.widgets import XLSX_MIME
 
@@ -62,13 +62,14 @@ def targets_section(f: Filters) -> None:
     if removed:
         st.warning(f.t("targets_removed", items="、".join(f"{r.project_code} {r.level3}（{r.actual_rows}）" for r in removed)))
     user = require_role("editor")
-    if user is None:
+    units = [d.dept_code for d in result.targets.departments]
+    if user is None or not within_scope(user, result.targets.year, units=units):
         return
     allow = any(r.actual_rows for r in removed) and st.checkbox(f.t("targets_allow_removal"), key="targets_allow_removal")
     checked = not result.doubts or st.checkbox(f.t("targets_accept_warnings"), key="targets_accept_warnings")
     if st.button(f.t("confirm_import"), type="primary", key="targets_confirm", disabled=not checked):
         try:
-            with writing() as con:
+            with writing_as(user, result.targets.year, units=units) as con:
                 outcome = commit(con, result, user.name, allow_removal=allow, accept_warnings=checked)
         except InputError as error:
             show_error(error, f.lang)

@@ -25,7 +25,7 @@ from monitor.ui.errors import write_then_rerun
 from monitor.ui.filters import Filters
 from monitor.ui.import_form import fill_download
 from monitor.ui.indicator_table import actual_text
-from monitor.ui.signin import current_user, require_role
+from monitor.ui.signin import current_user, require_role, within_scope
 from monitor.ui.widgets import XLSX_MIME, project_choices, readable, show_table
 
 RECT_COLUMNS = (
@@ -159,7 +159,7 @@ def unit_round(f: Filters, listing: pd.DataFrame) -> None:
 def _fill(f: Filters, row) -> None:
     st.subheader(f.t("round_fill"))
     user = require_role("editor")
-    if user is None:
+    if user is None or not within_scope(user, f.year, units=[row.dept_code]):
         return
     st.caption(f.t("round_fill_help", date=row.period_end.date().isoformat()))
     st.caption(f.t("round_fill_form"))

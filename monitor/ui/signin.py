@@ -1,22 +1,26 @@
 """Sign-in in the Streamlit app: the sidebar box, the idle timeout and `require_role` for pages.
 
 Viewing is open unless MONITOR_REQUIRE_SIGNIN=1; changing data always needs a signed-in user with
-the editor or admin role. A sign-in belongs to the browser session (reloading the page signs out)
-and ends after MONITOR_SESSION_IDLE_MINUTES (default 30) without any interaction. A database
-without users offers, in the same box, to create its first admin; a user whose password was reset
-chooses a new one before being signed in.
+the editor or admin role, and a user with a unit scope changes that unit's data only (`within_scope`).
+A sign-in belongs to the browser session (reloading the page signs out) and ends after
+MONITOR_SESSION_IDLE_MINUTES (default 30) without any interaction. A database without users offers,
+in the same box, to create its first admin; a user whose password was reset chooses a new one
+before being signed in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+import duckdb
 import streamlit as st
 
 from monitor import auth
 from monitor.auth import User
-from monitor.errors import MonitorError, Refused
+from monitor.errors import MonitorError, NotAllowed, Refused
 from monitor.fmt import plain
 from monitor.i18n import LANGUAGES, t
 from monitor.rules.words import role_word
@@ -82,6 +86,27 @@ def require_role(role: str) -> User | None:
         st.warning(t("role_refused", lang, name=plain(user.name), role=role_label(user.role, lang), needed=role_label(role, lang)))
         return None
     return user
+
+
+def within_scope(user: User, year: int | None, **touched: Iterable[str]) -> bool:
+    """Whether `user`'s scope covers what a write would touch (`touched`: the projects, indicators and
+    units of monitor.auth.refuse_outside); otherwise shows why where it is called. The write itself
+    asks again on the connection it writes with."""
+    try:
+        auth.refuse_outside(cursor(), user, year, **touched)
+    except NotAllowed as refused:
+        st.warning(plain(refused.message(_lang())))
+        return False
+    return True
+
+
+@contextmanager
+def writing_as(user: User, year: int | None, **touched: Iterable[str]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write (monitor.ui.data.writing) by `user` that first asks, on the connection it writes with,
+    whether the user's scope covers what it touches; if not, it says why and writes nothing."""
+    with writing() as con:
+        auth.refuse_outside(con, user, year, **touched)
+        yield con
 
 
 def role_label(role: str, lang: str) -> str:

@@ -11,12 +11,13 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from monitor import auth
 from monitor.ingest.blank import blank_workbook
 from monitor.settings import settings
 from monitor.ui.data import cursor, writing
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
-from monitor.ui.signin import require_role
+from monitor.ui.signin import require_role, within_scope
 from monitor.ui.widgets import XLSX_MIME
 
 TABLE_TYPES = ["xlsx", "csv", "tsv", "txt"]
@@ -54,7 +55,7 @@ def checked_import(
     """Check `upload` with `check(con, data, name)` on the published data; show its problems, or
     `preview(result)` when given (False: nothing to write), `checked(result)` and, for an editor, a
     button that checks it again on the database being written and writes it (`save(con, check, user)`),
-    then says `done(saved)`."""
+    then says `done(saved)`. A user with a unit scope writes files of their units only (`touches()`)."""
     data = upload.getvalue()
     result = check(cursor(), data, upload.name)
     if result.imported_as is not None:
@@ -67,9 +68,13 @@ def checked_import(
         return
     st.success(checked(result))
     user = require_role("editor")
-    if user and st.button(f.t("confirm_import"), type="primary", key=f"{kind}_confirm"):
+    if not user or not within_scope(user, result.year, **result.touches()):
+        return
+    if st.button(f.t("confirm_import"), type="primary", key=f"{kind}_confirm"):
         with writing() as con:
-            saved = save(con, check(con, data, upload.name), user.name)
+            fresh = check(con, data, upload.name)
+            auth.refuse_outside(con, user, fresh.year, **fresh.touches())
+            saved = save(con, fresh, user.name)
         finish(kind, done(saved))
 
 
