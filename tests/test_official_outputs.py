@@ -186,17 +186,21 @@ def test_the_users_page_manages_users(demo_copy, monkeypatch):
     assert not at.exception, at.exception
     at.selectbox(key="users_role_name").select("clerk")
     at.selectbox(key="users_role_new").select("viewer")
+    at.selectbox(key="users_role_scope").select("731001")  # the unit whose data the clerk may change
     at.button(key="users_role_submit").click().run()
     at.selectbox(key="users_reset_name").select("clerk")
     at.text_input(key="users_reset_password").input("temporary-password-2")
     at.button(key="users_reset_submit").click().run()
     assert not at.exception, at.exception
     with closing(connect(demo_copy, read_only=True)) as con:
-        assert con.execute("SELECT role, must_change FROM users WHERE user_name = 'clerk'").fetchone() == ("viewer", True)
+        clerk_row = con.execute("SELECT role, scope_code, must_change FROM users WHERE user_name = 'clerk'").fetchone()
+        assert clerk_row == ("viewer", "731001", True)
         actions = [r[0] for r in con.execute("SELECT action FROM user_changes WHERE user_name = 'clerk' ORDER BY change_id").fetchall()]
     assert actions == ["add", "role", "reset"]
+    assert at.dataframe[0].value.set_index("user_name").loc["clerk", "scope"] == "731001 巨鹿县科学技术协会本级"
     history = at.dataframe[-1].value
     assert list(history["by_user"][:3]) == ["boss"] * 3
+    assert "编辑 → 查看（731001）" in set(history["detail"])
     assert "重置密码" in set(history["action"]) or len(set(history["action"])) == 3
 
     clerk = app_on(demo_copy, monkeypatch, "app_pages/overview.py")

@@ -19,7 +19,7 @@ from monitor.rules.words import role_word
 from monitor.store import db
 from monitor.ui.data import cursor
 from monitor.ui.errors import write_then_rerun
-from monitor.ui.filters import Filters
+from monitor.ui.filters import ALL, Filters
 from monitor.ui.widgets import show_table
 
 USER_COLUMNS = ("user_name", "role", "scope", "created_at", "failed_attempts", "locked_until", "must_change")
@@ -67,13 +67,14 @@ def _scope_select(f: Filters, key: str) -> str | None:
     """The unit whose data a user may change: every unit (None), or a unit or department with its units."""
     units = db.query_df(cursor(), "filter_departments", year=f.year) if f.year else pd.DataFrame(columns=["dept_code", "name"])
     names = dict(zip(units["dept_code"], units["name"]))
-    return st.selectbox(
+    chosen = st.selectbox(
         f.t("user_col_scope"),
-        [None, *names],
-        format_func=lambda c: _scope_text(f, c, names.get(c)),
+        [ALL, *names],
+        format_func=lambda c: _scope_text(f, None if c == ALL else c, names.get(c)),
         help=f.t("users_scope_help"),
         key=key,
     )
+    return None if chosen == ALL else chosen
 
 
 def add_form(f: Filters, admin: User) -> None:
