@@ -113,6 +113,7 @@ def test_the_data_page_imports_and_undoes_only_the_users_units(scoped_db, monkey
     assert totals(scoped_db) == before
 
     own = app_helpers.app_on(scoped_db, monkeypatch, "app_pages/data.py", user="own", password=PASSWORD)
+    assert own.session_state["dept"] == UNIT  # signed in, a unit's staff see their unit first
     _upload(own, data)
     own.button(key="payments_confirm").click().run()
     assert not own.exception, own.exception

@@ -57,6 +57,8 @@ def sidebar_filters() -> Filters:
     depts = query("filter_departments", year=year) if year else pd.DataFrame(columns=["dept_code", "name"])
     names = dict(zip(depts["dept_code"], depts["name"]))
     init_from_url("dept", str, names, ALL)
+    if st.session_state["dept"] not in names:  # a signed-in user's unit without projects this year
+        st.session_state["dept"] = ALL
     init_from_url("unit", str, MONEY_UNITS, DEFAULT_UNIT)
     if "as_of_chosen" not in st.session_state:  # the session's first run: a link may carry a date
         init_from_url("as_of", dt.date.fromisoformat, None, None)

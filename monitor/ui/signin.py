@@ -141,7 +141,7 @@ def _create_first_admin() -> None:
     except MonitorError as error:
         s["auth_notice"] = ("error_text", {"text": error.msg})
         return
-    _signed_in(user.name)
+    _signed_in(user)
 
 
 def _new_password(lang: str) -> None:
@@ -169,12 +169,14 @@ def _change_password() -> None:
         return
     del s["auth_change_for"]
     s["auth_notice"] = ("password_changed", {})
-    _signed_in(user.name)
+    _signed_in(user)
 
 
-def _signed_in(name: str) -> None:
-    st.session_state["auth_user"] = name
+def _signed_in(user: User) -> None:
+    st.session_state["auth_user"] = user.name
     st.session_state["auth_seen"] = dt.datetime.now()
+    if user.scope is not None:  # a unit's staff see their unit first (the 单位 filter can still widen it)
+        st.session_state["dept"] = user.scope
 
 
 def _submit() -> None:
@@ -185,7 +187,7 @@ def _submit() -> None:
     if result.user and result.must_change:
         st.session_state["auth_change_for"] = result.user.name  # signed in only once a new password is chosen
     elif result.user:
-        _signed_in(result.user.name)
+        _signed_in(result.user)
     elif result.retry_after > dt.timedelta(0):
         st.session_state["auth_notice"] = ("signin_locked", {"seconds": math.ceil(result.retry_after.total_seconds())})
     else:
