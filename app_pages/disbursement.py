@@ -11,6 +11,7 @@ from monitor.settings import settings
 from monitor.ui.data import query
 from monitor.ui.filters import filters
 from monitor.ui.links import keep_in_url, url_param
+from monitor.ui.outlook import project_outlook, project_outlook_line
 from monitor.ui.widgets import download_buttons, execution_metrics, payments_table, project_choices, show_table
 
 f = filters()
@@ -94,7 +95,9 @@ code = st.selectbox(f.t("pick_project"), list(names), key="project", format_func
 keep_in_url("project")
 
 days = query("s_curve", year=f.year, dept=f.dept, project=code, as_of=f.as_of)
-st.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code])))
+ahead = project_outlook(f, code)  # the year-end forecast with its band, as on 项目详情
+st.plotly_chart(s_curve(days, f.unit, f.lang, f.t("chart_s_curve", scope=names[code]), ahead))
+project_outlook_line(f, ahead)
 st.markdown(f"**{f.t('payments_of', as_of=f.as_of.isoformat())}**")
 payments = query("project_payments", year=f.year, project=code, as_of=f.as_of)
 if payments.empty:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
+from contextlib import closing
 from functools import partial
 
 import pandas as pd
 import pytest
+from app_helpers import app_on
 
 from monitor.rules.outlook import elapsed, forecast, outlook, scope_outlook, unit_outlook, year_delay
 from monitor.settings import settings
@@ -169,3 +172,19 @@ def test_quick_backtest_writes_the_outlook(tmp_path):
     for r in results["outlook"]:
         assert {"model_mae_pp", "plan_baseline_mae_pp", "pace_baseline_mae_pp", "coverage_80"} <= set(r)
         assert r["model_mae_pp"] >= 0 and 0 <= r["coverage_80"] <= 1
+
+
+def test_the_disbursement_s_curve_shows_the_forecast(small_county, tmp_path, monkeypatch):
+    """预算执行's S-curve of the picked project carries the year-end forecast and its band, worded under
+    it, the same row of monitor.rules.outlook that 项目详情 shows."""
+    db = tmp_path / "county.duckdb"
+    shutil.copy(small_county, db)
+    at = app_on(db, monkeypatch, "app_pages/disbursement.py", as_of="2024-06-30")
+    code = at.selectbox(key="project").value
+    with closing(connect(db, read_only=True)) as con:
+        row = outlook(partial(query_df, con), 2024, dt.date(2024, 6, 30)).set_index("project_code").loc[code]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    curve = next(s for s in specs if "累计支出进度" in s["layout"]["title"]["text"])
+    names = [trace.get("name") for trace in curve["data"]]
+    assert f"预测（年末 {row['forecast']:.1%}）" in names
+    assert any(c.value.startswith("按") and "年末执行率" in c.value for c in at.caption)
