@@ -15,9 +15,23 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 
+from monitor.store import payment_months
+from monitor.store.batches import new_batch
 from monitor.store.db import REPO_ROOT
 
 HEADER_YUAN = ["项目编码", "支付日期", "金额（元）", "凭证号", "摘要"]
+
+
+def pay(con: duckdb.DuckDBPyConnection, project: str, *rows: tuple[str, str]) -> None:
+    """Payments (day, amount in 元) of a 2023 project written as one constructed batch, the way an
+    import writes them (payment_months kept in step)."""
+    batch = new_batch(con, "payments", "constructed", f"test-{project}-{len(rows)}", len(rows), "test")
+    payment_months.insert(
+        con,
+        ("year", "project_code", "paid_on", "amount", "batch_id"),
+        [(2023, project, dt.date.fromisoformat(d), Decimal(a), batch) for d, a in rows],
+        batch,
+    )
 
 
 def demo_codes() -> list[str]:

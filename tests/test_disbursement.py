@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from payment_files import pay
 from reference_rules import planned_at
 
 from monitor.rules.disbursement import status_report, threshold_params
 from monitor.rules.indicators import indicator_report
-from monitor.store import payment_months
 from monitor.store.batches import insert_rows, new_batch
 from monitor.store.db import REPO_ROOT, connect, query_df
 
@@ -29,16 +29,6 @@ KEPU_PLAN = [
     (dt.date(2023, 10, 31), 652500.0),
     (dt.date(2023, 12, 31), 870000.0),
 ]
-
-
-def pay(con, project: str, *rows: tuple[str, str]) -> None:
-    batch = new_batch(con, "payments", "constructed", f"test-{project}-{len(rows)}", len(rows), "test")
-    payment_months.insert(
-        con,
-        ("year", "project_code", "paid_on", "amount", "batch_id"),
-        [(2023, project, dt.date.fromisoformat(d), Decimal(a), batch) for d, a in rows],
-        batch,
-    )
 
 
 def project_row(con, project: str, as_of: str, dept: str | None = None) -> dict:

@@ -241,31 +241,28 @@ def test_the_command_line_refuses_with_status_2(blank, demo_copy, tmp_path):
     assert done.returncode == 2 and "第 " in done.stderr and "天气原因" in done.stderr and "未写入任何数据" in done.stderr
 
 
-def test_an_english_form_reads_back(demo_copy):
-    with closing(connect(demo_copy)) as con:
+def english_form_checked(db: Path, reason: str):
+    """The English 填报版 at 2023-09-30 with 研究院利用率 filled (90, `reason`, At risk), checked."""
+    with closing(connect(db)) as con:
         data = build_fill_form(lambda name, **p: query_df(con, name, **p), 2023, UNIT, dt.date(2023, 9, 30), "en")
         book = load_workbook(io.BytesIO(data))
         yjy = sheet_of(book, YJY)
         r = row_of(yjy, "研究院利用率")
-        yjy.cell(r, 5).value, yjy.cell(r, 7).value, yjy.cell(r, 8).value = "90", "Staffing", "At risk"
+        yjy.cell(r, 5).value, yjy.cell(r, 7).value, yjy.cell(r, 8).value = "90", reason, "At risk"
         out = io.BytesIO()
         book.save(out)
-        check = check_form(con, out.getvalue(), "en.xlsx")
+        return check_form(con, out.getvalue(), "en.xlsx")
+
+
+def test_an_english_form_reads_back(demo_copy):
+    check = english_form_checked(demo_copy, "Staffing")
     assert check.problems == [] and [(a.actual_value, a.reason, a.likelihood) for a in check.actuals] == [(90.0, "人员保障", "有可能")]
 
 
 def test_an_english_form_is_refused_in_english(demo_copy):
     """A reason typed past the English drop-down is refused with the English column heading and the
     English choices (each with the code it stands for), not the stored Chinese list alone."""
-    with closing(connect(demo_copy)) as con:
-        data = build_fill_form(lambda name, **p: query_df(con, name, **p), 2023, UNIT, dt.date(2023, 9, 30), "en")
-        book = load_workbook(io.BytesIO(data))
-        yjy = sheet_of(book, YJY)
-        r = row_of(yjy, "研究院利用率")
-        yjy.cell(r, 5).value, yjy.cell(r, 7).value, yjy.cell(r, 8).value = "90", "Bad weather", "At risk"
-        out = io.BytesIO()
-        book.save(out)
-        check = check_form(con, out.getvalue(), "en.xlsx")
+    check = english_form_checked(demo_copy, "Bad weather")
     assert [p.expected.key for p in check.problems] == ["err_reason"] and check.batch_id is None
     text = check.problems[0].text("en")
     assert "G (Reason for deviation)" in text and "Bad weather" in text

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from payment_files import pay
 
 from monitor.rules.indicators import NO_FILTERS
-from monitor.store import payment_months
 from monitor.store.batches import insert_rows, new_batch
 from monitor.store.db import query_df
 
@@ -135,13 +135,7 @@ def test_score_on_a_hand_computed_case(targets_only):
       total 7.5 + 43.333 + 30 + 8.947 = 89.78 → 良; 填报率 6/7.
     At 2023-12-31, final: plan 20000 元, execution 10 × 7500/20000 = 3.75; the unreported indicator
       earns 0: 产出 4 × 12.5 → 12.5 × (1 + 0.8 + 0 + 0.8) = 32.5; total 3.75 + 32.5 + 30 + 8.947 = 75.197 → 中."""
-    batch = new_batch(targets_only, "payments", "constructed", "p", 1, "test")
-    payment_months.insert(
-        targets_only,
-        ("year", "project_code", "paid_on", "amount", "batch_id"),
-        [(2023, YJY, dt.date(2023, 5, 1), Decimal("7500.00"), batch)],
-        batch,
-    )
+    pay(targets_only, YJY, ("2023-05-01", "7500.00"))
     for level3, value in [
         ("研究院数量", 1.0),
         ("研究院利用率", 76.0),
@@ -178,13 +172,7 @@ def test_an_estimate_without_any_report_has_no_score(targets_only):
 def test_net_refunds_earn_no_execution_points_never_minus(targets_only):
     """A refund larger than what was paid (7500 paid, 9000 returned: −1500 net) against 10000 planned
     at 06-30 earns 0 of the 10 points, not −1.5: the official 自评表 scores 预算执行 from 0 to 10."""
-    batch = new_batch(targets_only, "payments", "constructed", "refund", 2, "test")
-    payment_months.insert(
-        targets_only,
-        ("year", "project_code", "paid_on", "amount", "batch_id"),
-        [(2023, YJY, dt.date(2023, 5, 1), Decimal("7500.00"), batch), (2023, YJY, dt.date(2023, 6, 2), Decimal("-9000.00"), batch)],
-        batch,
-    )
+    pay(targets_only, YJY, ("2023-05-01", "7500.00"), ("2023-06-02", "-9000.00"))
     report(targets_only, YJY, "研究院数量", 1.0)
     row = scores(targets_only, "2023-06-30")[YJY]
     assert row["actual_cumulative"] == Decimal("-1500.00")

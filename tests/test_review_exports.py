@@ -8,11 +8,11 @@ import io
 import subprocess
 import sys
 from contextlib import closing
-from decimal import Decimal
 
 import pytest
 from app_helpers import app_on
 from openpyxl import load_workbook
+from payment_files import pay
 from streamlit.testing.v1 import AppTest
 
 from monitor import auth
@@ -21,8 +21,6 @@ from monitor.review.workbook import build_workbook
 from monitor.rules.disbursement import status_report
 from monitor.rules.headline import previous_quarter_end
 from monitor.rules.indicators import indicator_report
-from monitor.store import payment_months
-from monitor.store.batches import new_batch
 from monitor.store.db import REPO_ROOT, connect, query_df
 
 AS_OF = dt.date(2023, 9, 30)
@@ -168,13 +166,7 @@ def test_notes_need_an_editor_and_are_kept_with_author(demo_copy, monkeypatch):
 def test_headline_change_since_previous_quarter(targets_only):
     from monitor.rules.headline import headline
 
-    batch = new_batch(targets_only, "payments", "constructed", "h", 2, "test")
-    payment_months.insert(
-        targets_only,
-        ("year", "project_code", "paid_on", "amount", "batch_id"),
-        [(2023, YJY, dt.date(2023, 5, 1), Decimal("4000.00"), batch), (2023, YJY, dt.date(2023, 8, 1), Decimal("6000.00"), batch)],
-        batch,
-    )
+    pay(targets_only, YJY, ("2023-05-01", "4000.00"), ("2023-08-01", "6000.00"))
     run = runner(targets_only)
     now, before = headline(run, 2023, None, dt.date(2023, 9, 30)), headline(run, 2023, None, dt.date(2023, 6, 30))
     assert (now.actual, before.actual) == (10000.0, 4000.0)

@@ -15,12 +15,17 @@ from monitor.i18n import LANGUAGES
 
 def add_status(commands) -> None:
     parser = commands.add_parser("status", help=_("cli_help_status"))
-    parser.add_argument("--year", type=int, required=True, help=_("cli_help_year"))
-    parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
+    _year_and_day(parser)
     parser.add_argument("--dept", help=_("cli_help_dept"))
     parser.add_argument("--json", action="store_true", help=_("cli_help_json"))
     db_option(parser)
     parser.set_defaults(run=_status)
+
+
+def _year_and_day(parser: argparse.ArgumentParser) -> None:
+    """The fiscal year and the as-of day every report is of."""
+    parser.add_argument("--year", type=int, required=True, help=_("cli_help_year"))
+    parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
 
 
 def _date(text: str) -> dt.date:
@@ -67,8 +72,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def add_report(commands) -> None:
     parser = commands.add_parser("report", help=_("cli_help_report"))
-    parser.add_argument("--year", type=int, required=True, help=_("cli_help_year"))
-    parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
+    _year_and_day(parser)
     parser.add_argument("--dept", help=_("cli_help_dept"))
     parser.add_argument("--out", required=True, help=_("cli_help_out"))
     parser.add_argument("--lang", choices=list(LANGUAGES), help=_("cli_help_lang"))
@@ -110,8 +114,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def add_bulletin(commands) -> None:
     parser = commands.add_parser("bulletin", help=_("cli_help_bulletin"))
-    parser.add_argument("--year", type=int, required=True, help=_("cli_help_year"))
-    parser.add_argument("--as-of", required=True, type=_date, help=_("cli_help_as_of"))
+    _year_and_day(parser)
     parser.add_argument("--dept", help=_("cli_help_bulletin_dept"))
     parser.add_argument("--unit", choices=["万元", "元"], default="万元", help=_("cli_help_bulletin_unit"))
     parser.add_argument("--out", required=True, help=_("cli_help_bulletin_out"))
