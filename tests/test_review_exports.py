@@ -114,6 +114,7 @@ def test_report_html_and_pdf(demo_db):
     assert f"{total['execution_rate'] * 100:.2f}%" in page
     assert f"{total['actual_cumulative'] / 10000:,.2f}" in page
     assert "data:image/png;base64," in page and "巨鹿县研究院专项经费" in page
+    assert "较上季度末（2023-06-30）" in page and "较 2023-06-30" not in page  # the date once, in the heading
     pdf = html_to_pdf(page)
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
 

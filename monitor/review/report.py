@@ -142,14 +142,15 @@ def _table(headers: Sequence[Column], rows: list[tuple[str, list[str]]], total: 
 
 
 def _figures(now, before, unit: str, lang: str) -> str:
-    since = t("since", lang, date=before.as_of.isoformat())
-    rows = [
-        ("", [f.label, f.value, f"{f.delta} {since}" if f.delta else "", f.detail or ""]) for f in review_figures(now, before, unit, lang)
+    # the date once in the heading, not after every change (the cells wrapped "+17.31 较 2023-06-30")
+    rows = [("", [f.label, f.value, f.delta or "", f.detail or ""]) for f in review_figures(now, before, unit, lang)]
+    headings = [
+        (t("report_figure", lang), False),
+        (t("report_value", lang), True),
+        (t("report_change", lang, date=before.as_of.isoformat()), True),
+        (t("report_detail", lang), False),
     ]
-    table = _table(
-        [(t(k, lang), n) for k, n in (("report_figure", False), ("report_value", True), ("report_change", True), ("report_detail", False))],
-        rows,
-    )
+    table = _table(headings, rows)
     return table.replace("<table>", '<table class="figures">', 1).replace('<td class="num">', '<td class="num value">', 1)
 
 
