@@ -146,3 +146,15 @@ def test_add_user_takes_a_unit_on_the_command_line(scoped_db, monkeypatch, capsy
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["add-user", "root", "--role", "admin", "--unit", UNIT, "--password-stdin", "--db", str(scoped_db)]) == 2
     assert "管理员管理全部单位" in capsys.readouterr().err
+
+
+def test_the_actuals_editor_and_the_forecast_form_stay_closed_to_another_unit(scoped_db, monkeypatch):
+    other = app_helpers.app_on(scoped_db, monkeypatch, "app_pages/indicators.py", user="other", password=PASSWORD)
+    assert not other.data_editor and any(f"只能修改 {SIBLING}" in w.value for w in other.warning)
+    own = app_helpers.app_on(scoped_db, monkeypatch, "app_pages/indicators.py", user="own", password=PASSWORD)
+    assert len(own.data_editor) == 1
+    other = app_helpers.app_on(scoped_db, monkeypatch, "app_pages/project.py", user="other", password=PASSWORD, project=YJY)
+    assert not [b for b in other.button if b.key in ("forecast_save", "note_save")]
+    assert any(f"只能修改 {SIBLING}" in w.value for w in other.warning)
+    own = app_helpers.app_on(scoped_db, monkeypatch, "app_pages/project.py", user="own", password=PASSWORD, project=YJY)
+    assert {b.key for b in own.button} >= {"forecast_save", "note_save"}

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from monitor.auth import User
 from monitor.fmt import number, plain
 from monitor.ingest.actuals import check_rows, save, stale_judgements, without_judgement
 from monitor.rules.words import likelihood_word, reason_word
 from monitor.store.vocabulary import LIKELIHOODS, REASONS
-from monitor.ui.data import cursor, query, writing
+from monitor.ui.data import cursor, query
 from monitor.ui.errors import show_problems
 from monitor.ui.filters import Filters
-from monitor.ui.signin import require_role, within_scope
+from monitor.ui.signin import require_role, within_scope, writing_as
 
 EDITABLE = ["actual", "likelihood", "reason", "reason_detail", "corrective_action"]
 
@@ -69,14 +70,14 @@ def actuals_editor(f: Filters, projects: dict[str, str]) -> None:
             return
         stale = stale_judgements(cursor(), check)
         if not stale:
-            _save(f, entries, user.name, {})  # reruns
+            _save(f, entries, user, {})  # reruns
         names = dict(zip(current["indicator_id"], current["level3"]))
         st.session_state["editor_pending"] = (entries, {a.indicator_id: names[a.indicator_id] for a in stale})
     if "editor_pending" in st.session_state:
-        _confirm_stale(f, user.name)
+        _confirm_stale(f, user)
 
 
-def _confirm_stale(f: Filters, user: str) -> None:
+def _confirm_stale(f: Filters, user: User) -> None:
     """A new value meets its target while the row keeps 完成可能性/偏差原因 that say otherwise:
     say so, and offer to clear them (or keep them, or go back) before anything is written."""
     entries, stale = st.session_state["editor_pending"]
@@ -93,13 +94,13 @@ def _confirm_stale(f: Filters, user: str) -> None:
     _save(f, entries, user, stale if chosen == "clear" else {})
 
 
-def _save(f: Filters, entries: list[dict], user: str, clear: dict[str, str]) -> None:
+def _save(f: Filters, entries: list[dict], user: User, clear: dict[str, str]) -> None:
     """Check the entries again on the database being written (data may have changed) and write them,
     the judgements of the rows in `clear` cleared."""
-    with writing() as con:
-        check = check_rows(con, f.t("editor_source", name=user), entries, f.year)
+    with writing_as(user, f.year, indicators=[e["indicator_id"] for e in entries]) as con:
+        check = check_rows(con, f.t("editor_source", name=user.name), entries, f.year)
         check.actuals = [without_judgement(a) if a.indicator_id in clear else a for a in check.actuals]
-        saved = save(con, check, user)
+        saved = save(con, check, user.name)
     if check.problems:
         show_problems(check.problems, f.lang, with_file=False)
         return
