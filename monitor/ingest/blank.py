@@ -2,7 +2,7 @@
 year-end forecasts 全年预计执行数 (the targets template is monitor.ingest.targets.blank_template_xlsx): the
 table to fill on the first sheet (the importers read the first sheet) and a 说明 sheet with every
 column (required or not, its unit and the forms accepted) and an example row. Filled with its
-example rows, each imports cleanly (tests/test_templates.py). The headers are those the importers
+example rows, each imports cleanly (tests/test_template.py). The headers are those the importers
 read (the COLUMNS of monitor.ingest.payments, actuals and forecasts): Chinese in zh, the data
 model's names in en; the examples of 偏差原因 and 完成目标可能性 are the stored Chinese codes in both (the
 importers read their English words as well, and the 说明 sheet lists both in en).
