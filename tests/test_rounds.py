@@ -284,8 +284,12 @@ def test_round_steps_on_the_page(round_db, monkeypatch):
 def test_a_viewer_sees_rounds_but_cannot_act_and_overdue_units_show_on_the_overview(round_db, monkeypatch):
     with closing(connect(round_db)) as con:
         new_task(con, deadline=dt.date(2023, 10, 1))  # long past
+        rounds.submit(con, EDITOR, new_task(con), UNIT, MISSING_REASONS)  # submitted: no countdown
     at = open_rounds(round_db, monkeypatch, "vi")
-    assert at.dataframe[0].value["overdue"].tolist() == [True]
+    listed = at.dataframe[0].value.sort_values("deadline")
+    assert listed["overdue"].tolist() == [True, False]
+    late = (dt.date.today() - dt.date(2023, 10, 1)).days
+    assert listed["days_left"].tolist() == [f"{-late:,}", ""]  # whole days
     assert not [b for b in at.button if b.key in ("round_create", "round_submit", "round_approve", "att_upload")]
     assert any("不能修改数据" in w.value or "查看" in w.value for w in at.warning)
     at.switch_page("app_pages/overview.py").run()

@@ -86,7 +86,7 @@ def task_list(f: Filters) -> pd.DataFrame:
             "dept_name": f.t("dept"),
             "period_end": st.column_config.DateColumn(f.t("round_period_end")),
             "deadline": st.column_config.DateColumn(f.t("round_deadline")),
-            "days_left": f.t("round_days_left"),
+            "days_left": st.column_config.NumberColumn(f.t("round_days_left"), format="%d"),  # whole days, not -1,140.00
             "state_word": f.t("col_status"),
             "by_user": f.t("round_by"),
             "acted_at": st.column_config.DatetimeColumn(f.t("round_at"), format="YYYY-MM-DD HH:mm"),
