@@ -63,6 +63,8 @@ def _texts(at: AppTest) -> list[str]:
     for kind in WIDGETS:
         for widget in getattr(at, kind):
             found.append(str(getattr(widget, "label", "")))
+            if kind == "multiselect":  # an empty one shows its placeholder, Streamlit's English one when none is given
+                found.append(widget.proto.placeholder or "Choose options")
             found.extend(str(o) for o in getattr(widget, "options", []) or [])
     for frame in at.dataframe:
         table = frame.value

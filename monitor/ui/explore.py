@@ -115,7 +115,11 @@ def conditions(f: Filters, subject: Subject, ctx: dict[str, Any]) -> tuple[tuple
     if "filter_on" not in st.session_state:
         st.session_state["filter_on"] = list(dict.fromkeys(keys[k] for k in st.query_params if k in keys))
     chosen = st.multiselect(
-        f.t("explore_filter_on"), list(subject.fields), key="filter_on", format_func=lambda n: subject.fields[n].label(f.lang)
+        f.t("explore_filter_on"),
+        list(subject.fields),
+        key="filter_on",
+        format_func=lambda n: subject.fields[n].label(f.lang),
+        placeholder=f.t("choose_options"),  # not Streamlit's own English "Choose options"
     )
     for name in set(subject.fields) - set(chosen):  # a field taken off the list stops filtering
         for key in _keys(name, subject.fields[name]):
@@ -138,7 +142,7 @@ def _widget(f: Filters, name: str, field: Field, ctx: dict[str, Any]) -> list[Co
     if field.kind == "category":
         options = run_sql(*options_sql(st.session_state["subject"], name, ctx))["value"].tolist()
         url_list_param(key, {str(o): o for o in options})
-        values = st.multiselect(label, options, key=key, format_func=lambda v: field.shown(v, f.lang))
+        values = st.multiselect(label, options, key=key, format_func=lambda v: field.shown(v, f.lang), placeholder=f.t("choose_options"))
         keep_in_url(key)
         return [Condition(name, "in", tuple(values))] if values else []
     if field.kind == "text":
@@ -198,7 +202,12 @@ def grouping(f: Filters, subject: Subject) -> tuple[tuple[str, ...], str, bool]:
     show_url_notices()
     with left:
         groups = st.multiselect(
-            f.t("explore_group"), groupable, key="group", max_selections=2, format_func=lambda n: subject.fields[n].label(f.lang)
+            f.t("explore_group"),
+            groupable,
+            key="group",
+            max_selections=2,
+            format_func=lambda n: subject.fields[n].label(f.lang),
+            placeholder=f.t("choose_options"),
         )
     keep_in_url("group")
     with middle:

@@ -112,7 +112,14 @@ def create_form(f: Filters) -> None:
         st.text_input(f.t("round_title"), key="round_new_title")
         st.date_input(f.t("round_period_end"), value=f.as_of, key="round_new_period_end")
         st.date_input(f.t("round_deadline"), value=f.as_of + dt.timedelta(days=15), key="round_new_deadline")
-        st.multiselect(f.t("round_units"), list(names), default=list(names), format_func=lambda c: f"{c} {names[c]}", key="round_new_units")
+        st.multiselect(
+            f.t("round_units"),
+            list(names),
+            default=list(names),
+            format_func=lambda c: f"{c} {names[c]}",
+            placeholder=f.t("choose_options"),
+            key="round_new_units",
+        )
         if st.button(f.t("round_create"), key="round_create"):
             s = st.session_state
             act(
