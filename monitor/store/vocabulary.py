@@ -45,9 +45,14 @@ REASON_KEYS: dict[str, str] = {
 
 def stored_value(entered: str, keys: dict[str, str]) -> str:
     """A cell's word for one of the values of `keys` (stored value → message key), in any language, as
-    the stored value; anything else as entered, for the check to refuse."""
-    words = {t(key, lang): value for value, key in keys.items() for lang in LANGUAGES}
-    return words.get(entered, entered)
+    the stored value; anything else as entered, for the check to refuse. Asked for every row of an
+    import: the words are looked up once per vocabulary."""
+    return _words(tuple(keys.items())).get(entered, entered)
+
+
+@cache
+def _words(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {t(key, lang): value for value, key in items for lang in LANGUAGES}
 
 
 def choices(values: tuple[str, ...], keys: dict[str, str]) -> Choices:

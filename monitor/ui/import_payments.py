@@ -129,13 +129,16 @@ def history_section(f: Filters) -> None:
         st.warning(plain(refused.message(f.lang)))
         return
     user = require_role("editor")
-    if user is None or not within_scope(user, None, units=batch_units(cursor(), batch_id)):
+    if user is None:
+        return
+    units = batch_units(cursor(), batch_id)  # the units its undo changes
+    if not within_scope(user, None, units=units):
         return
     rows = int(open_batches.loc[open_batches["batch_id"] == batch_id, "row_count"].iloc[0])
     sure = st.checkbox(f.t("undo_confirm", batch=batch_id, rows=rows), key=f"undo_sure_{batch_id}")
     if st.button(f.t("undo_button"), disabled=not sure, key="undo_run"):
         try:
-            with writing_as(user, None, units=batch_units(cursor(), batch_id)) as con:
+            with writing_as(user, None, units=units) as con:
                 undone = undo_batch(con, batch_id, user.name)
         except UndoRefused as refused:  # undone meanwhile in another session
             show_error(refused, f.lang)
